@@ -1,0 +1,142 @@
+# ZVM top-level build.
+#   make            build build/zvm.bin (arm64 Image) and build/zvm.elf
+#   make run        boot it on QEMU virt (virtualization=on, GICv3)
+#   make debug      same, halted, waiting for gdb-multiarch
+#   make test       unit tests (host, cmocka + sanitizers) and system tests (QEMU)
+#   make unit       host unit tests only
+#   make systest    system tests only
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC  ?= cc
+PYTHON  ?= /usr/bin/python3
+
+BUILD   ?= build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+# Platform: where the boot loader puts the Image (QEMU virt: RAM base + 2 MiB).
+PLAT          ?= qemu-virt
+LOAD_ADDR     ?= 0x40200000
+MAX_CPUS      ?= 8
+
+# QEMU run parameters (make run CPU=cortex-a72 SMP=2 MEM=2G).
+QEMU    ?= qemu-system-aarch64
+CPU     ?= cortex-a53
+SMP     ?= 4
+MEM     ?= 4G
+MACHINE ?= virt,virtualization=on,gic-version=3
+QEMU_EXTRA ?=
+QEMU_CMD = $(QEMU) -M $(MACHINE) -cpu $(CPU) -smp $(SMP) -m $(MEM) -nographic \
+	   -nic none -kernel $(BUILD)/zvm.bin $(QEMU_EXTRA)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	    -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter \
+	    -Wimplicit-fallthrough -Wmissing-declarations -Wformat=2
+
+COMMON_CFLAGS := -std=gnu11 $(WARNINGS) -Iinclude
+
+CFLAGS := $(COMMON_CFLAGS) -Iarch/arm64/el2/include -ffreestanding -fno-builtin -nostdinc \
+	  -isystem $(shell $(CC) -print-file-name=include) \
+	  -Iarch/arm64/include -O2 -g -mgeneral-regs-only -mstrict-align \
+	  -fno-stack-protector -fno-pic -fno-pie -mno-outline-atomics \
+	  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	  -ffunction-sections -fdata-sections -MMD -MP \
+	  -DCONFIG_MAX_CPUS=$(MAX_CPUS) -DCONFIG_LOAD_ADDR=$(LOAD_ADDR)
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -no-pie --gc-sections -z max-page-size=4096 \
+	   -z noexecstack --no-warn-rwx-segments
+
+# Sources of the host image. Exception-level variant: el2/ for the hypervisor.
+ARCH_SRCS  := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/el2/*.c arch/arm64/el2/*.S)
+KERNEL_SRCS := $(wildcard kernel/*.c)
+DRIVER_SRCS := $(wildcard drivers/*.c)
+LIB_SRCS    := $(wildcard lib/*.c)
+SHELL_SRCS  := $(wildcard shell/*.c)
+KTEST_SRCS  := $(wildcard tests/kernel/*.c)
+ZVM_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(SHELL_SRCS) $(KTEST_SRCS)
+ZVM_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(ZVM_SRCS))
+
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.PHONY: all run debug test unit systest clean setup
+all: $(BUILD)/zvm.bin
+
+$(BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+# The build id lives in its own object so that a new commit relinks, not recompiles.
+$(BUILD)/obj/version.c: FORCE
+	@mkdir -p $(dir $@)
+	@echo 'const char zvm_build_id[] = "$(GIT_REV)";' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(BUILD)/obj/version.o: $(BUILD)/obj/version.c
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/zvm.ld: arch/arm64/zvm.ld.in
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
+
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+$(BUILD)/zvm.elf: $(ZVM_OBJS) $(BUILD)/obj/version.o $(BUILD)/zvm.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/zvm.ld -Map $(BUILD)/zvm.map $(ZVM_OBJS) \
+		$(BUILD)/obj/version.o $(LIBGCC) -o $@
+
+$(BUILD)/zvm.bin: $(BUILD)/zvm.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+run: $(BUILD)/zvm.bin
+	$(QEMU_CMD)
+
+debug: $(BUILD)/zvm.bin
+	@echo "QEMU is waiting for gdb. In another terminal run:"
+	@echo "  gdb-multiarch $(BUILD)/zvm.elf -ex 'target remote :1234'"
+	$(QEMU_CMD) -s -S
+
+setup:
+	bash scripts/setup
+
+# ---- Host unit tests ---------------------------------------------------
+# Each tests/unit/<name>.mk adds "UNIT_TESTS += <name>" and sets
+# "<name>_SRCS := <real source files under test>"; the test itself is
+# tests/unit/test_<name>.c.
+UNIT_TESTS :=
+.SECONDEXPANSION:
+include $(wildcard tests/unit/*.mk)
+
+HOST_CFLAGS := $(COMMON_CFLAGS) -Itests/unit/include -DHOST_TEST -g -O1 \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
+
+$(BUILD)/unit/test_%: tests/unit/test_%.c $$(%_SRCS) $(wildcard tests/unit/include/*.h) | $(BUILD)/unit
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@ -lcmocka
+
+$(BUILD)/unit:
+	@mkdir -p $@
+
+unit: $(UNIT_BINS)
+	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+systest: $(BUILD)/zvm.bin
+	$(PYTHON) -m pytest -v tests/system
+
+test: unit systest
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+-include $(ZVM_OBJS:.o=.d)

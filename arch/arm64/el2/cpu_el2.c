@@ -1,0 +1,54 @@
+/* Port-contract pieces specific to running the kernel at EL2. */
+#include <arch/boot.h>
+#include <arch/sysreg.h>
+#include <kernel/arch_interface.h>
+#include <kernel/cpu.h>
+#include <kernel/irq.h>
+
+void arch_set_percpu(void *p)
+{
+	write_sysreg(tpidr_el2, p);
+}
+
+void *arch_get_percpu(void)
+{
+	return (void *)read_sysreg(tpidr_el2);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+const char *arch_mode_name(void)
+{
+	return "EL2";
+}
+
+/* HCR_EL2 while no guest runs: EL1 is AArch64, nothing trapped or routed. */
+#define HCR_RW BIT_ULL(31)
+
+/* CNTHCTL_EL2: let EL1 read the physical counter and use its timer. */
+#define CNTHCTL_EL1PCTEN BIT(0)
+#define CNTHCTL_EL1PCEN BIT(1)
+
+/* PMCR_EL0.E enables the counters; PMCNTENSET bit 31 the cycle counter. */
+void arch_cpu_init_mode(void)
+{
+	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cntvoff_el2, 0);
+	/* MDCR_EL2.HPMN = all counters to EL1/EL0 view; EL2 counts via PMCR. */
+	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | 1);
+	write_sysreg(pmcntenset_el0, BIT(31));
+	write_sysreg(pmccfiltr_el0, BIT(27));	/* NSH: count at EL2 too */
+	isb();
+}
+
+void exc_lower_handler(struct exc_frame *f, unsigned long kind)
+{
+	/* No guest can run yet, so an exception from EL1/EL0 breaks an invariant. */
+	panic_begin();
+	exc_dump(f, "Exception from a lower EL while no guest runs");
+	panic_end();
+}

@@ -1,0 +1,103 @@
+/*
+ * The kernel <-> architecture port contract.
+ *
+ * Everything the generic kernel (kernel/, lib/, shell/, drivers that are not
+ * CPU-specific) needs from the CPU goes through the functions declared here.
+ * The arm64 port implements them in arch/arm64/. Exception-level specifics
+ * (EL2 when the kernel is the ZVM host, EL1 when the same kernel runs as a
+ * guest OS) are chosen by which arch files the build links, never by #ifdef
+ * in generic code:
+ *   - arch/arm64/el2/ (C)  : system registers, timer (CNTHP, PPI 26), vectors
+ *                           base (VBAR_EL2), PSCI conduit for the host;
+ *   - arch/arm64/el1/ (C)  : the same contract for the EL1 guest build.
+ *
+ * Rules for implementers:
+ *   - Functions marked "IRQs off" must be called with interrupts masked.
+ *   - Nothing here may allocate memory or sleep.
+ */
+#ifndef KERNEL_ARCH_INTERFACE_H
+#define KERNEL_ARCH_INTERFACE_H
+
+#include <zvm/types.h>
+#include <arch/thread_arch.h>	/* struct thread_arch: callee-saved context */
+
+struct thread;
+
+/* ---- CPU identity --------------------------------------------------- */
+
+/* Logical id of the calling CPU, 0..CONFIG_MAX_CPUS-1 (0 = boot CPU). */
+unsigned int arch_cpu_id(void);
+
+/* Hardware id (MPIDR affinity bits) of the calling CPU. */
+u64 arch_cpu_hwid(void);
+
+/* Bring logical CPU `cpu` with hardware id `hwid` online; it enters
+ * kernel_secondary_main(cpu). Returns 0 or a negative errno (PSCI error). */
+int arch_cpu_start(unsigned int cpu, u64 hwid);
+
+/* Stop the calling CPU until the next interrupt (WFI). IRQs off. */
+void arch_cpu_idle(void);
+
+/* Park the calling CPU forever with interrupts masked. */
+void arch_cpu_park(void) __attribute__((noreturn));
+
+/* Power off / reset the whole system (PSCI SYSTEM_OFF / SYSTEM_RESET).
+ * Returns only if the firmware refused. */
+void arch_system_off(void);
+void arch_system_reset(void);
+
+/* Name of the exception level / mode the kernel runs in ("EL2", "EL1"). */
+const char *arch_mode_name(void);
+
+/* ---- Interrupt masking ---------------------------------------------- */
+
+/* Mask IRQs and return the previous state for arch_irq_restore(). */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irqs_disabled(void);
+
+/* ---- Threads and context switch -------------------------------------- */
+
+/* Prepare `t` so that the first arch_switch() to it calls
+ * thread_entry_trampoline(), which runs entry(arg). `stack_top` is the
+ * initial (16-byte aligned) stack pointer. */
+void arch_thread_init(struct thread *t, void *stack_top);
+
+/* Save the callee-saved context of `from` and resume `to`. IRQs off.
+ * Returns (in `from`'s context) when something switches back to it. */
+void arch_switch(struct thread *from, struct thread *to);
+
+/* Set / read the per-CPU pointer (TPIDR_EL2 or TPIDR_EL1). */
+void arch_set_percpu(void *p);
+void *arch_get_percpu(void);
+
+/* ---- Time ------------------------------------------------------------ */
+
+/* Free-running system counter (CNTPCT_EL0) and its frequency in Hz. */
+u64 arch_counter_read(void);
+u64 arch_counter_freq(void);
+
+/* Program this CPU's kernel timer to fire at absolute counter value
+ * `deadline`, or stop it (arch_timer_stop). IRQs off. */
+void arch_timer_set_deadline(u64 deadline);
+void arch_timer_stop(void);
+
+/* INTID of the kernel timer PPI (26 for the EL2 physical timer at EL2,
+ * 27 for the virtual timer at EL1). `dt_index` is the index into the
+ * DT timer node's interrupt list, for the DT-driven driver. */
+unsigned int arch_timer_ppi_dt_index(void);
+
+/* ---- Exceptions ------------------------------------------------------ */
+
+/* Install this CPU's exception vectors. */
+void arch_vectors_install(void);
+
+/* Print a backtrace of the calling context using frame pointers. */
+void arch_backtrace(void);
+
+/* Cycle counter for micro-benchmarks (PMCCNTR_EL0, enabled by arch). */
+u64 arch_cycles(void);
+
+#endif

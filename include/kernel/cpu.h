@@ -1,0 +1,39 @@
+/* Per-CPU state. The arch part comes first (the vectors find it via TPIDR). */
+#ifndef KERNEL_CPU_H
+#define KERNEL_CPU_H
+
+#include <arch/exception.h>
+#include <kernel/arch_interface.h>
+#include <kernel/runq.h>
+#include <kernel/thread.h>
+
+struct cpu {
+	struct cpu_arch arch;		/* must stay first */
+	unsigned int id;
+	u64 hwid;			/* MPIDR affinity */
+	bool online;
+	bool need_resched;
+	struct thread *current;
+	struct thread *idle;
+	struct runq rq;
+	struct list_node timeouts;
+	u64 timer_deadline;		/* currently programmed, or K_FOREVER */
+	u64 slice_deadline;		/* round-robin slice end, or K_FOREVER */
+	bool slice_expired;
+	u64 idle_ticks;
+	u64 irqs;
+	u64 ipis;
+	u64 ctx_switches;
+};
+
+extern struct cpu cpus[CONFIG_MAX_CPUS];
+extern unsigned int cpus_possible;	/* from the DT */
+
+static inline struct cpu *this_cpu(void)
+{
+	return (struct cpu *)arch_get_percpu();
+}
+
+unsigned int cpus_online_count(void);
+
+#endif

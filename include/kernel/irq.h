@@ -1,0 +1,30 @@
+/* Interrupt handler registry; the interrupt controller driver feeds it. */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <zvm/types.h>
+
+typedef void (*irq_handler_t)(unsigned int intid, void *arg);
+
+/* SGIs the kernel uses between CPUs. */
+#define IPI_RESCHED 0
+#define IPI_CALL 1
+#define IPI_STOP 2
+
+int irq_register(unsigned int intid, irq_handler_t fn, void *arg);
+void irq_unregister(unsigned int intid);
+/* Acknowledge and dispatch everything pending (interrupt context). */
+void irq_handle(void);
+/* Route intid's handler, or count it as spurious. Used by the controller. */
+void irq_dispatch(unsigned int intid);
+u64 irq_count(unsigned int intid);
+
+void ipi_init_cpu(void);
+void ipi_send(unsigned int cpu, unsigned int ipi);
+void ipi_broadcast_others(unsigned int ipi);
+
+/* Panic support: stop everything else, then print. */
+void panic_begin(void);
+__attribute__((noreturn)) void panic_end(void);
+
+#endif

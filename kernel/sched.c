@@ -1,0 +1,244 @@
+/*
+ * The scheduler: fixed priorities, per-CPU run queues, round-robin among
+ * equal priorities, CPU affinity. See include/kernel/sched.h for locking.
+ */
+#include <kernel/irq.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/sync.h>
+
+spinlock_t sched_lock = SPINLOCK_INIT;
+
+static u64 online_mask(void)
+{
+	u64 m = 0;
+
+	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
+		if (cpus[c].online)
+			m |= BIT_ULL(c);
+	return m;
+}
+
+static bool cpu_is_idle(const struct cpu *c)
+{
+	return c->current == c->idle && c->rq.count == 0;
+}
+
+/* Stay on the last CPU when it can run us now; else an idle allowed CPU;
+ * else the last CPU if allowed; else the lowest allowed one. */
+static unsigned int pick_cpu(const struct thread *t)
+{
+	u64 mask = t->affinity & online_mask();
+
+	if (!mask)
+		mask = BIT_ULL(arch_cpu_id());	/* no allowed CPU online yet */
+	if ((mask & BIT_ULL(t->cpu)) && t->prio < cpus[t->cpu].current->prio)
+		return t->cpu;
+	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
+		if ((mask & BIT_ULL(c)) && cpu_is_idle(&cpus[c]))
+			return c;
+	if (mask & BIT_ULL(t->cpu))
+		return t->cpu;
+	return (unsigned int)__builtin_ctzll(mask);
+}
+
+void sched_kick_cpu_locked(unsigned int cpu)
+{
+	cpus[cpu].need_resched = true;
+	if (cpu != arch_cpu_id())
+		ipi_send(cpu, IPI_RESCHED);
+}
+
+void sched_ready_locked(struct thread *t)
+{
+	struct cpu *c;
+
+	if (t->suspend_req) {
+		t->state = THREAD_SUSPENDED;
+		return;
+	}
+	t->cpu = pick_cpu(t);
+	c = &cpus[t->cpu];
+	t->state = THREAD_READY;
+	runq_add_tail(&c->rq, &t->rq_node, t->prio);
+	/* Preempt, or start a round-robin slice against an equal. */
+	if (t->prio < c->current->prio ||
+	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER))
+		sched_kick_cpu_locked(t->cpu);
+}
+
+void sched_dequeue_locked(struct thread *t)
+{
+	runq_remove(&cpus[t->cpu].rq, &t->rq_node, t->prio);
+}
+
+static void arm_slice(struct cpu *cpu, struct thread *t, u64 now)
+{
+	bool contended = !(t->flags & THREAD_F_IDLE) && runq_has_prio(&cpu->rq, t->prio);
+
+	if (!contended)
+		cpu->slice_deadline = K_FOREVER;
+	else if (cpu->slice_deadline == K_FOREVER)
+		cpu->slice_deadline = now + k_us_to_ticks(CONFIG_TIMESLICE_US);
+	timeout_reprogram_locked();
+}
+
+/* Put a still-runnable `prev` back: at the head if it was preempted (it keeps
+ * its turn), at the tail if it yielded or used up its slice. */
+static void requeue_prev(struct cpu *cpu, struct thread *prev, bool yield)
+{
+	if (prev->suspend_req) {
+		prev->state = THREAD_SUSPENDED;
+	} else if (!(prev->affinity & BIT_ULL(cpu->id))) {
+		sched_ready_locked(prev);	/* migrates: its affinity changed */
+	} else {
+		prev->state = THREAD_READY;
+		if (yield)
+			runq_add_tail(&cpu->rq, &prev->rq_node, prev->prio);
+		else
+			runq_add_head(&cpu->rq, &prev->rq_node, prev->prio);
+	}
+}
+
+static bool keep_prev(struct cpu *cpu, struct thread *prev, bool yield)
+{
+	unsigned int best = runq_best_prio(&cpu->rq);
+
+	if (prev->state != THREAD_RUNNING || (prev->flags & THREAD_F_IDLE))
+		return false;
+	if (prev->suspend_req || !(prev->affinity & BIT_ULL(cpu->id)))
+		return false;
+	return best > prev->prio || (best == prev->prio && !yield);
+}
+
+static struct thread *pick_next(struct cpu *cpu)
+{
+	unsigned int prio;
+	struct list_node *n = runq_peek(&cpu->rq, &prio);
+	struct thread *t;
+
+	if (!n)
+		return cpu->idle;
+	t = list_entry(n, struct thread, rq_node);
+	runq_remove(&cpu->rq, n, prio);
+	return t;
+}
+
+static void do_switch(struct cpu *cpu, bool yield)
+{
+	struct thread *prev = cpu->current, *next;
+	u64 now = k_now();
+
+	cpu->need_resched = false;
+	cpu->slice_expired = false;
+	if (keep_prev(cpu, prev, yield)) {
+		arm_slice(cpu, prev, now);
+		return;
+	}
+	if (prev->state == THREAD_RUNNING && !(prev->flags & THREAD_F_IDLE))
+		requeue_prev(cpu, prev, yield);
+	next = pick_next(cpu);
+	next->state = THREAD_RUNNING;
+	next->cpu = cpu->id;
+	cpu->slice_deadline = K_FOREVER;
+	arm_slice(cpu, next, now);
+	if (next == prev)
+		return;
+	prev->runtime += now - prev->run_start;
+	next->run_start = now;
+	next->switches++;
+	cpu->ctx_switches++;
+	cpu->current = next;
+	arch_switch(prev, next);
+}
+
+void sched_switch_locked(void)
+{
+	do_switch(this_cpu(), false);
+}
+
+static void reschedule(bool yield)
+{
+	unsigned long flags = arch_irq_save();
+
+	spin_lock(&sched_lock);
+	do_switch(this_cpu(), yield);
+	spin_unlock(&sched_lock);
+	arch_irq_restore(flags);
+}
+
+void sched_reschedule(void)
+{
+	reschedule(false);
+}
+
+void sched_yield(void)
+{
+	reschedule(true);
+}
+
+void sched_irq_exit(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (!cpu->need_resched)
+		return;
+	spin_lock(&sched_lock);
+	do_switch(cpu, cpu->slice_expired);
+	spin_unlock(&sched_lock);
+}
+
+void sched_tick_locked(u64 now)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (cpu->slice_deadline > now)
+		return;
+	cpu->slice_deadline = K_FOREVER;
+	if (runq_has_prio(&cpu->rq, cpu->current->prio)) {
+		cpu->slice_expired = true;
+		cpu->need_resched = true;
+	}
+}
+
+void sched_set_prio_locked(struct thread *t, unsigned int prio)
+{
+	if (t->prio == prio)
+		return;
+	if (t->state == THREAD_READY) {
+		sched_dequeue_locked(t);
+		t->prio = prio;
+		sched_ready_locked(t);
+	} else {
+		t->prio = prio;
+		if (t->state == THREAD_BLOCKED && t->wait_q)
+			wq_requeue_locked(t);
+		if (t->state == THREAD_RUNNING)
+			sched_kick_cpu_locked(t->cpu);	/* may now be outranked */
+	}
+}
+
+void sched_init_cpu(unsigned int cpu, struct thread *idle)
+{
+	struct cpu *c = &cpus[cpu];
+
+	runq_init(&c->rq);
+	list_init(&c->timeouts);
+	c->timer_deadline = K_FOREVER;
+	c->slice_deadline = K_FOREVER;
+	c->idle = idle;
+	c->current = idle;
+	idle->state = THREAD_RUNNING;
+	idle->run_start = k_now();
+}
+
+void sched_idle_loop(void)
+{
+	for (;;) {
+		arch_irq_disable();
+		if (!READ_ONCE(this_cpu()->rq.count) && !this_cpu()->need_resched)
+			arch_cpu_idle();
+		arch_irq_enable();	/* a pending interrupt is taken here */
+		sched_reschedule();
+	}
+}

@@ -1,0 +1,117 @@
+/* Tickless timeouts and time conversion (see include/kernel/timeout.h). */
+#include <kernel/sched.h>
+
+static u64 counter_freq;
+static u64 boot_counter;
+
+void time_init(void)
+{
+	counter_freq = arch_counter_freq();
+	boot_counter = arch_counter_read();
+}
+
+u64 k_now(void)
+{
+	return arch_counter_read();
+}
+
+static u64 mul_div(u64 a, u64 mul, u64 div)
+{
+	if (!div)
+		return 0;	/* before time_init() */
+	return (u64)(((unsigned __int128)a * mul) / div);
+}
+
+/* Round up: a timeout must never fire early. */
+u64 k_us_to_ticks(u64 us)
+{
+	return (u64)(((unsigned __int128)us * counter_freq + 999999) / 1000000);
+}
+
+u64 k_ns_to_ticks(u64 ns)
+{
+	return (u64)(((unsigned __int128)ns * counter_freq + 999999999) / 1000000000);
+}
+
+u64 k_ticks_to_ns(u64 ticks)
+{
+	return mul_div(ticks, 1000000000, counter_freq);
+}
+
+u64 k_ticks_to_us(u64 ticks)
+{
+	return mul_div(ticks, 1000000, counter_freq);
+}
+
+u64 k_uptime_us(void)
+{
+	return mul_div(k_now() - boot_counter, 1000000, counter_freq);
+}
+
+u64 k_uptime_ms(void)
+{
+	return mul_div(k_now() - boot_counter, 1000, counter_freq);
+}
+
+void timeout_init(struct timeout *t, timeout_fn fn)
+{
+	list_init(&t->node);
+	t->fn = fn;
+	t->deadline = K_FOREVER;
+}
+
+bool timeout_pending(const struct timeout *t)
+{
+	return list_linked(&t->node);
+}
+
+void timeout_reprogram_locked(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct timeout *first = tq_first(&cpu->timeouts);
+	u64 deadline = cpu->slice_deadline;
+
+	if (first && first->deadline < deadline)
+		deadline = first->deadline;
+	if (deadline == cpu->timer_deadline)
+		return;
+	cpu->timer_deadline = deadline;
+	if (deadline == K_FOREVER)
+		arch_timer_stop();
+	else
+		arch_timer_set_deadline(deadline);
+}
+
+void timeout_add_locked(struct timeout *t, u64 deadline)
+{
+	struct cpu *cpu = this_cpu();
+
+	if (timeout_pending(t))
+		list_del(&t->node);
+	t->deadline = deadline;
+	t->cpu = cpu->id;
+	tq_insert(&cpu->timeouts, t);
+	if (tq_first(&cpu->timeouts) == t)
+		timeout_reprogram_locked();
+}
+
+void timeout_abort_locked(struct timeout *t)
+{
+	if (timeout_pending(t))
+		list_del(&t->node);
+}
+
+void timeout_handle_expiry(void)
+{
+	struct timeout *t;
+	u64 now;
+
+	spin_lock(&sched_lock);
+	now = k_now();
+	this_cpu()->timer_deadline = K_FOREVER;	/* the timer fired: force reprogram */
+	while ((t = tq_pop_expired(&this_cpu()->timeouts, now)))
+		t->fn(t);
+	sched_tick_locked(now);
+	timeout_reprogram_locked();
+	spin_unlock(&sched_lock);
+}

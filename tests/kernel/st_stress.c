@@ -1,0 +1,161 @@
+/* Cross-CPU stress: producers and consumers on every CPU exchange messages
+ * through one message queue and tokens through a semaphore; checksums of
+ * everything sent and received must match exactly. */
+#include <kernel/cpu.h>
+#include <kernel/selftest.h>
+#include <kernel/sync.h>
+
+#define STRESS_MSGS 2000
+#define STRESS_PAIRS CONFIG_MAX_CPUS
+
+struct msg {
+	u64 value;
+	u64 check;	/* value ^ salt: detects torn or mixed copies */
+};
+
+#define SALT 0x5a5aa5a5deadbeefULL
+
+static struct msgq q;
+static struct msg q_buf[8];
+static struct semaphore tokens, done;
+static u64 sent_sum[STRESS_PAIRS], recv_sum[STRESS_PAIRS];
+static unsigned int recv_cnt[STRESS_PAIRS], torn;
+static unsigned int tokens_taken;
+static unsigned int npairs;
+
+static void producer(void *arg)
+{
+	unsigned long id = (unsigned long)arg;
+
+	for (unsigned int i = 0; i < STRESS_MSGS; i++) {
+		u64 v = (id << 32) | (i * 2654435761u);
+		struct msg m = { v, v ^ SALT };
+
+		msgq_put(&q, &m, K_FOREVER);
+		sent_sum[id] += v;
+		sem_give(&tokens);
+		if (i % 64 == 0)
+			k_yield();
+	}
+}
+
+static void consumer(void *arg)
+{
+	unsigned long id = (unsigned long)arg;
+	struct msg m;
+
+	for (unsigned int i = 0; i < STRESS_MSGS; i++) {
+		msgq_get(&q, &m, K_FOREVER);
+		if ((m.value ^ SALT) != m.check)
+			__atomic_fetch_add(&torn, 1, __ATOMIC_RELAXED);
+		recv_sum[id] += m.value;
+		recv_cnt[id]++;
+		if (!sem_take(&tokens, K_FOREVER))
+			__atomic_fetch_add(&tokens_taken, 1, __ATOMIC_RELAXED);
+	}
+	sem_give(&done);
+}
+
+static int st_ipc_stress(struct st_ctx *c)
+{
+	struct thread *p[STRESS_PAIRS], *r[STRESS_PAIRS];
+	u64 sent = 0, recv = 0;
+	unsigned int cnt = 0;
+
+	npairs = cpus_online_count();
+	msgq_init(&q, q_buf, sizeof(struct msg), 8);
+	sem_init(&tokens, 0, 0);
+	sem_init(&done, 0, 0);
+	torn = tokens_taken = 0;
+	for (unsigned int i = 0; i < npairs; i++) {
+		sent_sum[i] = recv_sum[i] = 0;
+		recv_cnt[i] = 0;
+	}
+	for (unsigned long i = 0; i < npairs; i++) {
+		r[i] = st_spawn("st-cons", consumer, (void *)i, 7 + i % 3, (int)i);
+		p[i] = st_spawn("st-prod", producer, (void *)i, 7 + (i + 1) % 3,
+				(int)((i + 1) % npairs));
+	}
+	for (unsigned int i = 0; i < npairs; i++) {
+		st_join(p[i]);
+		st_join(r[i]);
+	}
+	for (unsigned int i = 0; i < npairs; i++) {
+		sent += sent_sum[i];
+		recv += recv_sum[i];
+		cnt += recv_cnt[i];
+	}
+	ST_CHECK(c, cnt == npairs * STRESS_MSGS, "received %u of %u", cnt, npairs * STRESS_MSGS);
+	ST_CHECK(c, sent == recv, "checksum sent %#llx != received %#llx",
+		 (unsigned long long)sent, (unsigned long long)recv);
+	ST_CHECK(c, torn == 0, "%u torn messages", torn);
+	ST_CHECK(c, tokens_taken == cnt && sem_count(&tokens) == 0,
+		 "semaphore tokens %u taken, %u left", tokens_taken, sem_count(&tokens));
+	ST_CHECK(c, sem_count(&done) == npairs, "done count %u", sem_count(&done));
+	return 0;
+}
+SELFTEST(ipc_stress, "msgq + semaphore stress across all CPUs, checksummed", st_ipc_stress);
+
+static volatile unsigned int seen_cpu_mask;
+
+static void migrator(void *arg)
+{
+	u64 end = k_now() + k_us_to_ticks(50000);
+
+	while (k_now() < end)
+		__atomic_fetch_or(&seen_cpu_mask, 1u << arch_cpu_id(), __ATOMIC_RELAXED);
+}
+
+/* Changing the affinity of a running thread moves it; it never runs where
+ * it is not allowed. */
+static int st_affinity(struct st_ctx *c)
+{
+	unsigned int a = st_cpu(0), b = st_cpu(1);
+	struct thread *t;
+
+	if (a == b)
+		return 0;	/* single CPU: nothing to migrate to */
+	seen_cpu_mask = 0;
+	t = st_spawn("st-migrate", migrator, NULL, 6, (int)a);
+	k_msleep(10);
+	seen_cpu_mask = 0;
+	thread_set_affinity(t, BIT_ULL(b));
+	k_msleep(5);
+	seen_cpu_mask = 0;
+	k_msleep(10);
+	ST_CHECK(c, seen_cpu_mask == (1u << b), "ran on mask %#x after moving to CPU %u",
+		 seen_cpu_mask, b);
+	st_join(t);
+	return 0;
+}
+SELFTEST(affinity, "affinity change migrates a running thread", st_affinity);
+
+static volatile u64 spins;
+
+static void spinner(void *arg)
+{
+	u64 end = k_now() + k_us_to_ticks(80000);
+
+	while (k_now() < end)
+		spins++;
+}
+
+static int st_suspend(struct st_ctx *c)
+{
+	struct thread *t = st_spawn("st-spin", spinner, NULL, 6, (int)st_cpu(0));
+	u64 before;
+
+	k_msleep(5);
+	thread_suspend(t);
+	k_msleep(1);
+	before = spins;
+	k_msleep(10);
+	ST_CHECK(c, spins == before, "suspended thread kept running");
+	ST_CHECK(c, t->state == THREAD_SUSPENDED, "state %s", thread_state_name(t->state));
+	thread_resume(t);
+	k_msleep(5);
+	ST_CHECK(c, spins != before, "resumed thread did not run");
+	st_join(t);
+	return 0;
+}
+SELFTEST(suspend_resume, "suspend stops a running thread, resume restarts it", st_suspend);

@@ -1,0 +1,84 @@
+"""System-test fixtures: boot ZVM on QEMU and drive its serial console."""
+import os
+import pathlib
+import re
+import shlex
+
+import pexpect
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("ZVM_BUILD", ROOT / "build"))
+PROMPT = "zvm> "
+BOOT_TIMEOUT = int(os.environ.get("ZVM_BOOT_TIMEOUT", "60"))
+
+
+class Zvm:
+    """A running QEMU with ZVM; methods talk to the shell like a user."""
+
+    def __init__(self, cpu="cortex-a53", smp=4, mem="4G", machine=None, extra=()):
+        machine = machine or "virt,virtualization=on,gic-version=3"
+        self.argv = [
+            "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-smp", str(smp),
+            "-m", mem, "-nographic", "-nic", "none",
+            "-kernel", str(BUILD / "zvm.bin"), *extra,
+        ]
+        self.log = open(BUILD / f"systest-{os.getpid()}-{id(self)}.log", "w")
+        self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
+                               codec_errors="replace", timeout=BOOT_TIMEOUT)
+        self.p.logfile_read = self.log
+        self.banner = ""
+
+    def wait_boot(self):
+        self.p.expect_exact(PROMPT)
+        self.banner = self.p.before
+        return self.banner
+
+    def cmd(self, line, timeout=30):
+        """Run one shell command; return its output without echo and prompt."""
+        self.p.sendline(line)
+        self.p.expect_exact(PROMPT, timeout=timeout)
+        out = self.p.before.replace("\r", "")
+        first_nl = out.find("\n")
+        return out[first_nl + 1:] if first_nl >= 0 else ""
+
+    def send(self, s):
+        self.p.send(s)
+
+    def expect(self, pattern, timeout=30):
+        self.p.expect(pattern, timeout=timeout)
+        return self.p.match
+
+    def poweroff(self, timeout=30):
+        self.p.sendline("poweroff")
+        self.p.expect(pexpect.EOF, timeout=timeout)
+        self.p.close()
+        return self.p.exitstatus
+
+    def close(self):
+        if self.p.isalive():
+            self.p.terminate(force=True)
+        self.log.close()
+
+
+@pytest.fixture
+def zvm_factory():
+    started = []
+
+    def make(**kw):
+        z = Zvm(**kw)
+        started.append(z)
+        return z
+
+    yield make
+    for z in started:
+        z.close()
+
+
+@pytest.fixture(scope="module")
+def zvm():
+    """One booted 4-CPU ZVM shared by a test module."""
+    z = Zvm()
+    z.wait_boot()
+    yield z
+    z.close()

@@ -1,0 +1,2 @@
+UNIT_TESTS += args
+args_SRCS := shell/args.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += fmt
+fmt_SRCS := lib/fmt.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += heap
+heap_SRCS := kernel/heap.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += parse
+parse_SRCS := lib/parse.c
