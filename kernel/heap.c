@@ -266,20 +266,24 @@ static bool valid_request(size_t size, size_t align)
 	       !(align & (align - 1));
 }
 
+static void *alloc_failed(struct heap *h)
+{
+	h->nfailed++;
+	return NULL;
+}
+
 void *heap_alloc(struct heap *h, size_t size, size_t align)
 {
-	struct hblk *b = NULL;
+	struct hblk *b;
 	size_t need;
 
-	if (valid_request(size, align)) {
-		align = MAX(align, (size_t)HEAP_ALIGN);
-		need = MAX(ALIGN_UP(size, HEAP_ALIGN) + HDR_SIZE, MIN_BLOCK);
-		b = find_free(h, need + (align > HEAP_ALIGN ? align + MIN_BLOCK : 0));
-	}
-	if (!b || !sealed(h, b)) {	/* a bad free-list head: refuse, keep it */
-		h->nfailed++;
-		return NULL;
-	}
+	if (!valid_request(size, align))
+		return alloc_failed(h);
+	align = MAX(align, (size_t)HEAP_ALIGN);
+	need = MAX(ALIGN_UP(size, HEAP_ALIGN) + HDR_SIZE, MIN_BLOCK);
+	b = find_free(h, need + (align > HEAP_ALIGN ? align + MIN_BLOCK : 0));
+	if (!b || !sealed(h, b))	/* a corrupted list head is refused, not used */
+		return alloc_failed(h);
 	remove_free(h, b);
 	set_free(h, b, false);
 	b = align_block(h, b, align);
@@ -367,18 +371,25 @@ int heap_init(struct heap *h, void *base, size_t size)
 	return 0;
 }
 
-/* Largest block in the highest non-empty class (a class spans sizes). */
+/*
+ * Payload of the largest free block: the largest of the first
+ * LARGEST_SCAN blocks of the highest non-empty class. Bounded so that a
+ * stats call stays cheap (and terminates on a corrupted list); a class
+ * spans 1/16 of a power of two, so any block of it is within 6% of exact.
+ */
+#define LARGEST_SCAN 16
+
 static size_t largest_free(const struct heap *h)
 {
 	const struct list_node *head, *n;
-	unsigned fl;
+	unsigned fl, seen = 0;
 	size_t best = 0;
 
 	if (!h->fl_bitmap)
 		return 0;
 	fl = log2_floor(h->fl_bitmap);
 	head = &h->free[fl][log2_floor(h->sl_bitmap[fl])];
-	list_for_each(n, head)
+	for (n = head->next; n != head && seen++ < LARGEST_SCAN; n = n->next)
 		best = MAX(best, bsize(blk_of_link((struct list_node *)n)));
 	return best - HDR_SIZE;
 }
@@ -407,6 +418,19 @@ static bool on_free_list(const struct heap *h, struct hblk *b)
 	       l->next->prev == l && l->prev->next == l;
 }
 
+/* Every class bit is set exactly when its list is non-empty. */
+static bool class_bits_ok(const struct heap *h)
+{
+	for (unsigned f = 0; f < HEAP_FL_COUNT; f++) {
+		for (unsigned s = 0; s < HEAP_SL_COUNT; s++)
+			if (!list_empty(&h->free[f][s]) != (h->sl_bitmap[f] >> s & 1))
+				return false;
+		if (!h->sl_bitmap[f] != !(h->fl_bitmap >> f & 1))
+			return false;
+	}
+	return true;
+}
+
 int heap_check(const struct heap *h)
 {
 	size_t used = 0, nallocs = 0, nfree = 0, prev = 0;
@@ -430,5 +454,5 @@ int heap_check(const struct heap *h)
 		return -EBADMSG;
 	if (used != h->used_bytes || nallocs != h->nallocs || nfree != h->nfree_blocks)
 		return -EBADMSG;
-	return 0;
+	return class_bits_ok(h) ? 0 : -EBADMSG;
 }

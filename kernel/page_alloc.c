@@ -208,6 +208,16 @@ static struct pa_bank *alloc_head(struct page_alloc *pa, paddr_t addr, unsigned 
 	return b;
 }
 
+/* Free the allocated block that alloc_head() found (b NULL: nothing). */
+static void free_head(struct page_alloc *pa, const struct pa_bank *b, paddr_t addr,
+		      unsigned order)
+{
+	if (!b)
+		return;
+	*meta_of(pa, b, addr) = 0;
+	free_block(pa, b, addr, order);
+}
+
 /* ---- Public allocation API ---------------------------------------------- */
 
 int pa_alloc(struct page_alloc *pa, unsigned order, paddr_t *out)
@@ -239,8 +249,7 @@ int pa_free(struct page_alloc *pa, paddr_t addr, unsigned order)
 
 	if (!b)
 		return -EINVAL;
-	*meta_of(pa, b, addr) = 0;
-	free_block(pa, b, addr, order);
+	free_head(pa, b, addr, order);
 	return 0;
 }
 
@@ -309,11 +318,8 @@ int pa_free_pages(struct page_alloc *pa, paddr_t addr, u64 npages)
 			return -EINVAL;	/* nothing freed yet */
 	}
 	for (left = npages, pos = addr; left; pos += PA_ORDER_BYTES(k)) {
-		struct pa_bank *b = bank_of(pa, pos);
-
 		k = next_piece(npages, &left, &run);
-		*meta_of(pa, b, pos) = 0;
-		free_block(pa, b, pos, k);
+		free_head(pa, alloc_head(pa, pos, k, run), pos, k);
 	}
 	return 0;
 }

@@ -198,6 +198,7 @@ void sched_tick_locked(u64 now)
 	if (runq_has_prio(&cpu->rq, cpu->current->prio)) {
 		cpu->slice_expired = true;
 		cpu->need_resched = true;
+		cpu->slice_expiries++;
 	}
 }
 

@@ -227,15 +227,20 @@ void thread_for_each(void (*cb)(struct thread *t, void *ctx), void *ctx)
 	spin_unlock_irqrestore(&sched_lock, flags);
 }
 
-void k_sleep_ticks(u64 ticks)
+void k_sleep_until(u64 deadline)
 {
 	struct thread *t = thread_current();
 	unsigned long flags = spin_lock_irqsave(&sched_lock);
 
 	t->state = THREAD_BLOCKED;
-	timeout_add_locked(&t->timeout, k_now() + ticks);
+	timeout_add_locked(&t->timeout, deadline);
 	sched_switch_locked();
 	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void k_sleep_ticks(u64 ticks)
+{
+	k_sleep_until(k_now() + ticks);
 }
 
 void k_msleep(u64 ms)

@@ -107,8 +107,9 @@ void timeout_handle_expiry(void)
 	u64 now;
 
 	spin_lock(&sched_lock);
+	this_cpu()->timer_irqs++;
 	now = k_now();
-	this_cpu()->timer_deadline = K_FOREVER;	/* the timer fired: force reprogram */
+	this_cpu()->timer_deadline = 0;	/* fired: force a reprogram or a stop */
 	while ((t = tq_pop_expired(&this_cpu()->timeouts, now)))
 		t->fn(t);
 	sched_tick_locked(now);

@@ -117,8 +117,9 @@ size_t ringbuf_peek(const struct ringbuf *rb, size_t offset, void *data, size_t 
 size_t ringbuf_skip(struct ringbuf *rb, size_t len)
 {
 	size_t tail = rb->tail;
+	size_t count = load_acquire(&rb->head) - tail;	/* once: MIN() evaluates twice */
 
-	len = MIN(len, load_acquire(&rb->head) - tail);
+	len = MIN(len, count);
 	store_release(&rb->tail, tail + len);
 	return len;
 }
@@ -138,13 +139,14 @@ bool ringbuf_get(struct ringbuf *rb, u8 *c)
 void ringbuf_write_overwrite(struct ringbuf *rb, const void *data, size_t len)
 {
 	const u8 *src = data;
-	size_t excess;
+	size_t space, excess;
 
 	if (len > rb->size) {	/* only the newest `size` bytes can survive */
 		src += len - rb->size;
 		len = rb->size;
 	}
-	excess = len > ringbuf_space(rb) ? len - ringbuf_space(rb) : 0;
+	space = ringbuf_space(rb);
+	excess = len > space ? len - space : 0;
 	rb->tail += excess;	/* drop the oldest; caller holds the lock */
 	copy_in(rb, rb->head, src, len);
 	rb->head += len;

@@ -52,16 +52,17 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 
 	if (err)
 		return err;
-	shell_printf(sh, "CPU  MPIDR       STATE    CURRENT          IRQS      IPIS      SWITCHES\n");
+	shell_printf(sh, "CPU  MPIDR       CURRENT          IRQS      TIMER     IPIS      SWITCHES  SLICES\n");
 	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++) {
 		struct cpu *cpu = &cpus[c];
 
 		if (!cpu->online)
 			continue;
-		shell_printf(sh, "%-4u %#-11llx %-8s %-16s %-9llu %-9llu %llu\n", c,
-			     (unsigned long long)cpu->hwid, "online", cpu->current->name,
-			     (unsigned long long)cpu->irqs, (unsigned long long)cpu->ipis,
-			     (unsigned long long)cpu->ctx_switches);
+		shell_printf(sh, "%-4u %#-11llx %-16s %-9llu %-9llu %-9llu %-9llu %llu\n", c,
+			     (unsigned long long)cpu->hwid, cpu->current->name,
+			     (unsigned long long)cpu->irqs, (unsigned long long)cpu->timer_irqs,
+			     (unsigned long long)cpu->ipis, (unsigned long long)cpu->ctx_switches,
+			     (unsigned long long)cpu->slice_expiries);
 	}
 	return 0;
 }

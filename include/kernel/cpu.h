@@ -24,6 +24,8 @@ struct cpu {
 	u64 irqs;
 	u64 ipis;
 	u64 ctx_switches;
+	u64 slice_expiries;
+	u64 timer_irqs;
 };
 
 extern struct cpu cpus[CONFIG_MAX_CPUS];

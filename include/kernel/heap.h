@@ -19,7 +19,10 @@
  * Misuse detection: heap_free() verifies the block's header, that it is
  * allocated, and the headers of both neighbours (a write past the end of a
  * block lands in the next header and is caught when either is freed). A
- * failed check returns -EINVAL and changes nothing.
+ * failed check returns -EINVAL and changes nothing. heap_alloc() refuses a
+ * free block whose header is broken (a write after free). Not detected:
+ * writes within a block's slack (heap_usable_size() bytes are the caller's)
+ * and writes after free that spare the header but hit the list links.
  */
 #ifndef KERNEL_HEAP_H
 #define KERNEL_HEAP_H
@@ -53,7 +56,7 @@ struct heap_stats {
 	size_t total_bytes;	/* all blocks, headers included (region minus sentinel) */
 	size_t used_bytes;	/* allocated blocks, headers included */
 	size_t free_bytes;	/* free blocks, headers included */
-	size_t largest_free;	/* payload of the largest free block */
+	size_t largest_free;	/* payload of the largest free block (see heap.c) */
 	size_t nallocs;		/* live allocations */
 	size_t nfree_blocks;
 	u64 nfailed;

@@ -96,6 +96,8 @@ __noreturn void thread_entry_trampoline(void);
 
 /* Sleep. */
 void k_sleep_ticks(u64 ticks);
+/* Sleep until the counter reaches `deadline` (absolute ticks). */
+void k_sleep_until(u64 deadline);
 void k_msleep(u64 ms);
 void k_usleep(u64 us);
 void k_yield(void);

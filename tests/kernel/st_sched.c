@@ -57,7 +57,7 @@ static int st_preempt(struct st_ctx *c)
 SELFTEST(preempt, "higher priority preempts at once across CPUs", st_preempt);
 
 struct prio_gate {
-	struct semaphore go;
+	volatile bool go;
 	struct order_log log;
 };
 
@@ -65,8 +65,8 @@ static struct prio_gate gate;
 
 static void gate_fn(void *arg)
 {
-	sem_take(&gate.go, K_FOREVER);	/* holds the CPU until all are queued */
-	k_busy_wait_us(5000);
+	while (!gate.go)
+		;	/* holds the CPU (spinning, not blocked) until all are queued */
 }
 
 static void prio_fn(void *arg)
@@ -83,13 +83,12 @@ static int st_prio_order(struct st_ctx *c)
 	};
 	struct thread *g, *t[4];
 
-	gate.log = (struct order_log){ .n = 0 };
-	sem_init(&gate.go, 0, 1);
+	gate = (struct prio_gate){ .go = false };
 	g = st_spawn("st-gate", gate_fn, NULL, 2, (int)cpu);
 	for (unsigned int i = 0; i < 4; i++)
 		t[i] = st_spawn("st-prio", prio_fn, (void *)(unsigned long)spec[i].id,
 				spec[i].prio, (int)cpu);
-	sem_give(&gate.go);
+	gate.go = true;
 	st_join(g);
 	for (unsigned int i = 0; i < 4; i++)
 		st_join(t[i]);

@@ -59,13 +59,15 @@ static void timed_fn(void *arg)
 	unsigned long ms = (unsigned long)arg;
 
 	k_msleep(ms);
-	wake_order[__atomic_fetch_add(&wake_n, 1, __ATOMIC_SEQ_CST)] = (char)('0' + ms / 10);
+	wake_order[__atomic_fetch_add(&wake_n, 1, __ATOMIC_SEQ_CST)] = (char)('0' + ms / 25);
 }
 
-/* Timeouts expire in deadline order, whatever the order they were armed. */
+/* Timeouts expire in deadline order, whatever the order they were armed.
+ * Deadlines are 25 ms apart: an emulator's vCPU thread can be descheduled
+ * by the host for ~10 ms, which must not reorder them. */
 static int st_timeout_order(struct st_ctx *c)
 {
-	static const unsigned long ms[] = { 40, 10, 30, 20, 50 };
+	static const unsigned long ms[] = { 100, 25, 75, 50, 125 };
 	struct thread *t[5];
 	unsigned int cpu = st_cpu(1);
 

@@ -88,7 +88,7 @@ static void test_init(void **state)
 	assert_int_equal(heap_init(&h, (void *)(UINTPTR_MAX - 100), 4096), -EINVAL);
 	assert_int_equal(heap_init(&h, buf + 1, 63), 0);
 	assert_pristine(&h);
-	assert_int_equal(stats_of(&h).largest_free, 32);
+	assert_int_equal(stats_of(&h).largest_free, 32 - HDR);
 	assert_int_equal(heap_init(&h, buf + 3, sizeof(buf) - 3), 0);
 	st = stats_of(&h);
 	assert_int_equal(st.total_bytes, sizeof(buf) - 16 - HDR);	/* rounding, sentinel */
@@ -212,9 +212,12 @@ static void test_foreign_pointers(void **state)
 	assert_int_equal(heap_free(h, NULL), 0);
 	assert_int_equal(heap_usable_size(h, q), 0);
 	assert_int_equal(heap_usable_size(h, p + 16), 0);
-	/* Same layout at another address: the check word binds the address. */
-	memcpy(other->mem, r->mem, 1024);
-	assert_rejected(&other->h, heap_free(&other->h, other->mem + (p - r->mem)));
+	/* A copy of a valid header elsewhere: the check word binds the address
+	 * (same heap) and the heap (same offset in another heap). */
+	memcpy(p + 64, p - HDR, HDR);
+	assert_rejected(h, heap_free(h, p + 64 + HDR));
+	memcpy(q - HDR, p - HDR, HDR);
+	assert_rejected(&other->h, heap_free(&other->h, q));
 	assert_int_equal(heap_check(h), 0);
 	assert_int_equal(heap_free(h, p), 0);
 	assert_pristine(h);
@@ -230,15 +233,21 @@ static void test_overrun(void **state)
 	struct region *r = region_new(16 * 1024);
 	struct heap *h = &r->h;
 	u8 *a = heap_alloc(h, 40, 16), *b = heap_alloc(h, 40, 16), saved[HDR];
+	u8 *c = heap_alloc(h, 40, 16);
 	size_t n = heap_usable_size(h, a);
 
 	memcpy(saved, a + n, HDR);
 	memset(a, 0x41, n + 1);
 	assert_rejected(h, heap_free(h, a));
 	assert_rejected(h, heap_free(h, b));
+	assert_rejected(h, heap_free(h, c));	/* its lower neighbour is broken */
 	assert_int_equal(heap_check(h), -EBADMSG);
 	memcpy(a + n, saved, HDR);
 	assert_int_equal(heap_check(h), 0);
+
+	a[n + 4] ^= HEAP_ALIGN;		/* next size only; its prev_size intact */
+	assert_rejected(h, heap_free(h, a));
+	a[n + 4] ^= HEAP_ALIGN;
 
 	memcpy(saved, a - HDR, HDR);
 	a[-1] ^= 1;					/* underrun into own header */
@@ -247,6 +256,34 @@ static void test_overrun(void **state)
 
 	assert_int_equal(heap_free(h, a), 0);
 	assert_int_equal(heap_free(h, b), 0);
+	assert_int_equal(heap_free(h, c), 0);
+	assert_pristine(h);
+	region_free(r);
+}
+
+/*
+ * A free block exactly need + align bytes long whose payload sits 16 bytes
+ * below an alignment boundary: the leading gap must grow to align + 16, so
+ * the block is too small and must not be chosen.
+ */
+static void test_aligned_tight_fit(void **state)
+{
+	struct region *r = region_new(16 * 1024);	/* start is 4096-aligned */
+	struct heap *h = &r->h;
+	u8 *x = heap_alloc(h, 16, 16);		/* block [0, 32) */
+	u8 *y = heap_alloc(h, 80, 16);		/* block [32, 128) */
+	u8 *z = heap_alloc(h, 16, 16), *p;
+
+	assert_ptr_equal(y, r->mem + 32 + HDR);
+	assert_int_equal(heap_free(h, y), 0);
+	p = heap_alloc(h, 16, 64);
+	assert_true(IS_ALIGNED((uintptr_t)p, 64));
+	assert_int_equal(heap_check(h), 0);
+	memset(p, 0x5a, heap_usable_size(h, p));
+	assert_int_equal(heap_check(h), 0);
+	assert_int_equal(heap_free(h, p), 0);
+	assert_int_equal(heap_free(h, x), 0);
+	assert_int_equal(heap_free(h, z), 0);
 	assert_pristine(h);
 	region_free(r);
 }
@@ -384,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_double_free),
 		cmocka_unit_test(test_foreign_pointers),
 		cmocka_unit_test(test_overrun),
+		cmocka_unit_test(test_aligned_tight_fit),
 		cmocka_unit_test(test_corrupt_free_block),
 		cmocka_unit_test(test_stress),
 	};

@@ -25,8 +25,13 @@ const char *arch_mode_name(void)
 	return "EL2";
 }
 
-/* HCR_EL2 while no guest runs: EL1 is AArch64, nothing trapped or routed. */
+/* HCR_EL2 while no guest runs: EL1 is AArch64, and physical IRQ/FIQ/SError
+ * are routed to EL2 — without IMO/FMO/AMO they would target EL1 and stay
+ * masked while we run at EL2 (ARM ARM D1.13.1). */
 #define HCR_RW BIT_ULL(31)
+#define HCR_AMO BIT_ULL(5)
+#define HCR_IMO BIT_ULL(4)
+#define HCR_FMO BIT_ULL(3)
 
 /* CNTHCTL_EL2: let EL1 read the physical counter and use its timer. */
 #define CNTHCTL_EL1PCTEN BIT(0)
@@ -35,7 +40,7 @@ const char *arch_mode_name(void)
 /* PMCR_EL0.E enables the counters; PMCNTENSET bit 31 the cycle counter. */
 void arch_cpu_init_mode(void)
 {
-	write_sysreg(hcr_el2, HCR_RW);
+	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_sysreg(cntvoff_el2, 0);
 	/* MDCR_EL2.HPMN = all counters to EL1/EL0 view; EL2 counts via PMCR. */

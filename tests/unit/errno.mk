@@ -1,0 +1,2 @@
+UNIT_TESTS += errno
+errno_SRCS := lib/errno.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += ringbuf
+ringbuf_SRCS := lib/ringbuf.c
