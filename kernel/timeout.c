@@ -53,18 +53,6 @@ u64 k_uptime_ms(void)
 	return mul_div(k_now() - boot_counter, 1000, counter_freq);
 }
 
-void timeout_init(struct timeout *t, timeout_fn fn)
-{
-	list_init(&t->node);
-	t->fn = fn;
-	t->deadline = K_FOREVER;
-}
-
-bool timeout_pending(const struct timeout *t)
-{
-	return list_linked(&t->node);
-}
-
 void timeout_reprogram_locked(void)
 {
 	struct cpu *cpu = this_cpu();

@@ -3,6 +3,18 @@
  * deadlines keep insertion order so expiry is FIFO among them. */
 #include <kernel/timeout.h>
 
+void timeout_init(struct timeout *t, timeout_fn fn)
+{
+	list_init(&t->node);
+	t->fn = fn;
+	t->deadline = K_FOREVER;
+}
+
+bool timeout_pending(const struct timeout *t)
+{
+	return list_linked(&t->node);
+}
+
 void tq_insert(struct list_node *q, struct timeout *t)
 {
 	struct list_node *pos;

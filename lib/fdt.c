@@ -105,13 +105,15 @@ int fdt_token(const struct fdt *f, int off, struct fdt_token *t)
 	}
 }
 
+/*
+ * The offset comes from a caller and the blob was validated by fdt_open(),
+ * so whatever is wrong here is the offset: always -EINVAL.
+ */
 static int token_of_kind(const struct fdt *f, int off, struct fdt_token *t, u32 tag)
 {
-	int err = fdt_token(f, off, t);
-
-	if (!err && t->tag != tag)
+	if (fdt_token(f, off, t) || t->tag != tag)
 		return bad(t, -EINVAL, "offset is not a node/property");
-	return err;
+	return 0;
 }
 
 int fdt_node_token(const struct fdt *f, int node, struct fdt_token *t)
@@ -126,15 +128,19 @@ int fdt_prop_token(const struct fdt *f, int prop, struct fdt_token *t)
 
 /* ---- validation -------------------------------------------------------- */
 
+static u32 hdr_size(const struct fdt *f)
+{
+	return f->version >= 17 ? FDT_HDR_SIZE : FDT_V16_HDR_SIZE;
+}
+
 static int check_header(struct fdt *f, size_t avail)
 {
 	const u8 *b = f->blob;
-	u32 hsize;
 
 	if (avail < FDT_HDR_SIZE)
 		return reject(f, -EBADMSG, "buffer of %zu bytes is smaller than a header", avail);
 	if (hdr(b, FDT_HDR_MAGIC) != FDT_MAGIC)
-		return reject(f, -EBADMSG, "bad magic %#x (expected %#x)", hdr(b, FDT_HDR_MAGIC),
+		return reject(f, -EBADMSG, "bad magic 0x%x (expected 0x%x)", hdr(b, FDT_HDR_MAGIC),
 			      FDT_MAGIC);
 	f->version = hdr(b, FDT_HDR_VERSION);
 	if (f->version < 16)
@@ -143,10 +149,9 @@ static int check_header(struct fdt *f, size_t avail)
 		return reject(f, -EBADMSG, "last compatible version %u is newer than 17",
 			      hdr(b, FDT_HDR_LAST_COMP));
 	f->totalsize = hdr(b, FDT_HDR_TOTALSIZE);
-	hsize = f->version >= 17 ? FDT_HDR_SIZE : FDT_V16_HDR_SIZE;
 	if (f->totalsize > avail)
 		return reject(f, -EBADMSG, "totalsize %u exceeds buffer %zu", f->totalsize, avail);
-	if (f->totalsize < hsize || f->totalsize > FDT_MAX_SIZE)
+	if (f->totalsize < hdr_size(f) || f->totalsize > FDT_MAX_SIZE)
 		return reject(f, -EBADMSG, "implausible totalsize %u", f->totalsize);
 	return 0;
 }
@@ -155,10 +160,10 @@ static int check_header(struct fdt *f, size_t avail)
 static int check_block(struct fdt *f, const char *what, u32 off, u32 size, u32 align)
 {
 	if (off % align)
-		return reject(f, -EBADMSG, "%s block offset %#x not %u-byte aligned", what, off,
+		return reject(f, -EBADMSG, "%s block offset 0x%x not %u-byte aligned", what, off,
 			      align);
-	if (off < FDT_V16_HDR_SIZE || (u64)off + size > f->totalsize)
-		return reject(f, -EBADMSG, "%s block %#x+%#x outside totalsize %#x", what, off,
+	if (off < hdr_size(f) || (u64)off + size > f->totalsize)
+		return reject(f, -EBADMSG, "%s block 0x%x+0x%x outside totalsize 0x%x", what, off,
 			      size, f->totalsize);
 	return 0;
 }
@@ -220,7 +225,7 @@ static const char *nesting_error(u32 tag, int depth, bool root_seen)
 
 static int struct_error(struct fdt *f, int off, const char *why)
 {
-	return reject(f, -EBADMSG, "structure block offset %#x: %s", off, why);
+	return reject(f, -EBADMSG, "structure block offset 0x%x: %s", off, why);
 }
 
 /* Walk every token once: well-formed, balanced, one root, FDT_END. */

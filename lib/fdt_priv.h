@@ -20,7 +20,8 @@ struct fdt_token {
  * for a malformed token; t->why describes either.
  */
 int fdt_token(const struct fdt *f, int off, struct fdt_token *t);
-/* fdt_token() that also requires a FDT_BEGIN_NODE (-EINVAL otherwise). */
+/* fdt_token() that also requires a FDT_BEGIN_NODE. The offset is the
+ * caller's (the blob was validated), so any failure is -EINVAL. */
 int fdt_node_token(const struct fdt *f, int node, struct fdt_token *t);
 /* Same for FDT_PROP. */
 int fdt_prop_token(const struct fdt *f, int prop, struct fdt_token *t);

@@ -310,11 +310,11 @@ int fdt_get_reg(const struct fdt *f, int node, int index, u64 *addr, u64 *size)
 {
 	int ac, sc, len;
 	const u8 *reg = reg_layout(f, node, &ac, &sc, &len);
-	int entry = 4 * (ac + sc);
-	int err;
+	int entry, err;
 
 	if (!reg)
 		return len;
+	entry = 4 * (ac + sc);
 	if (index < 0 || index >= len / entry)
 		return -ENOENT;
 	reg += index * entry;

@@ -24,7 +24,8 @@ def test_info_and_cpus(zvm):
     assert "4 online of 4 in DT" in out
     assert "4096 MiB" in out
     out = zvm.cmd("cpus")
-    assert len(re.findall(r"^\d+\s+0x\d+\s+online", out, re.M)) == 4
+    rows = re.findall(r"^(\d+)\s+(?:0x)?[0-9a-f]+\s+(\S+)", out, re.M)
+    assert [cpu for cpu, _ in rows] == ["0", "1", "2", "3"]
 
 
 def test_mem_and_uptime(zvm):

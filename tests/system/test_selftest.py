@@ -1,0 +1,45 @@
+"""In-kernel self-tests and the kernel benchmark, driven from the shell."""
+import re
+
+SELFTESTS = ["preempt", "prio_order", "timeslice", "sleep_accuracy", "timeout_order",
+             "cross_wake", "mutex_pi", "ipc_stress", "affinity", "suspend_resume"]
+
+
+def test_selftest_lists_every_test(zvm):
+    out = zvm.cmd("selftest -l")
+    for name in SELFTESTS:
+        assert re.search(rf"^{name}\s", out, re.M), name
+
+
+def test_selftest_all_pass_on_4_cpus(zvm):
+    out = zvm.cmd("selftest", timeout=240)
+    assert not re.search(r"^FAIL", out, re.M), out
+    for name in SELFTESTS:
+        assert re.search(rf"^PASS {name}\s", out, re.M), name
+    assert f"selftest: {len(SELFTESTS)} passed, 0 failed" in out
+    # The host is still responsive afterwards.
+    assert "idle/3" in zvm.cmd("ps")
+
+
+def test_selftest_unknown_name_is_an_error(zvm):
+    out = zvm.cmd("selftest nosuchtest")
+    assert "selftest: no test matches" in out
+    assert "usage: selftest" in out
+
+
+def test_bench_reports_every_item(zvm):
+    out = zvm.cmd("bench", timeout=120)
+    for item in ("thread switch (yield)", "sem give/take + switch", "IPI round trip (sem)",
+                 "timer IRQ -> thread"):
+        m = re.search(rf"bench: {re.escape(item)}\s+avg\s+(\d+) ticks\s+(\d+) ns", out)
+        assert m, item
+        assert int(m.group(1)) > 0
+
+
+def test_selftest_on_single_cpu(zvm_factory):
+    z = zvm_factory(smp=1)
+    z.wait_boot()
+    out = z.cmd("selftest", timeout=240)
+    assert not re.search(r"^FAIL", out, re.M), out
+    assert f"selftest: {len(SELFTESTS)} passed, 0 failed" in out
+    assert z.poweroff() == 0
