@@ -64,7 +64,9 @@ static int run_one(struct shell *sh, const struct selftest *t)
 	int r = t->fn(&c);
 	u64 us = k_ticks_to_us(k_now() - start);
 
-	if (r == 0)
+	if (r == ST_SKIP)
+		shell_printf(sh, "SKIP %-22s (not applicable here)\n", t->name);
+	else if (r == 0)
 		shell_printf(sh, "PASS %-22s (%u checks, %llu ms)\n", t->name, c.checks,
 			     (unsigned long long)(us / 1000));
 	else
@@ -74,7 +76,7 @@ static int run_one(struct shell *sh, const struct selftest *t)
 
 static int cmd_selftest(struct shell *sh, int argc, char **argv)
 {
-	unsigned int pass = 0, fail = 0;
+	unsigned int pass = 0, fail = 0, skip = 0;
 
 	if (argc == 2 && !strcmp(argv[1], "-l")) {
 		for (const struct selftest *t = __selftests_start; t < __selftests_end; t++)
@@ -84,16 +86,22 @@ static int cmd_selftest(struct shell *sh, int argc, char **argv)
 	for (const struct selftest *t = __selftests_start; t < __selftests_end; t++) {
 		if (!selected(t, argc, argv))
 			continue;
-		if (run_one(sh, t))
-			fail++;
-		else
+		switch (run_one(sh, t)) {
+		case 0:
 			pass++;
+			break;
+		case ST_SKIP:
+			skip++;
+			break;
+		default:
+			fail++;
+		}
 	}
-	if (!pass && !fail) {
+	if (!pass && !fail && !skip) {
 		shell_printf(sh, "selftest: no test matches\n");
 		return -EINVAL;
 	}
-	shell_printf(sh, "selftest: %u passed, %u failed\n", pass, fail);
+	shell_printf(sh, "selftest: %u passed, %u failed, %u skipped\n", pass, fail, skip);
 	return 0;
 }
 SHELL_CMD(selftest, "selftest [-l] [name...]", "run in-kernel self-tests (PASS/FAIL lines)",

@@ -36,7 +36,8 @@ void boot_wrong_el(const void *dtb)
 	early_console(dtb);
 	kprintf("\nZVM: entered at EL%u, but the hypervisor must be entered at EL2.\n", el);
 	if (((pfr0 >> ID_PFR0_EL2_SHIFT) & 0xf) == 0)
-		kprintf("ZVM: this CPU does not implement EL2 (virtualization extensions).\n");
+		kprintf("ZVM: this CPU does not report EL2 (virtualization extensions);\n"
+			"ZVM: on QEMU, EL2 exists only with -M virt,virtualization=on.\n");
 	else
 		kprintf("ZVM: the boot loader dropped to EL1; on QEMU use -M virt,virtualization=on.\n");
 	kprintf("ZVM: halting.\n");

@@ -14,7 +14,7 @@ struct st_ctx {
 struct selftest {
 	const char *name;
 	const char *desc;
-	int (*fn)(struct st_ctx *c);	/* 0 = pass */
+	int (*fn)(struct st_ctx *c);	/* 0 = pass, ST_SKIP = not applicable */
 };
 
 #define SELFTEST(ident, text, func)						\
@@ -22,6 +22,8 @@ struct selftest {
 	__section(".selftests") __used __aligned(__alignof__(struct selftest)) = { \
 		.name = #ident, .desc = text, .fn = func,			\
 	}
+
+#define ST_SKIP 1
 
 __printf(3, 4) int st_fail(struct st_ctx *c, int line, const char *fmt, ...);
 

@@ -45,7 +45,7 @@ static int st_preempt(struct st_ctx *c)
 	olog = (struct order_log){ .n = 0 };
 	l = st_spawn("st-low", low_fn, NULL, 20, (int)cpu);
 	while (!olog.low_started)
-		k_yield();
+		k_msleep(1);	/* sleep, not yield: on one CPU L must get to run */
 	h = st_spawn("st-high", high_fn, NULL, 12, (int)cpu);
 	st_join(h);
 	st_join(l);
@@ -56,45 +56,39 @@ static int st_preempt(struct st_ctx *c)
 }
 SELFTEST(preempt, "higher priority preempts at once across CPUs", st_preempt);
 
-struct prio_gate {
-	volatile bool go;
-	struct order_log log;
-};
-
-static struct prio_gate gate;
-
-static void gate_fn(void *arg)
-{
-	while (!gate.go)
-		;	/* holds the CPU (spinning, not blocked) until all are queued */
-}
+static struct order_log plog;
 
 static void prio_fn(void *arg)
 {
-	log_ev(&gate.log, (char)(unsigned long)arg);
+	log_ev(&plog, (char)(unsigned long)arg);
+}
+
+static const struct { char id; unsigned int prio; } prio_spec[] = {
+	{ 'c', 18 }, { 'a', 6 }, { 'd', 25 }, { 'b', 9 },
+};
+static struct thread *prio_threads[4];
+
+/* Runs at the top priority on the test CPU: everything it creates there
+ * queues up behind it and starts only when it exits. */
+static void prio_driver(void *arg)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	for (unsigned int i = 0; i < 4; i++)
+		prio_threads[i] = st_spawn("st-prio", prio_fn, (void *)(unsigned long)prio_spec[i].id,
+					   prio_spec[i].prio, (int)cpu);
 }
 
 /* Threads that become ready together run strictly by priority. */
 static int st_prio_order(struct st_ctx *c)
 {
-	unsigned int cpu = st_cpu(1);
-	static const struct { char id; unsigned int prio; } spec[] = {
-		{ 'c', 18 }, { 'a', 6 }, { 'd', 25 }, { 'b', 9 },
-	};
-	struct thread *g, *t[4];
-
-	gate = (struct prio_gate){ .go = false };
-	g = st_spawn("st-gate", gate_fn, NULL, 2, (int)cpu);
+	plog = (struct order_log){ .n = 0 };
+	st_join(st_spawn("st-prio-drv", prio_driver, NULL, 1, (int)st_cpu(1)));
 	for (unsigned int i = 0; i < 4; i++)
-		t[i] = st_spawn("st-prio", prio_fn, (void *)(unsigned long)spec[i].id,
-				spec[i].prio, (int)cpu);
-	gate.go = true;
-	st_join(g);
-	for (unsigned int i = 0; i < 4; i++)
-		st_join(t[i]);
-	ST_CHECK(c, gate.log.n == 4, "ran %u of 4", gate.log.n);
-	ST_CHECK(c, gate.log.ev[0] == 'a' && gate.log.ev[1] == 'b' && gate.log.ev[2] == 'c' &&
-		 gate.log.ev[3] == 'd', "order %.4s, want abcd", gate.log.ev);
+		st_join(prio_threads[i]);
+	ST_CHECK(c, plog.n == 4, "ran %u of 4", plog.n);
+	ST_CHECK(c, plog.ev[0] == 'a' && plog.ev[1] == 'b' && plog.ev[2] == 'c' &&
+		 plog.ev[3] == 'd', "order %.4s, want abcd", plog.ev);
 	return 0;
 }
 SELFTEST(prio_order, "ready threads run in priority order", st_prio_order);

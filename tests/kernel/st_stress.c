@@ -119,7 +119,7 @@ static int st_affinity(struct st_ctx *c)
 	struct thread *t;
 
 	if (a == b)
-		return 0;	/* single CPU: nothing to migrate to */
+		return ST_SKIP;	/* single CPU: nothing to migrate to */
 	seen_cpu_mask = 0;
 	t = st_spawn("st-migrate", migrator, NULL, 6, (int)a);
 	k_msleep(10);
@@ -147,7 +147,9 @@ static void spinner(void *arg)
 
 static int st_suspend(struct st_ctx *c)
 {
-	struct thread *t = st_spawn("st-spin", spinner, NULL, 6, (int)st_cpu(0));
+	/* Below the shell's priority, so that on one CPU the shell still gets
+	 * to suspend it. */
+	struct thread *t = st_spawn("st-spin", spinner, NULL, 12, (int)st_cpu(0));
 	u64 before;
 
 	k_msleep(5);

@@ -1,0 +1,87 @@
+/*
+ * Image pack reader (lib/pack.c, lib/pack_template.c). A pack is the binary
+ * container the boot loader puts in RAM next to the hypervisor (on QEMU:
+ * -initrd pack.bin, found through /chosen linux,initrd-start/end). It holds
+ * named entries (kernels, initrds, DTBs) and VM templates that refer to
+ * them. Layout: <lib/pack_format.h>; description: docs/image-pack.md.
+ *
+ * pack_open() validates the whole pack once - header, checksums, every
+ * offset and size, overlaps, names, templates and their references - so the
+ * accessors afterwards cannot fail on a malformed pack. The blob is read in
+ * place (any alignment) and must stay mapped and unchanged while a struct
+ * pack refers to it; names and data returned point into it.
+ */
+#ifndef LIB_PACK_H
+#define LIB_PACK_H
+
+#include <lib/pack_format.h>
+#include <zvm/types.h>
+
+struct pack {
+	const u8 *blob;
+	u64 size;		/* total_size from the header */
+	u32 nentries, entry_off;
+	u32 ntemplates, tmpl_off;
+};
+
+struct pack_entry {
+	const char *name;
+	enum pack_kind kind;
+	const void *data;	/* inside the blob: alignment is the pack's + 8 */
+	u64 offset;		/* of data, from the start of the pack */
+	u64 size;
+	u32 crc;
+};
+
+struct pack_dev {
+	u64 base;		/* MMIO region, identity mapped into the guest */
+	u64 size;
+	u32 irq;		/* SPI INTID routed to the guest, 0 = none */
+};
+
+struct pack_template {
+	const char *name;
+	enum pack_os os;
+	bool autostart;
+	const char *kernel;	/* entry names; initrd/dtb "" when absent */
+	const char *initrd;
+	const char *dtb;
+	u64 mem_size;
+	u64 load_addr;		/* raw kernels: guest IPA to load at; else 0 */
+	u64 pcpu_mask;		/* pCPUs the VM may run on; 0 = any */
+	u32 vcpus;
+	u32 priority;		/* 0 highest .. PACK_PRIO_MAX */
+	u8 pcpu_pin[PACK_MAX_VCPUS];	/* vCPU i -> pCPU, or PACK_PIN_NONE */
+	u32 ndevs;
+	struct pack_dev devs[PACK_MAX_DEVS];
+	const char *bootargs;	/* "" when none */
+};
+
+/*
+ * Validate the pack at blob (size bytes readable; the pack's total_size may
+ * be smaller, e.g. when the loader rounded the region up) and attach p.
+ * Returns 0, -EINVAL for bad arguments, or -EBADMSG with a message in err
+ * (always NUL-terminated when errlen > 0) saying exactly what is wrong,
+ * e.g. "entry 'linux.kernel': data [0x2000,0x1a2000) overlaps entry 'dtb'".
+ * Every entry's data CRC is checked too, so this reads the whole pack.
+ */
+int pack_open(struct pack *p, const void *blob, size_t size, char *err, size_t errlen);
+
+u32 pack_entry_count(const struct pack *p);
+/* 0, or -ENOENT when index is out of range. */
+int pack_get_entry(const struct pack *p, u32 index, struct pack_entry *e);
+int pack_find_entry(const struct pack *p, const char *name, struct pack_entry *e);
+
+u32 pack_template_count(const struct pack *p);
+int pack_get_template(const struct pack *p, u32 index, struct pack_template *t);
+int pack_find_template(const struct pack *p, const char *name, struct pack_template *t);
+
+/* "linux", "zephyr", "rtos", "baremetal"; "?" for anything else. */
+const char *pack_os_name(u32 os);
+/* "elf", "image", "raw", "initrd", "dtb", "blob"; "?" otherwise. */
+const char *pack_kind_name(u32 kind);
+/* Inverse of the two above: the value, or 0 for an unknown name. */
+u32 pack_os_from_name(const char *name);
+u32 pack_kind_from_name(const char *name);
+
+#endif
