@@ -2,6 +2,7 @@
 #   make            build build/zvm.bin (arm64 Image) and build/zvm.elf
 #   make run        boot it on QEMU virt (virtualization=on, GICv3)
 #   make debug      same, halted, waiting for gdb-multiarch
+#   make bench-host kernel micro-benchmarks under deterministic QEMU icount
 #   make test       unit tests (host, cmocka + sanitizers) and system tests (QEMU)
 #   make unit       host unit tests only
 #   make systest    system tests only
@@ -62,7 +63,7 @@ ZVM_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(ZVM_SRCS))
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all run debug test unit systest clean setup
+.PHONY: all run debug test unit systest clean setup bench-host
 all: $(BUILD)/zvm.bin
 
 $(BUILD)/obj/%.c.o: %.c
@@ -108,6 +109,10 @@ debug: $(BUILD)/zvm.bin
 
 setup:
 	bash scripts/setup
+
+# Kernel micro-benchmarks under deterministic icount (see docs/benchmarks.md).
+bench-host: $(BUILD)/zvm.bin
+	$(PYTHON) bench/host_bench.py $(BUILD)/zvm.bin
 
 # ---- Host unit tests ---------------------------------------------------
 # Each tests/unit/<name>.mk adds "UNIT_TESTS += <name>" and sets

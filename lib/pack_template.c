@@ -1,0 +1,332 @@
+/*
+ * Image pack reader: VM templates. A template is checked field by field and
+ * then against the entries it names, so that a VM created from a template
+ * that pack_open() accepted can only fail for run-time reasons (memory,
+ * pCPUs present), never because the pack is inconsistent.
+ */
+#include "pack_priv.h"
+#include <lib/byteorder_le.h>
+#include <lib/string.h>
+#include <zvm/errno.h>
+
+#define PACK_MEM_MAX (1ULL << 40)	/* 1 TiB: far above any embedded VM */
+
+static const char *const os_names[] = {
+	[PACK_OS_LINUX] = "linux", [PACK_OS_ZEPHYR] = "zephyr",
+	[PACK_OS_RTOS] = "rtos", [PACK_OS_BAREMETAL] = "baremetal",
+};
+
+static const char *const kind_names[] = {
+	[PACK_KIND_ELF] = "elf", [PACK_KIND_IMAGE] = "image", [PACK_KIND_RAW] = "raw",
+	[PACK_KIND_INITRD] = "initrd", [PACK_KIND_DTB] = "dtb", [PACK_KIND_BLOB] = "blob",
+};
+
+static const char *name_in(const char *const *tab, u32 n, u32 v)
+{
+	return v && v < n ? tab[v] : "?";
+}
+
+static u32 value_in(const char *const *tab, u32 n, const char *name)
+{
+	u32 v;
+
+	for (v = 1; v < n; v++)
+		if (!strcmp(tab[v], name))
+			return v;
+	return 0;
+}
+
+const char *pack_os_name(u32 os)
+{
+	return name_in(os_names, ARRAY_SIZE(os_names), os);
+}
+
+const char *pack_kind_name(u32 kind)
+{
+	return name_in(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+u32 pack_os_from_name(const char *name)
+{
+	return value_in(os_names, ARRAY_SIZE(os_names), name);
+}
+
+u32 pack_kind_from_name(const char *name)
+{
+	return value_in(kind_names, ARRAY_SIZE(kind_names), name);
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+static void decode_dev(const u8 *r, struct pack_dev *d)
+{
+	d->base = ld_le64(r + PACK_DEV_BASE);
+	d->size = ld_le64(r + PACK_DEV_LEN);
+	d->irq = ld_le32(r + PACK_DEV_IRQ);
+}
+
+static void decode_template(const u8 *r, struct pack_template *t)
+{
+	u32 i;
+
+	memset(t, 0, sizeof(*t));
+	t->name = (const char *)r + PACK_TPL_NAME;
+	t->os = (enum pack_os)ld_le32(r + PACK_TPL_OS);
+	t->autostart = ld_le32(r + PACK_TPL_FLAGS) & PACK_TPL_F_AUTOSTART;
+	t->kernel = (const char *)r + PACK_TPL_KERNEL;
+	t->initrd = (const char *)r + PACK_TPL_INITRD;
+	t->dtb = (const char *)r + PACK_TPL_DTB;
+	t->mem_size = ld_le64(r + PACK_TPL_MEM_SIZE);
+	t->load_addr = ld_le64(r + PACK_TPL_LOAD_ADDR);
+	t->pcpu_mask = ld_le64(r + PACK_TPL_PCPU_MASK);
+	t->vcpus = ld_le32(r + PACK_TPL_VCPUS);
+	t->priority = ld_le32(r + PACK_TPL_PRIORITY);
+	memcpy(t->pcpu_pin, r + PACK_TPL_PCPU_PIN, PACK_MAX_VCPUS);
+	t->ndevs = ld_le32(r + PACK_TPL_DEV_COUNT);
+	for (i = 0; i < PACK_MAX_DEVS && i < t->ndevs; i++)
+		decode_dev(r + PACK_TPL_DEVS + i * PACK_DEV_SIZE, &t->devs[i]);
+	t->bootargs = (const char *)r + PACK_TPL_BOOTARGS;
+}
+
+/* ---- checks ------------------------------------------------------------ */
+
+/* The NUL-terminated string fields: names, entry references, bootargs. */
+static int check_strings(struct pack_ctx *c, u32 i, const u8 *r)
+{
+	static const struct {
+		u32 off;
+		const char *what;
+		bool may_be_empty;
+	} refs[] = {
+		{ PACK_TPL_KERNEL, "kernel", false },
+		{ PACK_TPL_INITRD, "initrd", true },
+		{ PACK_TPL_DTB, "dtb", true },
+	};
+	const char *why = pack_name_problem(r + PACK_TPL_NAME, false);
+	u32 k;
+
+	if (why)
+		return pack_bad(c, "template %u: name %s", i, why);
+	for (k = 0; k < ARRAY_SIZE(refs); k++) {
+		why = pack_name_problem(r + refs[k].off, refs[k].may_be_empty);
+		if (why)
+			return pack_bad(c, "template '%s': %s entry name %s", r + PACK_TPL_NAME,
+					refs[k].what, why);
+	}
+	if (strnlen((const char *)r + PACK_TPL_BOOTARGS, PACK_BOOTARGS_LEN) ==
+	    PACK_BOOTARGS_LEN)
+		return pack_bad(c, "template '%s': bootargs are not NUL-terminated",
+				r + PACK_TPL_NAME);
+	return 0;
+}
+
+static int check_reserved(struct pack_ctx *c, const struct pack_template *t, const u8 *r)
+{
+	u32 flags = ld_le32(r + PACK_TPL_FLAGS);
+
+	if (flags & ~(u32)PACK_TPL_F_ALL)
+		return pack_bad(c, "template '%s': unknown flags 0x%x", t->name, flags);
+	if (!pack_all_zero(r + PACK_TPL_RESERVED1, 4) ||
+	    !pack_all_zero(r + PACK_TPL_RESERVED2, PACK_TPL_SIZE - PACK_TPL_RESERVED2))
+		return pack_bad(c, "template '%s': reserved bytes are not zero", t->name);
+	return 0;
+}
+
+static int check_resources(struct pack_ctx *c, const struct pack_template *t)
+{
+	if (t->os < PACK_OS_LINUX || t->os > PACK_OS_MAX)
+		return pack_bad(c, "template '%s': unknown OS type %u", t->name, (u32)t->os);
+	if (t->mem_size == 0)
+		return pack_bad(c, "template '%s': memory size is 0", t->name);
+	if (t->mem_size % PACK_MEM_ALIGN || t->mem_size > PACK_MEM_MAX)
+		return pack_bad(c, "template '%s': memory size 0x%llx is not a multiple of 4 KiB up to 1 TiB",
+				t->name, (unsigned long long)t->mem_size);
+	if (t->vcpus == 0 || t->vcpus > PACK_MAX_VCPUS)
+		return pack_bad(c, "template '%s': %u vCPUs, must be 1 to %u", t->name, t->vcpus,
+				PACK_MAX_VCPUS);
+	if (t->priority > PACK_PRIO_MAX)
+		return pack_bad(c, "template '%s': priority %u, must be 0 (highest) to %u",
+				t->name, t->priority, PACK_PRIO_MAX);
+	return 0;
+}
+
+static int check_pins(struct pack_ctx *c, const struct pack_template *t)
+{
+	u32 v, pin;
+
+	for (v = 0; v < PACK_MAX_VCPUS; v++) {
+		pin = t->pcpu_pin[v];
+		if (pin == PACK_PIN_NONE)
+			continue;
+		if (v >= t->vcpus)
+			return pack_bad(c, "template '%s': pin for vCPU %u, but it has %u vCPUs",
+					t->name, v, t->vcpus);
+		if (pin >= PACK_MAX_PCPU)
+			return pack_bad(c, "template '%s': vCPU %u pinned to pCPU %u, at most %u",
+					t->name, v, pin, PACK_MAX_PCPU - 1);
+		if (t->pcpu_mask && !(t->pcpu_mask & (1ULL << pin)))
+			return pack_bad(c, "template '%s': vCPU %u pinned to pCPU %u, outside pcpu_mask 0x%llx",
+					t->name, v, pin, (unsigned long long)t->pcpu_mask);
+	}
+	return 0;
+}
+
+static int check_dev(struct pack_ctx *c, const struct pack_template *t, u32 i)
+{
+	const struct pack_dev *d = &t->devs[i];
+	u32 j;
+
+	if (!d->size || d->base % PACK_DEV_ALIGN || d->size % PACK_DEV_ALIGN ||
+	    d->base + d->size < d->base)
+		return pack_bad(c, "template '%s': device %u at 0x%llx size 0x%llx is not a non-empty 4 KiB-aligned region",
+				t->name, i, (unsigned long long)d->base,
+				(unsigned long long)d->size);
+	if (d->irq && (d->irq < PACK_SPI_MIN || d->irq > PACK_SPI_MAX))
+		return pack_bad(c, "template '%s': device %u IRQ %u is not an SPI (%u..%u)",
+				t->name, i, d->irq, PACK_SPI_MIN, PACK_SPI_MAX);
+	for (j = 0; j < i; j++) {
+		if (d->base < t->devs[j].base + t->devs[j].size &&
+		    t->devs[j].base < d->base + d->size)
+			return pack_bad(c, "template '%s': devices %u and %u overlap", t->name, j,
+					i);
+		if (d->irq && d->irq == t->devs[j].irq)
+			return pack_bad(c, "template '%s': devices %u and %u share IRQ %u",
+					t->name, j, i, d->irq);
+	}
+	return 0;
+}
+
+static int check_devs(struct pack_ctx *c, const struct pack_template *t, const u8 *r)
+{
+	u32 i;
+	int err;
+
+	if (t->ndevs > PACK_MAX_DEVS)
+		return pack_bad(c, "template '%s': %u devices, at most %u", t->name, t->ndevs,
+				PACK_MAX_DEVS);
+	for (i = 0; i < t->ndevs; i++) {
+		err = check_dev(c, t, i);
+		if (err)
+			return err;
+	}
+	if (!pack_all_zero(r + PACK_TPL_DEVS + t->ndevs * PACK_DEV_SIZE,
+			   (PACK_MAX_DEVS - t->ndevs) * PACK_DEV_SIZE))
+		return pack_bad(c, "template '%s': unused device records are not zero", t->name);
+	for (i = 0; i < t->ndevs; i++)
+		if (ld_le32(r + PACK_TPL_DEVS + i * PACK_DEV_SIZE + PACK_DEV_RESERVED))
+			return pack_bad(c, "template '%s': device %u reserved bytes are not zero",
+					t->name, i);
+	return 0;
+}
+
+/* Kind of the entry a template names for role `what`, or 0 after an error. */
+static u32 ref_kind(struct pack_ctx *c, const struct pack_template *t, const char *what,
+		    const char *name)
+{
+	int i = pack_entry_index(c->p, name);
+
+	if (i < 0) {
+		pack_bad(c, "template '%s': %s '%s' is not in the pack", t->name, what, name);
+		return 0;
+	}
+	return ld_le32(pack_entry_rec(c->p, (u32)i) + PACK_ENT_KIND);
+}
+
+static int wrong_kind(struct pack_ctx *c, const struct pack_template *t, const char *what,
+		      const char *name, u32 kind, const char *want)
+{
+	return pack_bad(c, "template '%s': %s '%s' is a %s entry, not %s", t->name, what, name,
+			pack_kind_name(kind), want);
+}
+
+static int check_refs(struct pack_ctx *c, const struct pack_template *t)
+{
+	u32 k = ref_kind(c, t, "kernel", t->kernel);
+
+	if (!k)
+		return -EBADMSG;
+	if (k != PACK_KIND_ELF && k != PACK_KIND_IMAGE && k != PACK_KIND_RAW)
+		return wrong_kind(c, t, "kernel", t->kernel, k, "elf, image or raw");
+	if (k == PACK_KIND_RAW && !t->load_addr)
+		return pack_bad(c, "template '%s': raw kernel '%s' needs a load address",
+				t->name, t->kernel);
+	if (k != PACK_KIND_RAW && t->load_addr)
+		return pack_bad(c, "template '%s': load address set, but kernel '%s' is %s, not raw",
+				t->name, t->kernel, pack_kind_name(k));
+	if (t->initrd[0]) {
+		k = ref_kind(c, t, "initrd", t->initrd);
+		if (!k)
+			return -EBADMSG;
+		if (k != PACK_KIND_INITRD)
+			return wrong_kind(c, t, "initrd", t->initrd, k, "initrd");
+	}
+	if (t->dtb[0]) {
+		k = ref_kind(c, t, "dtb", t->dtb);
+		if (!k)
+			return -EBADMSG;
+		if (k != PACK_KIND_DTB)
+			return wrong_kind(c, t, "dtb", t->dtb, k, "dtb");
+	}
+	return 0;
+}
+
+static int check_template(struct pack_ctx *c, u32 i)
+{
+	const u8 *r = pack_tmpl_rec(c->p, i);
+	struct pack_template t;
+	int err = check_strings(c, i, r);
+	u32 j;
+
+	if (err)
+		return err;
+	decode_template(r, &t);
+	for (j = 0; j < i; j++)
+		if (!strcmp(t.name, (const char *)pack_tmpl_rec(c->p, j) + PACK_TPL_NAME))
+			return pack_bad(c, "duplicate template name '%s' (templates %u and %u)",
+					t.name, j, i);
+	err = check_reserved(c, &t, r);
+	if (!err)
+		err = check_resources(c, &t);
+	if (!err)
+		err = check_pins(c, &t);
+	if (!err)
+		err = check_devs(c, &t, r);
+	if (!err)
+		err = check_refs(c, &t);
+	return err;
+}
+
+int pack_check_templates(struct pack_ctx *c)
+{
+	u32 i;
+	int err = 0;
+
+	for (i = 0; !err && i < c->p->ntemplates; i++)
+		err = check_template(c, i);
+	return err;
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+u32 pack_template_count(const struct pack *p)
+{
+	return p->ntemplates;
+}
+
+int pack_get_template(const struct pack *p, u32 index, struct pack_template *t)
+{
+	if (index >= p->ntemplates)
+		return -ENOENT;
+	decode_template(pack_tmpl_rec(p, index), t);
+	return 0;
+}
+
+int pack_find_template(const struct pack *p, const char *name, struct pack_template *t)
+{
+	u32 i;
+
+	for (i = 0; i < p->ntemplates; i++)
+		if (!strcmp(name, (const char *)pack_tmpl_rec(p, i) + PACK_TPL_NAME))
+			return pack_get_template(p, i, t);
+	return -ENOENT;
+}
