@@ -63,7 +63,7 @@ ZVM_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(ZVM_SRCS))
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all run debug test unit systest clean setup bench-host
+.PHONY: all run debug test unit systest clean setup bench-host guests
 all: $(BUILD)/zvm.bin
 
 $(BUILD)/obj/%.c.o: %.c
@@ -113,6 +113,21 @@ setup:
 # Kernel micro-benchmarks under deterministic icount (see docs/benchmarks.md).
 bench-host: $(BUILD)/zvm.bin
 	$(PYTHON) bench/host_bench.py $(BUILD)/zvm.bin
+
+# ---- Test guests (bare-metal EL1 programs, tests/guests/) -------------
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
+		-mstrict-align -fno-pic -fno-pie -Wall -Wextra -Werror -Wno-unused-parameter
+GUEST_COMMON := tests/guests/start.S tests/guests/lib.c
+GUESTS := hello
+GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
+
+$(BUILD)/guests/%.elf: tests/guests/%.c $(GUEST_COMMON) tests/guests/guest.h tests/guests/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(GUEST_CFLAGS) -T tests/guests/guest.ld $(GUEST_COMMON) $< -o $@ \
+		-static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
+
+guests: $(GUEST_ELFS)
 
 # ---- Host unit tests ---------------------------------------------------
 # Each tests/unit/<name>.mk adds "UNIT_TESTS += <name>" and sets

@@ -6,6 +6,7 @@
 #include "pack_priv.h"
 #include <lib/byteorder_le.h>
 #include <lib/crc32.h>
+#include <lib/errmsg.h>
 #include <lib/ctype.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
@@ -18,18 +19,6 @@
 struct region {
 	u64 start, end;
 };
-
-int pack_bad(struct pack_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->err && c->errlen) {
-		va_start(ap, fmt);
-		fmt_vsnprintf(c->err, c->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EBADMSG;
-}
 
 bool pack_all_zero(const u8 *b, size_t n)
 {
@@ -57,6 +46,17 @@ const char *pack_name_problem(const u8 *f, bool may_be_empty)
 		if (!name_char_ok((char)f[i]))
 			return "has a character other than A-Z a-z 0-9 . _ + -";
 	return NULL;
+}
+
+bool pack_name_ok(const char *name)
+{
+	u8 field[PACK_NAME_LEN] = { 0 };
+	size_t len = strnlen(name, PACK_NAME_LEN);
+
+	if (len == PACK_NAME_LEN)
+		return false;
+	memcpy(field, name, len);
+	return !pack_name_problem(field, false);
 }
 
 const u8 *pack_entry_rec(const struct pack *p, u32 i)
@@ -278,8 +278,7 @@ int pack_open(struct pack *p, const void *blob, size_t size, char *err, size_t e
 	int ret;
 	u32 i;
 
-	if (err && errlen)
-		err[0] = '\0';
+	errmsg_clear(err, errlen);
 	if (!p || !blob)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));

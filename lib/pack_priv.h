@@ -2,7 +2,9 @@
 #ifndef LIB_PACK_PRIV_H
 #define LIB_PACK_PRIV_H
 
+#include <lib/errmsg.h>
 #include <lib/pack.h>
+#include <zvm/errno.h>
 #include <zvm/compiler.h>
 
 struct pack_ctx {
@@ -11,8 +13,8 @@ struct pack_ctx {
 	size_t errlen;
 };
 
-/* Format the reason into c->err; returns -EBADMSG. */
-int pack_bad(struct pack_ctx *c, const char *fmt, ...) __printf(2, 3);
+/* Format the reason into c->err; evaluates to -EBADMSG. */
+#define pack_bad(c, ...) errmsg_set((c)->err, (c)->errlen, -EBADMSG, __VA_ARGS__)
 
 /* NULL if the PACK_NAME_LEN field at f is a valid name (or "" when
  * may_be_empty), else what is wrong with it. */

@@ -43,4 +43,4 @@ static int shell_start_thread(void)
 
 	return thread_create(&p, NULL);
 }
-INITCALL(shell_start_thread);
+INITCALL_LATE(shell_start_thread);

@@ -11,6 +11,7 @@
  */
 #include <arch/exception.h>
 #include <arch/el.h>
+#include <arch/guest_ctx.h>
 
 .macro ventry target
 	.align 7
@@ -108,11 +109,17 @@ cur_spx_sync:	spx_entry exc_fatal_handler, 4
 cur_spx_irq:	spx_entry exc_fatal_handler, 5
 cur_spx_fiq:	spx_entry exc_fatal_handler, 6
 cur_spx_serror:	spx_entry exc_fatal_handler, 7
-lower64_sync:	spx_entry exc_lower_handler, 8
-lower64_irq:	spx_entry exc_lower_handler, 9
-lower64_fiq:	spx_entry exc_lower_handler, 10
-lower64_serror:	spx_entry exc_lower_handler, 11
-lower32_any:	spx_entry exc_lower_handler, 12
+/* Guest exits: guest.S saves the guest's state into its vCPU context. */
+.macro guest_entry kind
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit
+.endm
+lower64_sync:	guest_entry GUEST_EXIT_SYNC
+lower64_irq:	guest_entry GUEST_EXIT_IRQ
+lower64_fiq:	guest_entry GUEST_EXIT_FIQ
+lower64_serror:	guest_entry GUEST_EXIT_SERROR
+lower32_any:	guest_entry GUEST_EXIT_AARCH32
 
 thread_stack_overflow:
 	ldp	x0, x1, [sp], #16

@@ -11,10 +11,13 @@ __attribute__((noreturn)) void kernel_main(void);
 /* Secondary CPU, MMU on. */
 __attribute__((noreturn)) void kernel_secondary_main(unsigned int cpu);
 
-/* Functions run after the scheduler is up, in link order (INITCALL). */
+/* Functions run after the scheduler is up: INITCALLs in link order, then
+ * INITCALL_LATEs (the shell, which should find everything ready). */
 typedef int (*initcall_t)(void);
-#define INITCALL(fn) \
-	static const initcall_t __initcall_##fn __attribute__((section(".initcalls"), used)) = fn
+#define INITCALL_LEVEL(fn, lvl) \
+	static const initcall_t __initcall_##fn __attribute__((section(".initcalls." #lvl), used)) = fn
+#define INITCALL(fn) INITCALL_LEVEL(fn, 5)
+#define INITCALL_LATE(fn) INITCALL_LEVEL(fn, 9)
 
 /* Arch hooks called by the kernel. */
 void arch_mm_init(void);		/* build page tables, enable MMU */

@@ -38,6 +38,9 @@ struct mutex {
 	struct list_node held_node;	/* in owner->held */
 };
 
+#define MUTEX_INIT(m) { .owner = NULL, .lock_count = 0,				\
+	.wq = { LIST_HEAD_INIT((m).wq.waiters) }, .held_node = LIST_HEAD_INIT((m).held_node) }
+
 void mutex_init(struct mutex *m);
 int mutex_lock(struct mutex *m, u64 timeout);
 int mutex_unlock(struct mutex *m);

@@ -76,6 +76,9 @@ u32 pack_template_count(const struct pack *p);
 int pack_get_template(const struct pack *p, u32 index, struct pack_template *t);
 int pack_find_template(const struct pack *p, const char *name, struct pack_template *t);
 
+/* A valid entry/template name: 1..31 characters from A-Z a-z 0-9 . _ + - */
+bool pack_name_ok(const char *name);
+
 /* "linux", "zephyr", "rtos", "baremetal"; "?" for anything else. */
 const char *pack_os_name(u32 os);
 /* "elf", "image", "raw", "initrd", "dtb", "blob"; "?" otherwise. */

@@ -50,10 +50,3 @@ void arch_cpu_init_mode(void)
 	isb();
 }
 
-void exc_lower_handler(struct exc_frame *f, unsigned long kind)
-{
-	/* No guest can run yet, so an exception from EL1/EL0 breaks an invariant. */
-	panic_begin();
-	exc_dump(f, "Exception from a lower EL while no guest runs");
-	panic_end();
-}

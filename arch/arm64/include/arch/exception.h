@@ -37,13 +37,13 @@ _Static_assert(__builtin_offsetof(struct exc_frame, far) == EXC_FRAME_FAR, "far 
 struct cpu_arch {
 	u64 stack_limit;	/* lowest usable address of the current thread's stack */
 	u64 exc_stack_top;	/* this CPU's exception stack (SP_ELx) */
+	void *guest_ctx;	/* struct guest_ctx of the guest running here, or NULL */
 };
 
 /* Called from vectors.S. */
 void exc_sync_handler(struct exc_frame *f);
 void exc_irq_handler(struct exc_frame *f);
 void exc_fatal_handler(struct exc_frame *f, unsigned long kind);
-void exc_lower_handler(struct exc_frame *f, unsigned long kind);
 
 void exc_dump(const struct exc_frame *f, const char *why);
 #endif

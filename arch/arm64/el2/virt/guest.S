@@ -1,0 +1,102 @@
+/*
+ * World switch between a vCPU thread (EL2t) and its guest (EL1).
+ *
+ * __guest_enter(ctx) saves the host's callee-saved registers and SP_EL0 in
+ * ctx->host, loads the guest's general registers, ELR and SPSR, and ERETs.
+ * Any exception from the guest lands on the lower-EL vectors (vectors.S),
+ * on this CPU's exception stack, which branch to guest_exit_* here: the
+ * guest's registers go back into the context found through percpu, the
+ * host's are restored, and __guest_enter returns the exit kind to its
+ * caller. EL1 system registers are switched in C (virt/vcpu*.c).
+ */
+#include <arch/el.h>
+#include <arch/exception.h>
+#include <arch/guest_ctx.h>
+
+	.text
+	.global __guest_enter
+	.type __guest_enter, %function
+__guest_enter:
+	stp	x19, x20, [x0, #GCTX_HOST + 0]
+	stp	x21, x22, [x0, #GCTX_HOST + 16]
+	stp	x23, x24, [x0, #GCTX_HOST + 32]
+	stp	x25, x26, [x0, #GCTX_HOST + 48]
+	stp	x27, x28, [x0, #GCTX_HOST + 64]
+	stp	x29, x30, [x0, #GCTX_HOST + 80]
+	mov	x1, sp
+	str	x1, [x0, #GCTX_HOST + 96]
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #CPU_ARCH_GUEST_CTX]
+	/* SP_EL0 is our stack: switch to SP_EL2 before giving SP_EL0 to the guest. */
+	msr	spsel, #1
+	ldr	x1, [x0, #GCTX_SP_EL0]
+	msr	sp_el0, x1
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0, #16 * 0]
+	eret
+	.size __guest_enter, . - __guest_enter
+
+/* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
+ * there and x1 = exit kind. */
+	.global guest_exit
+guest_exit:
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	ldp	x2, x3, [sp], #16		/* the guest's x0, x1 */
+	stp	x2, x3, [x0, #16 * 0]
+	mrs	x2, sp_el0
+	str	x2, [x0, #GCTX_SP_EL0]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GCTX_PC]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [x0, #GCTX_ESR]
+	mrs	x2, hpfar_el2
+	str	x2, [x0, #GCTX_HPFAR]
+	mrs	x2, tpidr_el2
+	str	xzr, [x2, #CPU_ARCH_GUEST_CTX]
+	/* Back to the host thread: its stack, its registers, its caller. */
+	ldr	x2, [x0, #GCTX_HOST + 96]
+	msr	sp_el0, x2
+	msr	spsel, #0
+	ldp	x19, x20, [x0, #GCTX_HOST + 0]
+	ldp	x21, x22, [x0, #GCTX_HOST + 16]
+	ldp	x23, x24, [x0, #GCTX_HOST + 32]
+	ldp	x25, x26, [x0, #GCTX_HOST + 48]
+	ldp	x27, x28, [x0, #GCTX_HOST + 64]
+	ldp	x29, x30, [x0, #GCTX_HOST + 80]
+	mov	x0, x1
+	ret

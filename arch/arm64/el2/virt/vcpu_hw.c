@@ -1,0 +1,110 @@
+/* Loading and saving a vCPU's EL1 state and the EL2 controls for guests. */
+#include <arch/sysreg.h>
+#include <virt/vcpu_hw.h>
+#include <virt/vm.h>
+#include <virt/vmem_hw.h>
+
+#define HCR_VM BIT_ULL(0)
+#define HCR_SWIO BIT_ULL(1)
+#define HCR_FMO BIT_ULL(3)
+#define HCR_IMO BIT_ULL(4)
+#define HCR_AMO BIT_ULL(5)
+#define HCR_TWI BIT_ULL(13)
+#define HCR_TWE BIT_ULL(14)
+#define HCR_TSC BIT_ULL(19)
+#define HCR_TACR BIT_ULL(21)
+#define HCR_TSW BIT_ULL(22)
+#define HCR_RW BIT_ULL(31)
+
+/* What a guest runs with: stage 2 on, interrupts virtualised, WFI/WFE,
+ * SMC, set/way cache maintenance and ACTLR trapped (ARM ARM D13.2.46). */
+u64 vcpu_hw_default_hcr(void)
+{
+	return HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC |
+	       HCR_TACR | HCR_TSW | HCR_RW;
+}
+
+/* Host view while no guest runs (see cpu_el2.c). */
+#define HCR_HOST (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
+
+void vcpu_hw_load(struct vcpu *v)
+{
+	const struct vcpu_sysregs *s = &v->arch.sys;
+
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(csselr_el1, s->csselr);
+	write_sysreg(mdscr_el1, s->mdscr);
+	write_sysreg(vmpidr_el2, s->vmpidr);
+	write_sysreg(cntvoff_el2, v->vm->cntvoff);
+	write_sysreg(cntv_cval_el0, s->cntv_cval);
+	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
+	write_sysreg(hcr_el2, v->arch.hcr);
+	isb();
+}
+
+void vcpu_hw_save(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->far = read_sysreg(far_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->par = read_sysreg(par_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->csselr = read_sysreg(csselr_el1);
+	s->mdscr = read_sysreg(mdscr_el1);
+	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	/* Stop the guest's timer from firing into the host while it is out. */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(hcr_el2, HCR_HOST);
+	isb();
+}
+
+void vcpu_hw_reset_sysregs(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	*s = (struct vcpu_sysregs){ 0 };
+	/* SCTLR_EL1 architectural reset: MMU and caches off, RES1 bits set. */
+	s->sctlr = 0x30d00800ULL;
+	s->vmpidr = BIT_ULL(31) | v->id;	/* RES1 bit 31, Aff0 = vCPU id */
+	v->arch.hcr = vcpu_hw_default_hcr();
+}

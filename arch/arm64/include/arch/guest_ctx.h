@@ -1,0 +1,49 @@
+/*
+ * Guest register context as saved by the EL2 exit path (guest.S). The
+ * layout is shared with assembly: keep the offsets below in sync.
+ */
+#ifndef ARCH_GUEST_CTX_H
+#define ARCH_GUEST_CTX_H
+
+#define GCTX_X0 0		/* x0..x30: 31 * 8 */
+#define GCTX_SP_EL0 248
+#define GCTX_PC 256		/* ELR_EL2 */
+#define GCTX_PSTATE 264		/* SPSR_EL2 */
+#define GCTX_ESR 272
+#define GCTX_FAR 280
+#define GCTX_HPFAR 288
+#define GCTX_HOST 296		/* host x19..x30, sp: 13 * 8 */
+#define GCTX_SIZE 400
+
+/* Exit kinds returned by __guest_enter. */
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
+#define GUEST_EXIT_AARCH32 4
+
+/* Per-CPU slot (struct cpu_arch) holding the running guest context. */
+#define CPU_ARCH_GUEST_CTX 16
+
+#ifndef __ASSEMBLY__
+#include <zvm/types.h>
+
+struct guest_ctx {
+	u64 x[31];
+	u64 sp_el0;
+	u64 pc;
+	u64 pstate;
+	u64 esr;
+	u64 far;
+	u64 hpfar;
+	u64 host[13];
+};
+
+_Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "guest_ctx layout");
+_Static_assert(__builtin_offsetof(struct guest_ctx, host) == GCTX_HOST, "host offset");
+
+/* Run the guest until it exits; returns a GUEST_EXIT_* kind. IRQs off. */
+int __guest_enter(struct guest_ctx *ctx);
+#endif
+
+#endif

@@ -1,0 +1,24 @@
+/* Exit handlers that live in their own files (virt/mmio_exit.c, virt/sysreg_emul.c). */
+#ifndef VIRT_EXITS_H
+#define VIRT_EXITS_H
+
+#include <zvm/types.h>
+
+struct vcpu;
+
+/* Data abort from the guest: emulated MMIO, or an abort injected back. */
+bool exit_dabt(struct vcpu *v, u64 esr);
+/* Trapped MSR/MRS/SYS (EC 0x18): true if emulated, false -> UNDEF. */
+bool sysreg_emulate(struct vcpu *v, u64 esr);
+
+/* Decoded ISS of EC 0x18 (ARM ARM D13.2.37, "ISS encoding for an exception
+ * from MSR, MRS, or System instruction execution"). */
+struct sysreg_access {
+	u8 op0, op1, crn, crm, op2, rt;
+	bool read;
+};
+void sysreg_decode(u64 esr, struct sysreg_access *a);
+/* Sign/zero-extend an MMIO load per the data-abort syndrome. */
+u64 mmio_load_extend(u64 val, unsigned int size, bool sign_extend, bool sixty_four);
+
+#endif

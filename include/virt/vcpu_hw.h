@@ -1,0 +1,14 @@
+/* Arch part of vCPU switching (arch/arm64/el2/virt/vcpu_hw.c). */
+#ifndef VIRT_VCPU_HW_H
+#define VIRT_VCPU_HW_H
+
+#include <zvm/types.h>
+
+struct vcpu;
+
+u64 vcpu_hw_default_hcr(void);
+void vcpu_hw_load(struct vcpu *v);	/* EL1 sysregs, stage 2, HCR: before entry */
+void vcpu_hw_save(struct vcpu *v);	/* after exit; restores the host HCR */
+void vcpu_hw_reset_sysregs(struct vcpu *v);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * Virtual GICv3: the emulated Distributor and Redistributors a guest sees,
+ * and the List Register (LR) management that feeds the hardware virtual
+ * CPU interface (GICv3 ICH_* registers; the guest uses ICC_* sysregs,
+ * which hardware redirects to ICV_*).
+ *
+ * Guest ABI (as QEMU virt): Distributor at VGIC_DIST_BASE (64 KiB),
+ * Redistributors from VGIC_REDIST_BASE, VGIC_REDIST_STRIDE bytes per vCPU
+ * (RD_base frame + SGI_base frame); vCPU n has MPIDR Aff0 = n, Aff1..3 = 0.
+ * Affinity routing always on, single security state (GICD_CTLR.DS = 1),
+ * no LPIs/ITS.
+ *
+ * Model: every interrupt has one struct vgic_irq (private INTIDs 0-31 per
+ * vCPU, SPIs per VM). An interrupt that is active, or pending and enabled,
+ * sits on the ap_list of the vCPU it targets, ordered by priority (lower
+ * value first) then INTID. vgic_flush() loads the head of that list into
+ * the vCPU's LR bank before guest entry; vgic_sync() folds the LRs back
+ * after exit. Between the two, the LR copy is the truth for those
+ * interrupts ("live").
+ *
+ * Locking: one spinlock per VM (struct vgic_dist.lock), taken with IRQs
+ * masked by every function below; none may be called with it held.
+ * vcpu_kick() is called only after the lock is dropped. The LR bank of a
+ * vCPU belongs to the thread running that vCPU: only it calls
+ * vgic_flush()/vgic_sync() and copies the bank to/from the ICH registers.
+ */
+#ifndef VIRT_VGIC_H
+#define VIRT_VGIC_H
+
+#include <virt/mmio.h>
+#include <zvm/compiler.h>
+#include <zvm/list.h>
+#include <zvm/types.h>
+
+#ifdef HOST_TEST
+typedef struct {
+	bool held;
+} vgic_lock_t;
+#define VGIC_LOCK_INIT { false }
+#else
+#include <kernel/spinlock.h>
+typedef spinlock_t vgic_lock_t;
+#define VGIC_LOCK_INIT SPINLOCK_INIT
+#endif
+
+struct vm;
+struct vcpu;
+
+/* Guest physical layout (QEMU virt). */
+#define VGIC_DIST_BASE 0x08000000UL
+#define VGIC_DIST_SIZE 0x10000UL
+#define VGIC_REDIST_BASE 0x080A0000UL
+#define VGIC_REDIST_STRIDE 0x20000UL	/* RD_base frame + SGI_base frame */
+
+#define VGIC_NR_SGIS 16
+#define VGIC_NR_PRIVATE 32
+#define VGIC_DEFAULT_NR_SPIS 64		/* INTIDs 32..95 */
+#define VGIC_MAX_SPIS 988		/* INTIDs 32..1019 */
+#define VGIC_MAX_VCPUS 16		/* SGI TargetList reaches Aff0 0..15 */
+#define VGIC_MAX_LR 16
+
+#define VGIC_PPI_MAINT 25		/* maintenance interrupt (physical) */
+#define VGIC_PPI_VTIMER 27
+#define VGIC_PPI_PTIMER 30
+
+/* ICH_LR<n>_EL2 (IHI 0069, ICH_LR<n>_EL2 description). */
+#define VGIC_LR_VINTID_MASK GENMASK(31, 0)
+#define VGIC_LR_PINTID_SHIFT 32		/* pINTID [44:32], only when HW = 1 */
+#define VGIC_LR_PINTID_MASK GENMASK(44, 32)
+#define VGIC_LR_EOI BIT_ULL(41)		/* HW = 0: maintenance IRQ on deactivation */
+#define VGIC_LR_PRIO_SHIFT 48
+#define VGIC_LR_PRIO_MASK GENMASK(55, 48)
+#define VGIC_LR_GROUP1 BIT_ULL(60)
+#define VGIC_LR_HW BIT_ULL(61)
+#define VGIC_LR_PENDING BIT_ULL(62)
+#define VGIC_LR_ACTIVE BIT_ULL(63)
+#define VGIC_LR_STATE (VGIC_LR_PENDING | VGIC_LR_ACTIVE)
+
+/* ICH_HCR_EL2 bits the model sets. */
+#define VGIC_HCR_EN BIT(0)
+#define VGIC_HCR_UIE BIT(1)		/* maintenance IRQ when <= 1 LR valid */
+
+/* ICH_VMCR_EL2: the guest's priority mask, read for WFI wake-up. */
+#define VGIC_VMCR_VPMR_SHIFT 24
+
+/*
+ * The per-vCPU image of the hardware virtual CPU interface. vgic_flush()
+ * writes lr[0..nr_lr-1] and hcr; the world switch copies them to
+ * ICH_LR<n>_EL2 / ICH_HCR_EL2 before entry and copies ICH_LR<n>_EL2 back
+ * into lr[] after exit, before vgic_sync(). vmcr, ap0r and ap1r are the
+ * guest's own CPU-interface state (PMR, BPR, group enables, active
+ * priorities): the world switch saves them on every exit and restores
+ * them on every entry; the model only clears them on reset and reads
+ * vmcr's VPMR in vgic_vcpu_has_pending().
+ */
+struct vgic_lr_bank {
+	u64 lr[VGIC_MAX_LR];
+	u32 nr_lr;		/* ICH_VTR_EL2.ListRegs + 1, set by vgic_init() */
+	u32 hcr;		/* ICH_HCR_EL2 to load on entry */
+	u32 vmcr;		/* ICH_VMCR_EL2 */
+	u32 ap0r[4];		/* ICH_AP0R<n>_EL2 (n < 2^(PREbits - 5)) */
+	u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
+};
+
+#define VGIC_NONE 0xff		/* no vCPU / no LR */
+
+/* One interrupt. Fields are private to virt/vgic/; callers only allocate. */
+struct vgic_irq {
+	struct list_node node;	/* on cpu[queued].ap_list */
+	u64 irouter;		/* SPIs: GICD_IROUTER<n> */
+	u16 intid;
+	u16 hwintid;		/* physical INTID when hw */
+	u8 prio;
+	u8 target;		/* routed vCPU, VGIC_NONE if none */
+	u8 queued;		/* vCPU whose ap_list holds it, or VGIC_NONE */
+	u8 lr;			/* LR index while live in queued's LRs, or VGIC_NONE */
+	bool enabled;
+	bool group1;
+	bool edge;		/* ICFGR: edge-triggered (else level-sensitive) */
+	bool pending_latch;	/* edge seen / ISPENDR write, until acknowledged */
+	bool line_level;	/* input line (level-sensitive, non-HW) */
+	bool active;
+	bool hw;		/* linked to physical hwintid (LR.HW) */
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	struct list_node ap_list;	/* active or pending+enabled, by (prio, intid) */
+	struct vgic_irq *lr_irq[VGIC_MAX_LR];	/* what flush put in each LR */
+	struct vgic_lr_bank bank;
+	u8 id;
+	bool sleep;		/* GICR_WAKER.ProcessorSleep */
+};
+
+struct vgic_dist {
+	vgic_lock_t lock;
+	struct vm *vm;
+	struct vgic_cpu *cpu;	/* nr_vcpus entries */
+	struct vgic_irq *spi;	/* nr_spis entries, INTID 32 + i */
+	unsigned int nr_vcpus;
+	unsigned int nr_spis;
+	u32 ctlr;		/* GICD_CTLR EnableGrp0/EnableGrp1 */
+	u32 kick;		/* vCPUs to kick once the lock is dropped */
+};
+
+/* Storage is the caller's (e.g. kzalloc'ed next to struct vm). */
+struct vgic_config {
+	unsigned int nr_spis;	/* 0..VGIC_MAX_SPIS; VGIC_DEFAULT_NR_SPIS for QEMU virt */
+	unsigned int nr_lr;	/* 2..VGIC_MAX_LR: ICH_VTR_EL2.ListRegs + 1 */
+	struct vgic_cpu *cpus;	/* vm_nr_vcpus(vm) entries */
+	struct vgic_irq *spis;	/* nr_spis entries */
+};
+
+/*
+ * Set up d for vm (vm_nr_vcpus(vm) must be 1..VGIC_MAX_VCPUS) and reset
+ * it. Returns 0 or -EINVAL. No vCPU may run yet.
+ */
+int vgic_init(struct vgic_dist *d, struct vm *vm, const struct vgic_config *cfg);
+
+/*
+ * Architectural reset of all guest-visible state (VM reset): registers,
+ * pending/active state, LR banks (vmcr, APRs too). Hardware links made
+ * with vgic_map_hw() survive. No vCPU may be running.
+ */
+void vgic_reset(struct vgic_dist *d);
+
+/* MMIO: the Distributor frame and the whole Redistributor region. */
+int vgic_dist_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
+		     u64 *val);
+int vgic_redist_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
+		       u64 *val);
+extern const struct mmio_ops vgic_dist_ops;
+extern const struct mmio_ops vgic_redist_ops;
+
+/* Registers the Distributor (VGIC_DIST_SIZE) and nr_vcpus Redistributors
+ * (VGIC_REDIST_STRIDE each). Returns 0 or mmio_bus_add()'s error. */
+int vgic_register_mmio(struct vgic_dist *d, struct mmio_bus *bus, paddr_t dist_base,
+		       paddr_t redist_base);
+
+/*
+ * Injection. v names the vCPU for a private INTID (< 32) and is ignored
+ * for SPIs (pass NULL). Return 0, or -EINVAL for an INTID the VM lacks.
+ * Safe from any context, including interrupt handlers.
+ *
+ * vgic_set_level: the device's line. Level-sensitive: pending while high.
+ * Edge-triggered: a low-to-high transition latches pending. For an
+ * interrupt linked with vgic_map_hw(), level = true means "the physical
+ * interrupt fired and the host left it active": it is latched and delivered
+ * once with LR.HW = 1, the guest's deactivation deactivates the physical
+ * interrupt, and level = false is ignored (if the line is still asserted,
+ * the physical interrupt fires again and the host injects again).
+ *
+ * vgic_inject_edge: one edge (latches pending whatever the trigger mode).
+ */
+int vgic_set_level(struct vgic_dist *d, struct vcpu *v, u32 intid, bool level);
+int vgic_inject_edge(struct vgic_dist *d, struct vcpu *v, u32 intid);
+
+/*
+ * A trapped write by src of ICC_SGI1R_EL1 (group1 = true) or ICC_SGI0R_EL1
+ * (group1 = false): TargetList[15:0], Aff1[23:16], INTID[27:24],
+ * Aff2[39:32], IRM[40], RS[47:44], Aff3[55:48]. IRM = 1: every vCPU but
+ * src. A Group 1 SGI is only generated by an SGI1R write.
+ */
+void vgic_send_sgi(struct vgic_dist *d, struct vcpu *src, u64 sgir, bool group1);
+
+/* Link a PPI (v given) or SPI to physical INTID pintid (< 1020), e.g. the
+ * virtual timer: vgic_map_hw(d, v, 27, 27). -EINVAL on bad INTIDs. */
+int vgic_map_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 pintid);
+int vgic_unmap_hw(struct vgic_dist *d, struct vcpu *v, u32 intid);
+/* Whether the guest has intid active (e.g. to mirror a HW-linked
+ * interrupt's active state on the physical GIC when v migrates). */
+bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid);
+
+/* World switch. */
+struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
+/*
+ * Before entry: load the highest-priority deliverable interrupts into
+ * bank->lr (active ones first, then pending by priority, ties by INTID)
+ * and set bank->hcr = En, plus UIE when some did not fit, so the guest
+ * exits (maintenance interrupt) once it has drained the LRs.
+ */
+void vgic_flush(struct vgic_dist *d, struct vcpu *v);
+/* After exit, once bank->lr holds the ICH_LR<n>_EL2 values: fold them back
+ * into the model (acks, EOIs, level re-evaluation). */
+void vgic_sync(struct vgic_dist *d, struct vcpu *v);
+
+/*
+ * WFI: whether v has an interrupt the guest would take now: pending,
+ * enabled, group enabled in GICD_CTLR, not active, and priority below
+ * bank->vmcr's VPMR. Call after vgic_sync() (bank->vmcr must be current).
+ */
+bool vgic_vcpu_has_pending(struct vgic_dist *d, struct vcpu *v);
+
+#endif

@@ -1,0 +1,134 @@
+/* Virtual machines and their vCPUs. */
+#ifndef VIRT_VM_H
+#define VIRT_VM_H
+
+#include <arch/guest_ctx.h>
+#include <kernel/spinlock.h>
+#include <kernel/sync.h>
+#include <kernel/thread.h>
+#include <lib/ringbuf.h>
+#include <virt/mmio.h>
+#include <virt/vm_api.h>
+
+#define VM_MAX 16
+#define VM_MAX_VCPUS 8
+#define VM_NAME_LEN 32
+#define VM_RAM_IPA 0x40000000ULL
+#define VM_CONSOLE_BUF 16384
+
+enum vm_state {
+	VM_CREATED,
+	VM_RUNNING,
+	VM_PAUSED,
+	VM_HALTED,
+	VM_CRASHED,
+	VM_DELETED,
+};
+
+/* Exit reasons counted per vCPU (the `zvm info` columns). */
+enum exit_reason {
+	EXIT_IRQ, EXIT_WFI, EXIT_WFE, EXIT_HVC, EXIT_SMC, EXIT_SYSREG, EXIT_DABT_MMIO,
+	EXIT_DABT_BAD, EXIT_IABT, EXIT_FP, EXIT_UNDEF, EXIT_OTHER, EXIT_NR,
+};
+
+/* EL1 system registers switched with the vCPU (ARM ARM D13). */
+struct vcpu_sysregs {
+	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair, amair;
+	u64 vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el1, elr_el1, spsr_el1;
+	u64 par, cntkctl, csselr, mdscr;
+	u64 cntv_ctl, cntv_cval;
+	u64 vmpidr;
+};
+
+struct vcpu_arch {
+	struct guest_ctx ctx;		/* general registers, written by guest.S */
+	struct vcpu_sysregs sys;
+	u64 hcr;
+};
+
+struct vm;
+
+struct vcpu {
+	struct vcpu_arch arch;		/* first: the world switch uses it */
+	struct vm *vm;
+	unsigned int id;
+	unsigned int pcpu;		/* pinned physical CPU */
+	unsigned int prio;
+	struct thread *thread;
+	bool powered_on;		/* PSCI: CPU_ON'ed or the boot vCPU */
+	bool wfi_wait;			/* blocked in WFI */
+	struct semaphore wake;		/* WFI wake-ups, CPU_ON, resume */
+	u64 exits[EXIT_NR];
+	u64 entries;
+};
+
+struct pack;
+struct pack_template;
+
+/* What `zvm new` asks for: a template from the image pack, with the
+ * memory size and vCPU count possibly overridden. */
+struct vm_config {
+	const struct pack *pack;
+	const struct pack_template *tmpl;
+	u64 mem_size;			/* 0 = the template's */
+	unsigned int nr_vcpus;		/* 0 = the template's */
+};
+
+struct vm {
+	unsigned int id;
+	char name[VM_NAME_LEN];
+	enum vm_state state;
+	spinlock_t lock;
+	u64 mem_size;
+	paddr_t *ram_blocks;		/* host PA of each 2 MiB block */
+	unsigned int nr_ram_blocks;
+	u64 *s2_root;			/* stage-2 translation table */
+	u16 vmid;
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	struct mmio_bus mmio;
+	u64 entry, dtb_ipa;
+	u64 cntvoff;			/* CNTVOFF_EL2: guest time starts near 0 */
+	u64 paused_at;
+	u64 started_at;
+	struct ringbuf console;
+	u8 console_mem[VM_CONSOLE_BUF];
+	void *vpl011;
+	int exit_code;			/* why it halted/crashed */
+};
+
+/* Lifecycle (virt/vm.c). Every illegal transition returns -EPERM. */
+int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen);
+int vm_start(struct vm *vm);
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+int vm_delete(struct vm *vm);
+struct vm *vm_find(unsigned int id);
+void vm_for_each(void (*fn)(struct vm *vm, void *ctx), void *ctx);
+const char *vm_state_name(enum vm_state s);
+/* A guest asked to stop (PSCI SYSTEM_OFF) or broke beyond recovery. */
+void vm_halt(struct vm *vm, bool crashed, int code);
+/* Transition table, exported for unit tests. */
+bool vm_transition_ok(enum vm_state from, enum vm_state to);
+
+/* vCPU (virt/vcpu.c). */
+int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio);
+void vcpu_destroy(struct vcpu *v);
+void vcpu_reset(struct vcpu *v, u64 entry, u64 x0);
+/* Exit handling (virt/exits.c): returns false when the vCPU must stop. */
+bool vcpu_handle_exit(struct vcpu *v, int kind);
+void vcpu_inject_undef(struct vcpu *v);
+void vcpu_inject_dabt(struct vcpu *v, u64 far);
+void vcpu_inject_iabt(struct vcpu *v, u64 far);
+
+/* Stage-2 (virt/vmem.c). */
+int vmem_init(struct vm *vm);
+int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device);
+void vmem_destroy(struct vm *vm);
+/* Copy into / out of guest RAM by IPA; -EFAULT outside RAM. */
+int vmem_write(struct vm *vm, u64 ipa, const void *src, size_t len);
+int vmem_read(struct vm *vm, u64 ipa, void *dst, size_t len);
+/* Host pointer for an IPA inside RAM (contiguous up to the 2 MiB block). */
+void *vmem_ipa_to_host(struct vm *vm, u64 ipa, size_t *avail);
+
+#endif

@@ -1,0 +1,278 @@
+/* `zvm ...`: create, run, pause, inspect, attach to and delete VMs. */
+#include <kernel/sched.h>
+#include <lib/parse.h>
+#include <lib/string.h>
+#include <shell/args.h>
+#include <shell/shell.h>
+#include <virt/images.h>
+#include <virt/vm.h>
+#include <virt/vpl011.h>
+#include <zvm/errno.h>
+
+#define LOOK_ESCAPE 0x1d	/* Ctrl-] as in telnet: back to the host shell */
+
+static int parse_id(struct shell *sh, int argc, char **argv, struct vm **out)
+{
+	struct args_opt st;
+	u64 id = ~0ULL;
+	int c;
+
+	args_opt_init(&st);
+	while ((c = args_getopt(&st, argc, argv, "n:")) != ARGS_OPT_END) {
+		if (c < 0)
+			return shell_opt_error(sh, &st, c);
+		if (str_to_u64(st.arg, &id)) {
+			shell_printf(sh, "zvm %s: bad VM id '%s'\n", argv[0], st.arg);
+			return -EINVAL;
+		}
+	}
+	if (id == ~0ULL || st.index != argc) {
+		shell_printf(sh, "zvm %s: need -n <id>\n", argv[0]);
+		return -EINVAL;
+	}
+	*out = vm_find((unsigned int)MIN(id, (u64)VM_MAX));
+	if (!*out) {
+		shell_printf(sh, "zvm %s: no VM with id %llu\n", argv[0], (unsigned long long)id);
+		return 1;
+	}
+	return 0;
+}
+
+static int report(struct shell *sh, const char *what, struct vm *vm, int r)
+{
+	if (r == -EPERM)
+		shell_printf(sh, "zvm %s: vm %u is %s; cannot %s it\n", what, vm->id,
+			     vm_state_name(vm->state), what);
+	return r == -EPERM ? 1 : r;
+}
+
+struct new_opts {
+	const char *tmpl;
+	u64 mem;
+	u64 vcpus;
+};
+
+static int parse_new(struct shell *sh, int argc, char **argv, struct new_opts *o)
+{
+	struct args_opt st;
+	int c;
+
+	args_opt_init(&st);
+	while ((c = args_getopt(&st, argc, argv, "t:m:c:")) != ARGS_OPT_END) {
+		if (c < 0)
+			return shell_opt_error(sh, &st, c);
+		if (c == 't')
+			o->tmpl = st.arg;
+		else if ((c == 'm' && str_to_size(st.arg, &o->mem)) ||
+			 (c == 'c' && (str_to_u64(st.arg, &o->vcpus) || o->vcpus > VM_MAX_VCPUS))) {
+			shell_printf(sh, "zvm new: bad value '%s' for -%c\n", st.arg, c);
+			return -EINVAL;
+		}
+	}
+	if (!o->tmpl || st.index != argc) {
+		shell_printf(sh, "zvm new: need -t <template>\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int zvm_new(struct shell *sh, int argc, char **argv)
+{
+	struct new_opts o = { 0 };
+	const struct pack *pk = images_pack();
+	struct pack_template t;
+	struct vm_config cfg;
+	struct vm *vm;
+	char err[160] = "";
+	int r = parse_new(sh, argc, argv, &o);
+
+	if (r)
+		return r;
+	if (!pk) {
+		shell_printf(sh, "zvm new: %s\n", images_error());
+		return 1;
+	}
+	if (pack_find_template(pk, o.tmpl, &t)) {
+		shell_printf(sh, "zvm new: no template '%s' (see 'zvm templates')\n", o.tmpl);
+		return 1;
+	}
+	cfg = (struct vm_config){ pk, &t, o.mem, (unsigned int)o.vcpus };
+	r = vm_create(&cfg, &vm, err, sizeof(err));
+	if (r) {
+		shell_printf(sh, "zvm new: %s\n", err[0] ? err : zvm_strerror(r));
+		return 1;
+	}
+	shell_printf(sh, "vm %u created (%s, %llu MiB, %u vCPU%s)\n", vm->id, vm->name,
+		     (unsigned long long)(vm->mem_size >> 20), vm->nr_vcpus,
+		     vm->nr_vcpus > 1 ? "s" : "");
+	return 0;
+}
+
+static int zvm_run(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	int r = parse_id(sh, argc, argv, &vm);
+
+	if (r)
+		return r;
+	r = vm->state == VM_PAUSED ? vm_resume(vm) : vm_start(vm);
+	if (!r)
+		shell_printf(sh, "vm %u running\n", vm->id);
+	return report(sh, "run", vm, r);
+}
+
+static int zvm_pause(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	int r = parse_id(sh, argc, argv, &vm);
+
+	if (r)
+		return r;
+	r = vm_pause(vm);
+	if (!r)
+		shell_printf(sh, "vm %u paused\n", vm->id);
+	return report(sh, "pause", vm, r);
+}
+
+static int zvm_delete(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	unsigned int id;
+	int r = parse_id(sh, argc, argv, &vm);
+
+	if (r)
+		return r;
+	id = vm->id;
+	r = vm_delete(vm);
+	if (!r)
+		shell_printf(sh, "vm %u deleted\n", id);
+	return report(sh, "delete", vm, r);
+}
+
+static const char *const exit_names[EXIT_NR] = {
+	"irq", "wfi", "wfe", "hvc", "smc", "sysreg", "mmio", "dabt-bad", "iabt", "fp", "undef",
+	"other",
+};
+
+static void info_vcpus(struct shell *sh, struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		shell_printf(sh, "  vcpu%u: pcpu %u, prio %u, %s, %llu entries, exits:", i, v->pcpu,
+			     v->prio, v->powered_on ? "on" : "off",
+			     (unsigned long long)v->entries);
+		for (unsigned int e = 0; e < EXIT_NR; e++)
+			if (v->exits[e])
+				shell_printf(sh, " %s=%llu", exit_names[e],
+					     (unsigned long long)v->exits[e]);
+		shell_printf(sh, "\n");
+	}
+}
+
+static void info_line(struct vm *vm, void *ctx)
+{
+	struct shell *sh = ctx;
+	u64 up = vm->state == VM_RUNNING ? k_ticks_to_us(k_now() - vm->started_at) / 1000 : 0;
+
+	shell_printf(sh, "%-3u %-16s %-8s %5u %8llu %10llu\n", vm->id, vm->name,
+		     vm_state_name(vm->state), vm->nr_vcpus,
+		     (unsigned long long)(vm->mem_size >> 20), (unsigned long long)up);
+}
+
+static int zvm_info(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	int r;
+
+	if (argc == 1) {
+		shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
+		vm_for_each(info_line, sh);
+		return 0;
+	}
+	r = parse_id(sh, argc, argv, &vm);
+	if (r)
+		return r;
+	shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
+	info_line(vm, sh);
+	info_vcpus(sh, vm);
+	return 0;
+}
+
+static int zvm_templates(struct shell *sh, int argc, char **argv)
+{
+	const struct pack *pk = images_pack();
+	struct pack_template t;
+
+	if (argc > 1)
+		return -EINVAL;
+	if (!pk) {
+		shell_printf(sh, "zvm templates: %s\n", images_error());
+		return 1;
+	}
+	shell_printf(sh, "NAME             OS         MEM(MiB) VCPUS PRIO AUTOSTART\n");
+	for (u32 i = 0; !pack_get_template(pk, i, &t); i++)
+		shell_printf(sh, "%-16s %-10s %8llu %5u %4u %s\n", t.name, pack_os_name(t.os),
+			     (unsigned long long)(t.mem_size >> 20), t.vcpus, t.priority,
+			     t.autostart ? "yes" : "no");
+	return 0;
+}
+
+/* `zvm look`: the VM's console on ours until the escape key. Only this
+ * shell deletes VMs, and it is hooked while attached, so vm stays valid. */
+
+static void look_sink(void *ctx, const char *s, size_t n)
+{
+	shell_write(ctx, s, n);
+}
+
+static void look_input(struct shell *sh, char c, void *ctx)
+{
+	struct vm *vm = ctx;
+
+	if (c == LOOK_ESCAPE) {
+		vpl011_set_sink(vm, NULL, NULL);
+		shell_printf(sh, "\n[detached from vm %u]\n", vm->id);
+		shell_clear_input_hook(sh);
+		return;
+	}
+	vpl011_rx_push(vm, c);
+}
+
+static void replay_console(struct shell *sh, struct vm *vm)
+{
+	char buf[128];
+	size_t off = 0, n;
+
+	while ((n = ringbuf_peek(&vm->console, off, buf, sizeof(buf))) > 0) {
+		shell_write(sh, buf, n);
+		off += n;
+	}
+}
+
+static int zvm_look(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	int r = parse_id(sh, argc, argv, &vm);
+
+	if (r)
+		return r;
+	shell_printf(sh, "[attached to vm %u (%s); Ctrl-] returns to the host shell]\n", vm->id,
+		     vm->name);
+	replay_console(sh, vm);
+	vpl011_set_sink(vm, look_sink, sh);
+	shell_set_input_hook(sh, look_input, vm);
+	return 0;
+}
+
+static const struct shell_subcmd zvm_subs[] = {
+	{ "new", "zvm new -t <template> [-m MEM] [-c VCPUS]", "create a VM from a template", zvm_new },
+	{ "run", "zvm run -n ID", "start (or resume) a VM", zvm_run },
+	{ "pause", "zvm pause -n ID", "pause a running VM", zvm_pause },
+	{ "delete", "zvm delete -n ID", "stop a VM and free its memory", zvm_delete },
+	{ "info", "zvm info [-n ID]", "list VMs, or one VM's vCPUs and exits", zvm_info },
+	{ "look", "zvm look -n ID", "attach to a VM's console (Ctrl-] detaches)", zvm_look },
+	{ "templates", "zvm templates", "list the templates in the image pack", zvm_templates },
+};
+SHELL_CMD_GROUP(zvm, "zvm <new|run|pause|delete|info|look|templates> ...", "manage virtual machines",
+		zvm_subs);

@@ -1,0 +1,26 @@
+/* Tiny runtime for the bare-metal test guests. */
+#ifndef TEST_GUEST_H
+#define TEST_GUEST_H
+
+#include <stdint.h>
+
+#define UART_BASE 0x09000000UL
+
+void putc_(char c);
+void puts_(const char *s);
+void puthex(uint64_t v);
+void pass(const char *what);
+void fail(const char *what, uint64_t got);
+long psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+void psci_system_off(void);
+void guest_main(uint64_t dtb);
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr);
+
+/* Set by guest_exception() for tests that expect a fault. */
+extern volatile uint64_t last_esr, last_far;
+extern volatile int faults;
+
+static inline uint32_t mmio_r32(uintptr_t a) { return *(volatile uint32_t *)a; }
+static inline void mmio_w32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+
+#endif

@@ -1,0 +1,70 @@
+/* Test guest runtime: PL011 output, PSCI, fault bookkeeping. */
+#include "guest.h"
+
+volatile uint64_t last_esr, last_far;
+volatile int faults;
+
+void putc_(char c)
+{
+	while (mmio_r32(UART_BASE + 0x18) & (1u << 5))
+		;
+	mmio_w32(UART_BASE, (uint8_t)c);
+}
+
+void puts_(const char *s)
+{
+	while (*s) {
+		if (*s == '\n')
+			putc_('\r');
+		putc_(*s++);
+	}
+}
+
+void puthex(uint64_t v)
+{
+	puts_("0x");
+	for (int i = 60; i >= 0; i -= 4)
+		putc_("0123456789abcdef"[(v >> i) & 15]);
+}
+
+void pass(const char *what)
+{
+	puts_("PASS ");
+	puts_(what);
+	puts_("\n");
+}
+
+void fail(const char *what, uint64_t got)
+{
+	puts_("FAIL ");
+	puts_(what);
+	puts_(" got ");
+	puthex(got);
+	puts_("\n");
+}
+
+long psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	return (long)x0;
+}
+
+void psci_system_off(void)
+{
+	puts_("guest: SYSTEM_OFF\n");
+	psci(0x84000008, 0, 0, 0);
+}
+
+/* Resume after the faulting instruction (all our probes are 4 bytes). */
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr)
+{
+	last_esr = esr;
+	last_far = far;
+	faults++;
+	return elr + 4;
+}

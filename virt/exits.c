@@ -1,0 +1,121 @@
+/*
+ * Guest exits, dispatched through one table indexed by exception class
+ * (like KVM's handle_exit.c). The default for anything not in the table is
+ * what hardware without a hypervisor would do with an instruction it does
+ * not implement: an undefined-instruction exception in the guest, plus a
+ * rate-limited log line. The host never stops because of a guest.
+ */
+#include <arch/esr.h>
+#include <arch/sysreg.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <virt/exits.h>
+#include <virt/vm.h>
+#include <virt/vpsci.h>
+
+typedef bool (*exit_handler)(struct vcpu *v, u64 esr);
+
+static void skip_insn(struct vcpu *v, u64 esr)
+{
+	v->arch.ctx.pc += (esr & ESR_IL) ? 4 : 2;
+}
+
+static bool handle_undef(struct vcpu *v, u64 esr)
+{
+	v->exits[EXIT_UNDEF]++;
+	pr_ratelimited(LOG_WARN, "vm%u.vcpu%u: unhandled exit EC %#x (%s) at %#llx: UNDEF injected",
+		       v->vm->id, v->id, (unsigned int)ESR_EC(esr), esr_class_name(ESR_EC(esr)),
+		       (unsigned long long)v->arch.ctx.pc);
+	vcpu_inject_undef(v);
+	return true;
+}
+
+/* Guest virtual counter deadline, as an absolute host counter value. */
+static u64 vtimer_host_deadline(struct vcpu *v)
+{
+	const struct vcpu_sysregs *s = &v->arch.sys;
+
+	/* CNTV_CTL: ENABLE (bit 0), IMASK (bit 1). */
+	if ((s->cntv_ctl & 3) != 1)
+		return K_FOREVER;
+	return s->cntv_cval + v->vm->cntvoff;
+}
+
+static void vcpu_wfi(struct vcpu *v)
+{
+	u64 deadline = vtimer_host_deadline(v), now = k_now();
+
+	if (deadline <= now)
+		return;
+	WRITE_ONCE(v->wfi_wait, true);
+	sem_take(&v->wake, deadline == K_FOREVER ? K_FOREVER : deadline - now);
+	WRITE_ONCE(v->wfi_wait, false);
+}
+
+static bool handle_wfx(struct vcpu *v, u64 esr)
+{
+	skip_insn(v, esr);
+	if (esr & 1) {		/* ISS.TI: WFE */
+		v->exits[EXIT_WFE]++;
+		k_yield();
+	} else {
+		v->exits[EXIT_WFI]++;
+		vcpu_wfi(v);
+	}
+	return true;
+}
+
+static bool handle_hvc(struct vcpu *v, u64 esr)
+{
+	v->exits[EXIT_HVC]++;	/* ELR already points past the HVC */
+	return vpsci_call(v);
+}
+
+static bool handle_smc(struct vcpu *v, u64 esr)
+{
+	v->exits[EXIT_SMC]++;
+	skip_insn(v, esr);	/* a trapped SMC returns to the SMC itself */
+	return vpsci_call(v);
+}
+
+static bool handle_sysreg(struct vcpu *v, u64 esr)
+{
+	v->exits[EXIT_SYSREG]++;
+	if (!sysreg_emulate(v, esr))
+		return handle_undef(v, esr);
+	skip_insn(v, esr);
+	return true;
+}
+
+static bool handle_iabt(struct vcpu *v, u64 esr)
+{
+	u64 ipa = (v->arch.ctx.hpfar >> 4) << 12 | (v->arch.ctx.far & 0xfff);
+
+	v->exits[EXIT_IABT]++;
+	pr_ratelimited(LOG_WARN, "vm%u.vcpu%u: instruction fetch from IPA %#llx outside RAM",
+		       v->vm->id, v->id, (unsigned long long)ipa);
+	vcpu_inject_iabt(v, v->arch.ctx.far);
+	return true;
+}
+
+static const exit_handler exit_table[64] = {
+	[ESR_EC_WFx] = handle_wfx,
+	[ESR_EC_HVC64] = handle_hvc,
+	[ESR_EC_SMC64] = handle_smc,
+	[ESR_EC_SYS64] = handle_sysreg,
+	[ESR_EC_DABT_LOW] = exit_dabt,
+	[ESR_EC_IABT_LOW] = handle_iabt,
+};
+
+bool vcpu_handle_exit(struct vcpu *v, int kind)
+{
+	u64 esr = v->arch.ctx.esr;
+	exit_handler h;
+
+	if (kind != GUEST_EXIT_SYNC) {
+		v->exits[EXIT_IRQ]++;	/* the host handled it when IRQs were re-enabled */
+		return true;
+	}
+	h = exit_table[ESR_EC(esr)];
+	return (h ? h : handle_undef)(v, esr);
+}

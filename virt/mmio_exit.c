@@ -1,0 +1,64 @@
+/*
+ * Data aborts from a guest. With a valid syndrome (ISV) the access is
+ * decoded — size, register, sign extension, direction — and sent to the
+ * VM's MMIO bus. An access outside every region, one the device refuses,
+ * or one without a syndrome (e.g. a load pair to MMIO) is answered as the
+ * hardware would answer an access to nothing: a synchronous external abort
+ * injected into the guest, and a rate-limited log line.
+ */
+#include <arch/esr.h>
+#include <kernel/printk.h>
+#include <virt/exits.h>
+#include <virt/vm.h>
+
+u64 mmio_load_extend(u64 val, unsigned int size, bool sign_extend, bool sixty_four)
+{
+	unsigned int bits = size * 8;
+
+	if (sign_extend && bits < 64 && (val & (1ULL << (bits - 1))))
+		val |= ~0ULL << bits;
+	if (!sixty_four)
+		val &= 0xffffffffULL;	/* a W register write clears the top half */
+	return val;
+}
+
+static u64 fault_ipa(const struct vcpu *v)
+{
+	/* HPFAR_EL2.FIPA holds IPA[47:12]; the page offset comes from FAR. */
+	return ((v->arch.ctx.hpfar >> 4) << 12) | (v->arch.ctx.far & 0xfff);
+}
+
+static bool inject_abort(struct vcpu *v, u64 ipa, const char *why)
+{
+	v->exits[EXIT_DABT_BAD]++;
+	pr_ratelimited(LOG_WARN, "vm%u.vcpu%u: %s at IPA %#llx (pc %#llx): abort injected",
+		       v->vm->id, v->id, why, (unsigned long long)ipa,
+		       (unsigned long long)v->arch.ctx.pc);
+	vcpu_inject_dabt(v, v->arch.ctx.far);
+	return true;
+}
+
+bool exit_dabt(struct vcpu *v, u64 esr)
+{
+	struct esr_dabt d;
+	u64 ipa = fault_ipa(v), val = 0;
+	u64 *regs = v->arch.ctx.x;
+	int r;
+
+	esr_decode_dabt(esr, &d);
+	if (!d.isv || d.s1ptw)
+		return inject_abort(v, ipa, d.s1ptw ? "stage-1 walk outside RAM" :
+				    "MMIO access without syndrome");
+	if (d.write)
+		val = d.reg == 31 ? 0 : regs[d.reg];
+	r = mmio_bus_access(&v->vm->mmio, v, ipa, d.size, d.write, &val);
+	if (r == MMIO_NO_DEVICE)
+		return inject_abort(v, ipa, "access outside RAM and devices");
+	if (r != MMIO_OK)
+		return inject_abort(v, ipa, "bad device register access");
+	if (!d.write && d.reg != 31)
+		regs[d.reg] = mmio_load_extend(val, d.size, d.sign_extend, d.sixty_four);
+	v->exits[EXIT_DABT_MMIO]++;
+	v->arch.ctx.pc += 4;
+	return true;
+}

@@ -1,0 +1,127 @@
+/*
+ * vCPUs: each is a kernel thread pinned to its physical CPU, looping
+ * "enter guest, handle exit". WFI blocks the thread (the pCPU can idle or
+ * run others); a kick wakes it or, if it is in the guest on another CPU,
+ * interrupts it with an IPI so it sees new work on exit.
+ */
+#include <kernel/irq.h>
+#include <kernel/mm.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <lib/fmt.h>
+#include <lib/string.h>
+#include <virt/vcpu_hw.h>
+#include <virt/vm.h>
+#include <zvm/errno.h>
+
+/* EL1h with D, A, I, F masked: how the arm64 boot protocol enters a kernel. */
+#define PSTATE_EL1H_MASKED 0x3c5
+
+unsigned int vcpu_id(const struct vcpu *v)
+{
+	return v->id;
+}
+
+struct vm *vcpu_vm(const struct vcpu *v)
+{
+	return v->vm;
+}
+
+void vcpu_reset(struct vcpu *v, u64 entry, u64 x0)
+{
+	memset(&v->arch.ctx, 0, sizeof(v->arch.ctx));
+	v->arch.ctx.pc = entry;
+	v->arch.ctx.pstate = PSTATE_EL1H_MASKED;
+	v->arch.ctx.x[0] = x0;
+	vcpu_hw_reset_sysregs(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	struct thread *t = v->thread;
+
+	if (READ_ONCE(v->wfi_wait))
+		sem_give(&v->wake);
+	else if (t && t->state == THREAD_RUNNING && t->cpu != arch_cpu_id())
+		ipi_send(t->cpu, IPI_RESCHED);	/* the guest exits, the loop re-checks */
+}
+
+static bool vcpu_should_run(struct vcpu *v)
+{
+	enum vm_state s = READ_ONCE(v->vm->state);
+
+	return s == VM_RUNNING || s == VM_PAUSED;
+}
+
+/* A secondary vCPU sleeps until PSCI CPU_ON; every vCPU stops with its VM. */
+static bool vcpu_wait_power_on(struct vcpu *v)
+{
+	while (!READ_ONCE(v->powered_on) && vcpu_should_run(v))
+		sem_take(&v->wake, K_FOREVER);
+	return vcpu_should_run(v);
+}
+
+static int vcpu_enter(struct vcpu *v)
+{
+	unsigned long flags = arch_irq_save();
+	int kind;
+
+	vcpu_hw_load(v);
+	v->entries++;
+	kind = __guest_enter(&v->arch.ctx);
+	vcpu_hw_save(v);
+	arch_irq_restore(flags);	/* a host interrupt that caused the exit runs now */
+	return kind;
+}
+
+static void vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+
+	/* An exit that stops the vCPU (CPU_OFF, SYSTEM_OFF) makes the wait
+	 * below block or end the loop. */
+	while (vcpu_wait_power_on(v))
+		vcpu_handle_exit(v, vcpu_enter(v));
+}
+
+int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio)
+{
+	struct vcpu *v = kzalloc(sizeof(*v));
+	char name[20];
+	struct thread_params p = {
+		.name = name, .entry = vcpu_thread, .prio = prio,
+		.affinity = BIT_ULL(pcpu), .start_suspended = true,
+	};
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	v->vm = vm;
+	v->id = id;
+	v->pcpu = pcpu;
+	v->prio = prio;
+	v->powered_on = id == 0;
+	sem_init(&v->wake, 0, 1);
+	fmt_snprintf(name, sizeof(name), "vm%u.vcpu%u", vm->id, id);
+	p.arg = v;
+	err = thread_create(&p, &v->thread);
+	if (err) {
+		kfree(v);
+		return err;
+	}
+	vm->vcpus[id] = v;
+	return 0;
+}
+
+/* The VM is no longer runnable: wake the thread wherever it waits, join it. */
+void vcpu_destroy(struct vcpu *v)
+{
+	if (v->thread->state == THREAD_NEW)
+		thread_start(v->thread);
+	thread_resume(v->thread);
+	sem_give(&v->wake);
+	vcpu_kick(v);
+	thread_join(v->thread, NULL);
+	v->vm->vcpus[v->id] = NULL;
+	kfree(v);
+}

@@ -1,0 +1,216 @@
+/*
+ * Emulated Arm PL011 (DDI 0183): enough of the register set for Linux's
+ * amba-pl011 and Zephyr's uart_pl011. TX bytes go into the VM's console
+ * ring (and to an attached `zvm look`); RX comes from the host shell into a
+ * 32-byte FIFO. Interrupt lines (RX, RT, TX) are computed from RIS & IMSC
+ * and reported through vpl011_line(), which the vGIC wiring consumes.
+ */
+#include <kernel/mm.h>
+#include <kernel/spinlock.h>
+#include <lib/string.h>
+#include <virt/mmio.h>
+#include <virt/vm.h>
+#include <virt/vpl011.h>
+#include <zvm/errno.h>
+
+/* Register map (DDI 0183 3.2). */
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UARTPERIPHID0 0xfe0
+#define UARTCELLID0 0xff0
+
+#define FR_RXFE BIT(4)
+#define FR_TXFF BIT(5)
+#define FR_RXFF BIT(6)
+#define FR_TXFE BIT(7)
+#define INT_RX BIT(4)
+#define INT_TX BIT(5)
+#define INT_RT BIT(6)
+#define RX_FIFO 32
+
+struct vpl011 {
+	struct vm *vm;
+	spinlock_t lock;
+	u32 ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, ilpr, dmacr;
+	u8 rx[RX_FIFO];
+	unsigned int rx_head, rx_count;
+	unsigned int intid;
+	void (*sink)(void *ctx, const char *s, size_t n);
+	void *sink_ctx;
+};
+
+/* PrimeCell identification: PL011 r1p5, as QEMU reports it. */
+static const u8 pl011_ids[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static u64 rd_dr(void *dev, struct vcpu *v, u32 off, unsigned int size)
+{
+	struct vpl011 *u = dev;
+	u64 c = 0;
+
+	if (u->rx_count) {
+		c = u->rx[u->rx_head];
+		u->rx_head = (u->rx_head + 1) % RX_FIFO;
+		u->rx_count--;
+	}
+	if (!u->rx_count)
+		u->ris &= ~(INT_RX | INT_RT);
+	return c;
+}
+
+static void wr_dr(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
+{
+	struct vpl011 *u = dev;
+	char c = (char)val;
+
+	ringbuf_put_overwrite(&u->vm->console, (u8)c);
+	if (u->sink)
+		u->sink(u->sink_ctx, &c, 1);
+	u->ris |= INT_TX;	/* TX FIFO is always drained at once */
+}
+
+static u64 rd_fr(void *dev, struct vcpu *v, u32 off, unsigned int size)
+{
+	struct vpl011 *u = dev;
+
+	return FR_TXFE | (u->rx_count ? 0 : FR_RXFE) | (u->rx_count == RX_FIFO ? FR_RXFF : 0);
+}
+
+#define REG_FIELD(fn, field)							\
+static u64 rd_##fn(void *dev, struct vcpu *v, u32 off, unsigned int size)	\
+{										\
+	return ((struct vpl011 *)dev)->field;					\
+}										\
+static void wr_##fn(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val) \
+{										\
+	((struct vpl011 *)dev)->field = (u32)val;				\
+}
+
+REG_FIELD(ibrd, ibrd)
+REG_FIELD(fbrd, fbrd)
+REG_FIELD(lcr_h, lcr_h)
+REG_FIELD(cr, cr)
+REG_FIELD(ifls, ifls)
+REG_FIELD(imsc, imsc)
+REG_FIELD(ilpr, ilpr)
+REG_FIELD(dmacr, dmacr)
+
+static u64 rd_ris(void *dev, struct vcpu *v, u32 off, unsigned int size)
+{
+	return ((struct vpl011 *)dev)->ris;
+}
+
+static u64 rd_mis(void *dev, struct vcpu *v, u32 off, unsigned int size)
+{
+	struct vpl011 *u = dev;
+
+	return u->ris & u->imsc;
+}
+
+static void wr_icr(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
+{
+	((struct vpl011 *)dev)->ris &= ~(u32)val;
+}
+
+static u64 rd_id(void *dev, struct vcpu *v, u32 off, unsigned int size)
+{
+	return pl011_ids[off / 4];
+}
+
+static const struct vreg vpl011_regs[] = {
+	{ UARTDR, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_dr, wr_dr },
+	{ UARTRSR, 4, VREG_W8 | VREG_W16 | VREG_W32, vreg_raz, vreg_wi },
+	{ UARTFR, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_fr, vreg_wi },
+	{ UARTILPR, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_ilpr, wr_ilpr },
+	{ UARTIBRD, 4, VREG_W16 | VREG_W32, rd_ibrd, wr_ibrd },
+	{ UARTFBRD, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_fbrd, wr_fbrd },
+	{ UARTLCR_H, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_lcr_h, wr_lcr_h },
+	{ UARTCR, 4, VREG_W16 | VREG_W32, rd_cr, wr_cr },
+	{ UARTIFLS, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_ifls, wr_ifls },
+	{ UARTIMSC, 4, VREG_W16 | VREG_W32, rd_imsc, wr_imsc },
+	{ UARTRIS, 4, VREG_W16 | VREG_W32, rd_ris, vreg_wi },
+	{ UARTMIS, 4, VREG_W16 | VREG_W32, rd_mis, vreg_wi },
+	{ UARTICR, 4, VREG_W16 | VREG_W32, vreg_raz, wr_icr },
+	{ UARTDMACR, 4, VREG_W8 | VREG_W16 | VREG_W32, rd_dmacr, wr_dmacr },
+	{ UARTPERIPHID0, 32, VREG_W8 | VREG_W16 | VREG_W32, rd_id, vreg_wi },
+};
+
+static int vpl011_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
+			 u64 *val)
+{
+	struct vpl011 *u = dev;
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+	int r = vreg_dispatch(vpl011_regs, ARRAY_SIZE(vpl011_regs), u, v, (u32)off, size, write,
+			      val);
+
+	spin_unlock_irqrestore(&u->lock, flags);
+	return r;
+}
+
+static const struct mmio_ops vpl011_ops = { vpl011_access };
+
+int vpl011_create(struct vm *vm, u64 base, unsigned int intid)
+{
+	struct vpl011 *u = kzalloc(sizeof(*u));
+	int err;
+
+	if (!u)
+		return -ENOMEM;
+	u->vm = vm;
+	u->lock = (spinlock_t)SPINLOCK_INIT;
+	u->cr = 0x300;		/* TXE | RXE: the reset value */
+	u->ifls = 0x12;
+	u->intid = intid;
+	err = mmio_bus_add(&vm->mmio, base, 0x1000, &vpl011_ops, u, "pl011");
+	if (err) {
+		kfree(u);
+		return err;
+	}
+	vm->vpl011 = u;
+	return 0;
+}
+
+void vpl011_destroy(struct vm *vm)
+{
+	kfree(vm->vpl011);
+	vm->vpl011 = NULL;
+}
+
+bool vpl011_rx_push(struct vm *vm, char c)
+{
+	struct vpl011 *u = vm->vpl011;
+	unsigned long flags;
+	bool ok;
+
+	if (!u)
+		return false;
+	flags = spin_lock_irqsave(&u->lock);
+	ok = u->rx_count < RX_FIFO;
+	if (ok) {
+		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO] = (u8)c;
+		u->ris |= INT_RX | INT_RT;
+	}
+	spin_unlock_irqrestore(&u->lock, flags);
+	return ok;
+}
+
+void vpl011_set_sink(struct vm *vm, void (*sink)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	struct vpl011 *u = vm->vpl011;
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+
+	u->sink = sink;
+	u->sink_ctx = ctx;
+	spin_unlock_irqrestore(&u->lock, flags);
+}

@@ -1,0 +1,224 @@
+/*
+ * vGIC core model: setup and reset, interrupt lookup and state predicates,
+ * the per-vCPU ap_lists and SPI routing, locking and deferred kicks.
+ */
+#include "vgic_priv.h"
+
+#include <lib/string.h>
+#include <virt/vm_api.h>
+#include <zvm/errno.h>
+
+unsigned long vgic_lock(struct vgic_dist *d)
+{
+#ifdef HOST_TEST
+	assert(!d->lock.held);	/* the model never re-enters itself */
+	d->lock.held = true;
+	return 0;
+#else
+	return spin_lock_irqsave(&d->lock);
+#endif
+}
+
+void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self)
+{
+	u32 kick = d->kick;
+
+	d->kick = 0;
+	if (self)
+		kick &= ~(u32)BIT(vcpu_id(self));
+#ifdef HOST_TEST
+	assert(d->lock.held);
+	d->lock.held = false;
+	(void)flags;
+#else
+	spin_unlock_irqrestore(&d->lock, flags);
+#endif
+	for (unsigned int i = 0; kick; i++, kick >>= 1)
+		if (kick & 1)
+			vcpu_kick(vm_vcpu(d->vm, i));
+}
+
+struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v)
+{
+	unsigned int id;
+
+	if (!v)
+		return NULL;
+	id = vcpu_id(v);
+	return id < d->nr_vcpus ? &d->cpu[id] : NULL;
+}
+
+/* Private INTIDs need c (a Redistributor's view); SPIs are per VM. */
+struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return c ? &c->priv[intid] : NULL;
+	if (intid - VGIC_NR_PRIVATE < d->nr_spis)
+		return &d->spi[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+/*
+ * Level-sensitive: pending while the line is high or a software latch
+ * (ISPENDR) is set. Edge-triggered and HW-linked: the latch only (IHI 0069,
+ * "Interrupt lifecycle"; HW: the physical GIC holds the line).
+ */
+bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || (!irq->edge && !irq->hw && irq->line_level);
+}
+
+bool vgic_group_enabled(u32 ctlr, const struct vgic_irq *irq)
+{
+	return ctlr & (irq->group1 ? GICD_CTLR_GRP1 : GICD_CTLR_GRP0);
+}
+
+/* Deliverable under GICD_CTLR value ctlr: pending, enabled, routed, group on. */
+bool vgic_irq_ready(u32 ctlr, const struct vgic_irq *irq)
+{
+	return irq->enabled && irq->target != VGIC_NONE && vgic_irq_pending(irq) &&
+	       vgic_group_enabled(ctlr, irq);
+}
+
+bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return vgic_irq_ready(d->ctlr, irq);
+}
+
+/* An active interrupt stays with the vCPU that acknowledged it until it
+ * is deactivated, whatever its routing says meanwhile. */
+static u8 vgic_irq_dest(const struct vgic_irq *irq)
+{
+	if (irq->active && irq->queued != VGIC_NONE)
+		return irq->queued;
+	return irq->target;
+}
+
+static bool vgic_irq_before(const struct vgic_irq *a, const struct vgic_irq *b)
+{
+	return a->prio < b->prio || (a->prio == b->prio && a->intid < b->intid);
+}
+
+static void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
+{
+	struct list_node *pos;
+
+	list_for_each(pos, &c->ap_list)
+		if (vgic_irq_before(irq, list_entry(pos, struct vgic_irq, node)))
+			break;
+	list_insert_before(pos, &irq->node);
+	irq->queued = c->id;
+}
+
+void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
+{
+	u8 dest = vgic_irq_dest(irq), old = irq->queued;
+	bool now = vgic_irq_deliverable(d, irq);
+
+	if (irq->lr != VGIC_NONE) {
+		/* Live in old's LRs: old's next sync re-files it. Make old exit
+		 * if that is now needed for the interrupt to be seen. */
+		if ((now && !was) || dest != old)
+			d->kick |= BIT(old);
+		return;
+	}
+	if (old != VGIC_NONE) {
+		list_del(&irq->node);
+		irq->queued = VGIC_NONE;
+	}
+	if (dest == VGIC_NONE || !(irq->active || (irq->enabled && vgic_irq_pending(irq))))
+		return;
+	vgic_ap_insert(&d->cpu[dest], irq);
+	if (now && (!was || dest != old))
+		d->kick |= BIT(dest);
+}
+
+/* Aff0 = n, Aff1..Aff3 = 0 is vCPU n; IRM = 1 ("any PE") picks vCPU 0. */
+void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter)
+{
+	u64 aff = irouter & ~VGIC_IROUTER_IRM;
+
+	irq->irouter = irouter & VGIC_IROUTER_MASK;
+	if (irq->irouter & VGIC_IROUTER_IRM)
+		irq->target = 0;
+	else
+		irq->target = aff < d->nr_vcpus ? (u8)aff : VGIC_NONE;
+}
+
+static void vgic_irq_reset(struct vgic_irq *irq, u32 intid, u8 target)
+{
+	bool hw = irq->hw;
+	u16 hwintid = irq->hwintid;
+
+	memset(irq, 0, sizeof(*irq));
+	list_init(&irq->node);
+	irq->intid = (u16)intid;
+	irq->hw = hw;
+	irq->hwintid = hwintid;
+	irq->group1 = true;		/* as KVM: guests boot in Non-secure Group 1 */
+	irq->edge = intid < VGIC_NR_SGIS;	/* SGIs edge; PPIs, SPIs level */
+	irq->target = target;
+	irq->queued = VGIC_NONE;
+	irq->lr = VGIC_NONE;
+}
+
+static void vgic_cpu_reset(struct vgic_cpu *c)
+{
+	u32 nr_lr = c->bank.nr_lr;
+
+	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++)
+		vgic_irq_reset(&c->priv[i], i, c->id);
+	list_init(&c->ap_list);
+	memset(c->lr_irq, 0, sizeof(c->lr_irq));
+	memset(&c->bank, 0, sizeof(c->bank));
+	c->bank.nr_lr = nr_lr;
+	c->sleep = true;	/* GICR_WAKER.ProcessorSleep resets to 1 */
+}
+
+void vgic_reset(struct vgic_dist *d)
+{
+	unsigned long f = vgic_lock(d);
+
+	d->ctlr = 0;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		vgic_cpu_reset(&d->cpu[i]);
+	for (unsigned int i = 0; i < d->nr_spis; i++)
+		vgic_irq_reset(&d->spi[i], VGIC_NR_PRIVATE + i, 0);	/* IROUTER 0 */
+	d->kick = 0;
+	vgic_unlock(d, f, NULL);
+}
+
+int vgic_init(struct vgic_dist *d, struct vm *vm, const struct vgic_config *cfg)
+{
+	unsigned int n = vm_nr_vcpus(vm);
+
+	if (!n || n > VGIC_MAX_VCPUS || !cfg->cpus || cfg->nr_spis > VGIC_MAX_SPIS ||
+	    (cfg->nr_spis && !cfg->spis) || cfg->nr_lr < 2 || cfg->nr_lr > VGIC_MAX_LR)
+		return -EINVAL;
+	memset(d, 0, sizeof(*d));
+	d->lock = (vgic_lock_t)VGIC_LOCK_INIT;
+	d->vm = vm;
+	d->cpu = cfg->cpus;
+	d->spi = cfg->spis;
+	d->nr_vcpus = n;
+	d->nr_spis = cfg->nr_spis;
+	memset(d->cpu, 0, n * sizeof(*d->cpu));
+	if (d->nr_spis)
+		memset(d->spi, 0, d->nr_spis * sizeof(*d->spi));
+	for (unsigned int i = 0; i < n; i++) {
+		d->cpu[i].id = (u8)i;
+		d->cpu[i].bank.nr_lr = cfg->nr_lr;
+	}
+	vgic_reset(d);
+	return 0;
+}
+
+void vgic_for_each_irq(struct vgic_dist *d,
+		       void (*fn)(struct vgic_dist *, struct vgic_irq *, void *), void *arg)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		for (unsigned int j = 0; j < VGIC_NR_PRIVATE; j++)
+			fn(d, &d->cpu[i].priv[j], arg);
+	for (unsigned int i = 0; i < d->nr_spis; i++)
+		fn(d, &d->spi[i], arg);
+}

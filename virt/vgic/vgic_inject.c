@@ -1,0 +1,159 @@
+/*
+ * vGIC injection API: device lines, edges, SGIs from ICC_SGI{0,1}R_EL1,
+ * hardware links, and the WFI wake-up test.
+ */
+#include "vgic_priv.h"
+
+#include <virt/vm_api.h>
+#include <zvm/errno.h>
+
+/* Lookup for the injection API: v is needed (only) for private INTIDs. */
+static struct vgic_irq *vgic_irq_of(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	return vgic_irq_get(d, intid < VGIC_NR_PRIVATE ? vgic_cpu_of(d, v) : NULL, intid);
+}
+
+static void vgic_set_line(struct vgic_irq *irq, bool level)
+{
+	if (irq->hw) {
+		/* The physical GIC holds the line: one host-side activation,
+		 * one delivery; lowering is ignored (see vgic.h). */
+		if (level)
+			irq->pending_latch = true;
+		return;
+	}
+	if (irq->edge && level && !irq->line_level)
+		irq->pending_latch = true;	/* rising edge */
+	irq->line_level = level;
+}
+
+static int vgic_change(struct vgic_dist *d, struct vcpu *v, u32 intid, int level)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
+	bool was;
+
+	if (!irq) {
+		vgic_unlock(d, f, NULL);
+		return -EINVAL;
+	}
+	was = vgic_irq_deliverable(d, irq);
+	if (level < 0)
+		irq->pending_latch = true;
+	else
+		vgic_set_line(irq, level);
+	vgic_irq_update(d, irq, was);
+	vgic_unlock(d, f, NULL);
+	return 0;
+}
+
+int vgic_set_level(struct vgic_dist *d, struct vcpu *v, u32 intid, bool level)
+{
+	return vgic_change(d, v, intid, level);
+}
+
+int vgic_inject_edge(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	return vgic_change(d, v, intid, -1);
+}
+
+/* An SGI1R write generates SGIs of either group, an SGI0R write Group 0
+ * only (as KVM does for DS = 1). */
+static void vgic_queue_sgi(struct vgic_dist *d, unsigned int cpu, u32 intid, bool group1)
+{
+	struct vgic_irq *irq = &d->cpu[cpu].priv[intid];
+	bool was;
+
+	if (irq->group1 && !group1)
+		return;
+	was = vgic_irq_deliverable(d, irq);
+	irq->pending_latch = true;
+	vgic_irq_update(d, irq, was);
+}
+
+/*
+ * ICC_SGI1R_EL1: with IRM = 0 the targets are Aff3.Aff2.Aff1.<RS*16 + bit>
+ * for each TargetList bit; ours all have Aff3..Aff1 = 0.
+ */
+void vgic_send_sgi(struct vgic_dist *d, struct vcpu *src, u64 sgir, bool group1)
+{
+	u32 intid = (sgir >> 24) & 0xf, targets = sgir & 0xffff;
+	u32 base = ((sgir >> 44) & 0xf) * 16, self = vcpu_id(src);
+	unsigned long f = vgic_lock(d);
+
+	if (sgir & BIT_ULL(40)) {
+		for (u32 i = 0; i < d->nr_vcpus; i++)
+			if (i != self)
+				vgic_queue_sgi(d, i, intid, group1);
+	} else if (!(sgir & (GENMASK(23, 16) | GENMASK(39, 32) | GENMASK(55, 48)))) {
+		for (u32 i = 0; i < 16; i++)
+			if ((targets & BIT(i)) && base + i < d->nr_vcpus)
+				vgic_queue_sgi(d, base + i, intid, group1);
+	}
+	vgic_unlock(d, f, src);
+}
+
+static int vgic_link(struct vgic_dist *d, struct vcpu *v, u32 intid, bool hw, u32 pintid)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
+	int ret = -EINVAL;
+
+	if (irq && intid >= VGIC_NR_SGIS && (!hw || (pintid >= VGIC_NR_SGIS && pintid < 1020))) {
+		irq->hw = hw;
+		irq->hwintid = hw ? (u16)pintid : 0;
+		ret = 0;
+	}
+	vgic_unlock(d, f, NULL);
+	return ret;
+}
+
+int vgic_map_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 pintid)
+{
+	return vgic_link(d, v, intid, true, pintid);
+}
+
+int vgic_unmap_hw(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	return vgic_link(d, v, intid, false, 0);
+}
+
+bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
+	struct vgic_cpu *c = irq && irq->lr != VGIC_NONE ? &d->cpu[irq->queued] : NULL;
+	bool active = c ? c->bank.lr[irq->lr] & VGIC_LR_ACTIVE : irq && irq->active;
+
+	vgic_unlock(d, f, NULL);
+	return active;
+}
+
+/* Pending for the guest: the LR's state while live, else the model's. */
+static bool vgic_would_take(const struct vgic_dist *d, const struct vgic_cpu *c,
+			    const struct vgic_irq *irq, u32 pmr)
+{
+	if (irq->prio >= pmr)
+		return false;
+	if (irq->lr != VGIC_NONE)
+		return (c->bank.lr[irq->lr] & VGIC_LR_STATE) == VGIC_LR_PENDING;
+	return !irq->active && vgic_irq_deliverable(d, irq);
+}
+
+bool vgic_vcpu_has_pending(struct vgic_dist *d, struct vcpu *v)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	u32 pmr = c ? c->bank.vmcr >> VGIC_VMCR_VPMR_SHIFT : 0;
+	bool found = false;
+	struct list_node *pos;
+
+	if (c)
+		list_for_each(pos, &c->ap_list)
+			if (vgic_would_take(d, c, list_entry(pos, struct vgic_irq, node), pmr)) {
+				found = true;
+				break;
+			}
+	vgic_unlock(d, f, NULL);
+	return found;
+}

@@ -1,0 +1,76 @@
+/* Internals shared by the virt/vgic/ files. Everything here runs with d->lock held. */
+#ifndef VIRT_VGIC_PRIV_H
+#define VIRT_VGIC_PRIV_H
+
+#include <virt/vgic.h>
+
+#ifdef HOST_TEST
+#include <assert.h>
+#endif
+
+/* GICD_CTLR (DS = 1 layout, IHI 0069 GICD_CTLR description). */
+#define GICD_CTLR_GRP0 BIT(0)
+#define GICD_CTLR_GRP1 BIT(1)
+#define GICD_CTLR_ARE BIT(4)
+#define GICD_CTLR_DS BIT(6)
+
+/* Priority bits kept: 5, what the virtual CPU interface implements on
+ * Cortex-A cores and QEMU (ICH_VTR_EL2.PRIbits = 4). */
+#define VGIC_PRIO_MASK 0xf8
+
+/* GICD_IROUTER: Aff3 [39:32], IRM [31], Aff2..Aff0 [23:0]. */
+#define VGIC_IROUTER_IRM BIT_ULL(31)
+#define VGIC_IROUTER_MASK (GENMASK(39, 32) | VGIC_IROUTER_IRM | GENMASK(23, 0))
+
+/* Context of a register access: the Distributor (c = NULL, SPIs only) or
+ * one Redistributor's SGI_base frame (c = its vCPU, INTIDs 0-31 only). */
+struct vgic_scope {
+	struct vgic_dist *d;
+	struct vgic_cpu *c;
+};
+
+/* vgic.c */
+unsigned long vgic_lock(struct vgic_dist *d);
+/* Drop the lock, then kick the vCPUs vgic_irq_update() marked, except self
+ * (a vCPU that is outside the guest anyway; NULL for none). */
+void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self);
+struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v);
+struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, u32 intid);
+bool vgic_irq_pending(const struct vgic_irq *irq);
+bool vgic_irq_ready(u32 ctlr, const struct vgic_irq *irq);
+bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq);
+bool vgic_group_enabled(u32 ctlr, const struct vgic_irq *irq);
+/* Re-file irq after a state change (was = vgic_irq_deliverable() before it):
+ * queue/dequeue/re-sort it and mark its vCPU for a kick if it just became
+ * deliverable there. */
+void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was);
+void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter);
+void vgic_for_each_irq(struct vgic_dist *d, void (*fn)(struct vgic_dist *, struct vgic_irq *,
+						       void *), void *arg);
+
+/* vgic_regs.c: per-interrupt register arrays shared by GICD and GICR_SGI. */
+u64 vgic_group_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_group_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+u64 vgic_enable_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_senable_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+void vgic_cenable_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+u64 vgic_pending_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_spending_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+void vgic_cpending_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+u64 vgic_active_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_sactive_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+void vgic_cactive_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+u64 vgic_prio_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_prio_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+u64 vgic_cfg_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+void vgic_cfg_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);
+/* GICD/GICR_IIDR and the ID block at 0xFFD0..0xFFFC (PIDR2.ArchRev = 3). */
+u64 vgic_iidr_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+u64 vgic_idregs_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
+#define VGIC_IDREGS_OFF 0xffd0
+#define VGIC_IDREGS_SPAN 0x30
+
+/* vgic_lr.c */
+void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
+
+#endif

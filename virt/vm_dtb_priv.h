@@ -1,0 +1,16 @@
+/* Internal to virt/vm_dtb*.c: pieces shared by the builder and the patcher. */
+#ifndef VIRT_VM_DTB_PRIV_H
+#define VIRT_VM_DTB_PRIV_H
+
+#include <lib/fdt_write.h>
+#include <virt/vm_dtb.h>
+
+/* /memory@<base> with reg encoded in ac address and sc size cells. */
+void vm_dtb_memory_node(struct fdt_writer *w, const struct vm_dtb_params *p, int ac, int sc);
+/* The /chosen properties that come from p: bootargs (when non-empty) and
+ * the initrd range (when there is one). */
+void vm_dtb_chosen_props(struct fdt_writer *w, const struct vm_dtb_params *p);
+/* True when p has an initrd. */
+bool vm_dtb_has_initrd(const struct vm_dtb_params *p);
+
+#endif
