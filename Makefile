@@ -137,7 +137,7 @@ UNIT_TESTS :=
 .SECONDEXPANSION:
 include $(wildcard tests/unit/*.mk)
 
-HOST_CFLAGS := $(COMMON_CFLAGS) -Itests/unit/include -DHOST_TEST -g -O1 \
+HOST_CFLAGS := $(COMMON_CFLAGS) -Itests/unit/include -Iarch/arm64/include -DHOST_TEST -g -O1 \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
 

@@ -11,16 +11,6 @@
 #include <virt/exits.h>
 #include <virt/vm.h>
 
-u64 mmio_load_extend(u64 val, unsigned int size, bool sign_extend, bool sixty_four)
-{
-	unsigned int bits = size * 8;
-
-	if (sign_extend && bits < 64 && (val & (1ULL << (bits - 1))))
-		val |= ~0ULL << bits;
-	if (!sixty_four)
-		val &= 0xffffffffULL;	/* a W register write clears the top half */
-	return val;
-}
 
 static u64 fault_ipa(const struct vcpu *v)
 {

@@ -20,16 +20,6 @@
 #define SYS_ACTLR_EL1 SYS(3, 0, 1, 0, 1)
 #define SYS_ICC_SGI1R_EL1 SYS(3, 0, 12, 11, 5)
 
-void sysreg_decode(u64 esr, struct sysreg_access *a)
-{
-	a->op0 = (esr >> 20) & 3;
-	a->op2 = (esr >> 17) & 7;
-	a->op1 = (esr >> 14) & 7;
-	a->crn = (esr >> 10) & 15;
-	a->rt = (esr >> 5) & 31;
-	a->crm = (esr >> 1) & 15;
-	a->read = esr & 1;
-}
 
 static u32 sysreg_key(const struct sysreg_access *a)
 {

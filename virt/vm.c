@@ -24,28 +24,6 @@ static struct vm *vm_table[VM_MAX];
 static struct mutex vm_table_lock = MUTEX_INIT(vm_table_lock);
 static u64 vmid_used[4];	/* VMID 0 is the host's: never handed out */
 
-static const char *const state_names[] = {
-	"created", "running", "paused", "halted", "crashed", "deleted",
-};
-
-const char *vm_state_name(enum vm_state s)
-{
-	return s < ARRAY_SIZE(state_names) ? state_names[s] : "?";
-}
-
-bool vm_transition_ok(enum vm_state from, enum vm_state to)
-{
-	static const u8 allowed[] = {
-		[VM_CREATED] = BIT(VM_RUNNING) | BIT(VM_DELETED),
-		[VM_RUNNING] = BIT(VM_PAUSED) | BIT(VM_HALTED) | BIT(VM_CRASHED) | BIT(VM_DELETED),
-		[VM_PAUSED] = BIT(VM_RUNNING) | BIT(VM_HALTED) | BIT(VM_CRASHED) | BIT(VM_DELETED),
-		[VM_HALTED] = BIT(VM_DELETED),
-		[VM_CRASHED] = BIT(VM_DELETED),
-		[VM_DELETED] = 0,
-	};
-
-	return from < ARRAY_SIZE(allowed) && (allowed[from] & BIT(to));
-}
 
 /* Move to `to` if allowed; under vm->lock so racing requests serialise. */
 static int vm_set_state(struct vm *vm, enum vm_state to)

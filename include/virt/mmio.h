@@ -12,7 +12,7 @@
 #ifndef VIRT_MMIO_H
 #define VIRT_MMIO_H
 
-#include <zvm/types.h>
+#include <zvm/compiler.h>
 
 struct vcpu;
 

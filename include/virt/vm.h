@@ -9,6 +9,7 @@
 #include <lib/ringbuf.h>
 #include <virt/mmio.h>
 #include <virt/vm_api.h>
+#include <virt/vm_state.h>
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 8
@@ -16,14 +17,6 @@
 #define VM_RAM_IPA 0x40000000ULL
 #define VM_CONSOLE_BUF 16384
 
-enum vm_state {
-	VM_CREATED,
-	VM_RUNNING,
-	VM_PAUSED,
-	VM_HALTED,
-	VM_CRASHED,
-	VM_DELETED,
-};
 
 /* Exit reasons counted per vCPU (the `zvm info` columns). */
 enum exit_reason {
@@ -105,11 +98,8 @@ int vm_resume(struct vm *vm);
 int vm_delete(struct vm *vm);
 struct vm *vm_find(unsigned int id);
 void vm_for_each(void (*fn)(struct vm *vm, void *ctx), void *ctx);
-const char *vm_state_name(enum vm_state s);
 /* A guest asked to stop (PSCI SYSTEM_OFF) or broke beyond recovery. */
 void vm_halt(struct vm *vm, bool crashed, int code);
-/* Transition table, exported for unit tests. */
-bool vm_transition_ok(enum vm_state from, enum vm_state to);
 
 /* vCPU (virt/vcpu.c). */
 int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio);

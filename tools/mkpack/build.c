@@ -116,10 +116,11 @@ int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t
 			 (unsigned long long)total);
 		return -1;
 	}
-	for (i = 0; i < mp->nentries; i++, off += mp->entries[i - 1].size) {
+	for (i = 0; i < mp->nentries; i++) {
 		off = ALIGN_UP(off, PACK_DATA_ALIGN);
 		memcpy(b + off, mp->entries[i].data, mp->entries[i].size);
 		put_entry(b + PACK_HDR_SIZE + i * PACK_ENT_SIZE, &mp->entries[i], off);
+		off += mp->entries[i].size;
 	}
 	for (i = 0; i < mp->ntemplates; i++)
 		put_template(b + tmpl_off + i * PACK_TPL_SIZE, &mp->tmpl[i]);
@@ -152,7 +153,7 @@ int mk_check(const void *blob, size_t size, char *err, size_t errlen)
 	size_t scratch_size = LOADER_DTB_MAX;
 	u64 *scratch = malloc(scratch_size);	/* u64: the DTB writer wants 8-aligned */
 	struct pack_template t;
-	struct pack pk;
+	struct pack pk = { 0 };
 	int ret = scratch ? 0 : -1;
 	u32 i;
 

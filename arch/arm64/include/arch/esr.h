@@ -2,7 +2,7 @@
 #ifndef ARCH_ESR_H
 #define ARCH_ESR_H
 
-#include <zvm/types.h>
+#include <zvm/compiler.h>
 
 #define ESR_EC_SHIFT 26
 #define ESR_EC(esr) (((esr) >> ESR_EC_SHIFT) & 0x3f)
