@@ -31,7 +31,7 @@ MEM     ?= 4G
 MACHINE ?= virt,virtualization=on,gic-version=3
 QEMU_EXTRA ?=
 QEMU_CMD = $(QEMU) -M $(MACHINE) -cpu $(CPU) -smp $(SMP) -m $(MEM) -nographic \
-	   -nic none -kernel $(BUILD)/zvm.bin $(QEMU_EXTRA)
+	   -nic none -kernel $(BUILD)/zvm.bin $(if $(PACK),-initrd $(PACK)) $(QEMU_EXTRA)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	    -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter \
@@ -63,7 +63,7 @@ ZVM_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(ZVM_SRCS))
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all run debug test unit systest clean setup bench-host guests
+.PHONY: all run debug test unit systest clean setup bench-host guests pack
 all: $(BUILD)/zvm.bin
 
 $(BUILD)/obj/%.c.o: %.c
@@ -99,10 +99,10 @@ $(BUILD)/zvm.bin: $(BUILD)/zvm.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-run: $(BUILD)/zvm.bin
+run: $(BUILD)/zvm.bin $(PACK)
 	$(QEMU_CMD)
 
-debug: $(BUILD)/zvm.bin
+debug: $(BUILD)/zvm.bin $(PACK)
 	@echo "QEMU is waiting for gdb. In another terminal run:"
 	@echo "  gdb-multiarch $(BUILD)/zvm.elf -ex 'target remote :1234'"
 	$(QEMU_CMD) -s -S
@@ -117,17 +117,32 @@ bench-host: $(BUILD)/zvm.bin
 # ---- Test guests (bare-metal EL1 programs, tests/guests/) -------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
 		-mstrict-align -fno-pic -fno-pie -Wall -Wextra -Werror -Wno-unused-parameter
-GUEST_COMMON := tests/guests/start.S tests/guests/lib.c
-GUESTS := hello
+GUEST_COMMON := tests/guests/start.S tests/guests/lib.c tests/guests/gic.c tests/guests/fp.S
+GUESTS := hello irqs
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
 
-$(BUILD)/guests/%.elf: tests/guests/%.c $(GUEST_COMMON) tests/guests/guest.h tests/guests/guest.ld
+$(BUILD)/guests/%.elf: tests/guests/%.c $(GUEST_COMMON) $(wildcard tests/guests/*.h) tests/guests/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(GUEST_CFLAGS) -T tests/guests/guest.ld $(GUEST_COMMON) $< -o $@ \
 		-static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 
 guests: $(GUEST_ELFS)
+
+# ---- Host tools and the image pack ------------------------------------
+MKPACK := $(BUILD)/tools/mkpack
+$(MKPACK): FORCE
+	$(Q)$(MAKE) --no-print-directory -C tools BUILD=$(abspath $(BUILD)) HOSTCC=$(HOSTCC)
+
+# PACK is what `make run` boots with (-initrd); the default is the test pack.
+PACK_MANIFEST ?= tests/guests/pack.manifest
+PACK ?= $(BUILD)/guests/pack.bin
+$(BUILD)/guests/pack.bin: $(PACK_MANIFEST) $(GUEST_ELFS) $(MKPACK)
+	@echo "  MKPACK  $@"
+	$(Q)cp $(PACK_MANIFEST) $(BUILD)/guests/pack.manifest
+	$(Q)$(MKPACK) -o $@ $(BUILD)/guests/pack.manifest >/dev/null
+
+pack: $(PACK)
 
 # ---- Host unit tests ---------------------------------------------------
 # Each tests/unit/<name>.mk adds "UNIT_TESTS += <name>" and sets
@@ -151,7 +166,7 @@ $(BUILD)/unit:
 unit: $(UNIT_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-systest: $(BUILD)/zvm.bin
+systest: $(BUILD)/zvm.bin $(PACK)
 	$(PYTHON) -m pytest -v tests/system
 
 test: unit systest
@@ -161,3 +176,6 @@ clean:
 
 FORCE:
 -include $(ZVM_OBJS:.o=.d)
+
+# The RTOS guest (the same kernel at EL1): make guest-rtos.
+include mk/guest-rtos.mk

@@ -42,6 +42,9 @@
 #define GICR_SGI_ISENABLER0 (GICR_FRAME + 0x0100)
 #define GICR_SGI_ICENABLER0 (GICR_FRAME + 0x0180)
 #define GICR_SGI_ICPENDR0 (GICR_FRAME + 0x0280)
+#define GICR_SGI_ISACTIVER0 (GICR_FRAME + 0x0300)
+#define GICR_SGI_ICACTIVER0 (GICR_FRAME + 0x0380)
+#define GICD_ISACTIVER 0x0300
 #define GICR_SGI_IPRIORITYR (GICR_FRAME + 0x0400)
 #define GICR_SGI_ICFGR0 (GICR_FRAME + 0x0c00)
 
@@ -98,6 +101,15 @@ void gic_enable_irq(unsigned int intid)
 void gic_disable_irq(unsigned int intid)
 {
 	set_bit_reg(intid, GICR_SGI_ICENABLER0, GICD_ICENABLER);
+	dsb(sy);
+}
+
+void gic_set_active(unsigned int intid, bool active)
+{
+	if (active)
+		set_bit_reg(intid, GICR_SGI_ISACTIVER0, GICD_ISACTIVER);
+	else
+		set_bit_reg(intid, GICR_SGI_ICACTIVER0, GICD_ICACTIVER);
 	dsb(sy);
 }
 
@@ -215,20 +227,20 @@ static void redist_configure_private(volatile u8 *rd)
 		wr32(rd, GICR_SGI_IPRIORITYR + i, 0x01010101u * GIC_PRIO_IPI);
 }
 
-/* ICC_SRE_EL2: SRE (system registers), Enable (EL1 may use them too). */
-#define ICC_SRE_SRE BIT(0)
-#define ICC_SRE_ENABLE BIT(3)
 #define ICC_CTLR_EOIMODE BIT(1)
 
-static void cpu_interface_init(void)
+/* The ICC_*_EL1 registers below are the kernel's own at EL2 and at EL1;
+ * only enabling them (ICC_SRE_ELx) is EL-specific. */
+static int cpu_interface_init(void)
 {
-	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
-	isb();
+	if (!arch_gic_sysregs_enable())
+		return -ENODEV;
 	write_sysreg(icc_pmr_el1, 0xff);
 	write_sysreg(icc_bpr1_el1, 0);
 	write_sysreg(icc_ctlr_el1, read_sysreg(icc_ctlr_el1) | ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
+	return 0;
 }
 
 int gic_init_cpu(void)
@@ -246,7 +258,10 @@ int gic_init_cpu(void)
 		return -ETIMEDOUT;
 	}
 	redist_configure_private(rd);
-	cpu_interface_init();
+	if (cpu_interface_init()) {
+		pr_err("gic: CPU %u: no GICv3 system-register interface", arch_cpu_id());
+		return -ENODEV;
+	}
 	return 0;
 }
 

@@ -10,7 +10,10 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <virt/exits.h>
+#include <virt/vcpu_hw.h>
+#include <virt/virq.h>
 #include <virt/vm.h>
+#include <virt/vtimer.h>
 #include <virt/vpsci.h>
 
 typedef bool (*exit_handler)(struct vcpu *v, u64 esr);
@@ -30,26 +33,20 @@ static bool handle_undef(struct vcpu *v, u64 esr)
 	return true;
 }
 
-/* Guest virtual counter deadline, as an absolute host counter value. */
-static u64 vtimer_host_deadline(struct vcpu *v)
-{
-	const struct vcpu_sysregs *s = &v->arch.sys;
-
-	/* CNTV_CTL: ENABLE (bit 0), IMASK (bit 1). */
-	if ((s->cntv_ctl & 3) != 1)
-		return K_FOREVER;
-	return s->cntv_cval + v->vm->cntvoff;
-}
-
+/* WFI: sleep until an interrupt the guest would take is pending or its
+ * virtual timer's deadline passes. wfi_wait is raised before the check so
+ * that an injection racing with it gives the semaphore (vcpu_kick). */
 static void vcpu_wfi(struct vcpu *v)
 {
-	u64 deadline = vtimer_host_deadline(v), now = k_now();
-
-	if (deadline <= now)
-		return;
 	WRITE_ONCE(v->wfi_wait, true);
-	sem_take(&v->wake, deadline == K_FOREVER ? K_FOREVER : deadline - now);
+	if (!virq_pending(v)) {
+		u64 deadline = vtimer_deadline(v), now = k_now();
+
+		if (deadline > now)
+			sem_take(&v->wake, deadline == K_FOREVER ? K_FOREVER : deadline - now);
+	}
 	WRITE_ONCE(v->wfi_wait, false);
+	vtimer_check(v);
 }
 
 static bool handle_wfx(struct vcpu *v, u64 esr)
@@ -87,6 +84,17 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 	return true;
 }
 
+/* First FP/SIMD use since another vCPU's on this pCPU: switch and retry. */
+static bool handle_fp(struct vcpu *v, u64 esr)
+{
+	unsigned long flags = arch_irq_save();
+
+	v->exits[EXIT_FP]++;
+	vcpu_hw_fp_trap(v);
+	arch_irq_restore(flags);
+	return true;
+}
+
 static bool handle_iabt(struct vcpu *v, u64 esr)
 {
 	u64 ipa = (v->arch.ctx.hpfar >> 4) << 12 | (v->arch.ctx.far & 0xfff);
@@ -100,6 +108,7 @@ static bool handle_iabt(struct vcpu *v, u64 esr)
 
 static const exit_handler exit_table[64] = {
 	[ESR_EC_WFx] = handle_wfx,
+	[ESR_EC_FP_ASIMD] = handle_fp,
 	[ESR_EC_HVC64] = handle_hvc,
 	[ESR_EC_SMC64] = handle_smc,
 	[ESR_EC_SYS64] = handle_sysreg,

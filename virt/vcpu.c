@@ -11,7 +11,9 @@
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <virt/vcpu_hw.h>
+#include <virt/virq.h>
 #include <virt/vm.h>
+#include <virt/vtimer.h>
 #include <zvm/errno.h>
 
 /* EL1h with D, A, I, F masked: how the arm64 boot protocol enters a kernel. */
@@ -66,10 +68,12 @@ static int vcpu_enter(struct vcpu *v)
 	unsigned long flags = arch_irq_save();
 	int kind;
 
+	virq_enter(v);
 	vcpu_hw_load(v);
 	v->entries++;
 	kind = __guest_enter(&v->arch.ctx);
 	vcpu_hw_save(v);
+	virq_exit(v);
 	arch_irq_restore(flags);	/* a host interrupt that caused the exit runs now */
 	return kind;
 }
@@ -78,10 +82,12 @@ static void vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 
+	vtimer_cpu_init();	/* this thread is pinned: its pCPU's PPIs */
 	/* An exit that stops the vCPU (CPU_OFF, SYSTEM_OFF) makes the wait
 	 * below block or end the loop. */
 	while (vcpu_wait_power_on(v))
 		vcpu_handle_exit(v, vcpu_enter(v));
+	vcpu_hw_fp_release(v);
 }
 
 int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio)

@@ -12,6 +12,7 @@
 #include <lib/pack.h>
 #include <lib/string.h>
 #include <virt/loader_vm.h>
+#include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vm_dtb.h>
 #include <virt/vmem_hw.h>
@@ -147,6 +148,11 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_
 		fmt_snprintf(err, errlen, "cannot create vCPU threads");
 		return r;
 	}
+	r = virq_init(vm);
+	if (r) {
+		fmt_snprintf(err, errlen, "cannot set up the virtual GIC");
+		return r;
+	}
 	vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
 	return 0;
 }
@@ -157,6 +163,7 @@ static void vm_free(struct vm *vm)
 		if (vm->vcpus[i])
 			vcpu_destroy(vm->vcpus[i]);
 	vpl011_destroy(vm);
+	virq_destroy(vm);
 	vmem_destroy(vm);
 	vmid_free(vm->vmid);
 	kfree(vm);

@@ -28,6 +28,9 @@ void gic_priority_drop(unsigned int intid);	/* EOImode=1: drop only */
 void gic_deactivate(unsigned int intid);
 void gic_enable_irq(unsigned int intid);	/* SGI/PPI: on the calling CPU */
 void gic_disable_irq(unsigned int intid);
+/* Set or clear the active state (SGI/PPI: the calling CPU's), e.g. for a
+ * PPI that a guest deactivates through a hardware-linked list register. */
+void gic_set_active(unsigned int intid, bool active);
 void gic_set_priority(unsigned int intid, u8 prio);
 void gic_set_edge(unsigned int intid, bool edge);
 void gic_route_spi(unsigned int intid, u64 mpidr);

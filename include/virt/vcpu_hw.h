@@ -10,5 +10,9 @@ u64 vcpu_hw_default_hcr(void);
 void vcpu_hw_load(struct vcpu *v);	/* EL1 sysregs, stage 2, HCR: before entry */
 void vcpu_hw_save(struct vcpu *v);	/* after exit; restores the host HCR */
 void vcpu_hw_reset_sysregs(struct vcpu *v);
+/* Lazy FP/SIMD switch: the guest's first FP use on this pCPU since another
+ * vCPU's (IRQs masked), and forgetting a vCPU whose thread ends. */
+void vcpu_hw_fp_trap(struct vcpu *v);
+void vcpu_hw_fp_release(struct vcpu *v);
 
 #endif

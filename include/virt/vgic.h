@@ -118,6 +118,7 @@ struct vgic_irq {
 	bool group1;
 	bool edge;		/* ICFGR: edge-triggered (else level-sensitive) */
 	bool pending_latch;	/* edge seen / ISPENDR write, until acknowledged */
+	bool lr_latched;	/* while live: pending_latch moved into the LR */
 	bool line_level;	/* input line (level-sensitive, non-HW) */
 	bool active;
 	bool hw;		/* linked to physical hwintid (LR.HW) */
@@ -210,6 +211,11 @@ int vgic_unmap_hw(struct vgic_dist *d, struct vcpu *v, u32 intid);
 /* Whether the guest has intid active (e.g. to mirror a HW-linked
  * interrupt's active state on the physical GIC when v migrates). */
 bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid);
+/* For a hardware-linked interrupt: pending or active in the guest, i.e. the
+ * physical interrupt must be held active until the guest deactivates it
+ * (the world switch mirrors this onto the physical GIC, like KVM's
+ * kvm_vgic_map_is_active()). */
+bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid);
 
 /* World switch. */
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);

@@ -2,6 +2,7 @@
 #ifndef VIRT_VM_H
 #define VIRT_VM_H
 
+#include <arch/fpsimd.h>
 #include <arch/guest_ctx.h>
 #include <kernel/spinlock.h>
 #include <kernel/sync.h>
@@ -37,9 +38,11 @@ struct vcpu_arch {
 	struct guest_ctx ctx;		/* general registers, written by guest.S */
 	struct vcpu_sysregs sys;
 	u64 hcr;
+	struct fpsimd_state fp;		/* valid unless this vCPU owns its pCPU's FP */
 };
 
 struct vm;
+struct virq;
 
 struct vcpu {
 	struct vcpu_arch arch;		/* first: the world switch uses it */
@@ -87,6 +90,7 @@ struct vm {
 	struct ringbuf console;
 	u8 console_mem[VM_CONSOLE_BUF];
 	void *vpl011;
+	struct virq *virq;		/* vGIC (virt/virq.c) */
 	int exit_code;			/* why it halted/crashed */
 };
 

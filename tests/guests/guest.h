@@ -14,11 +14,19 @@ void fail(const char *what, uint64_t got);
 long psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void psci_system_off(void);
 void guest_main(uint64_t dtb);
-uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr);
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t kind);
+/* Optional hooks of a test guest (weak defaults in lib.c). */
+void guest_irq(void);
+void guest_secondary(uint64_t cpu);
+void _secondary(void);
 
 /* Set by guest_exception() for tests that expect a fault. */
 extern volatile uint64_t last_esr, last_far;
 extern volatile int faults;
+
+#define sysreg_read(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
+#define sysreg_write(r, v) __asm__ volatile("msr " #r ", %x0" : : "rZ"((uint64_t)(v)) : "memory")
+#define isb() __asm__ volatile("isb" : : : "memory")
 
 static inline uint32_t mmio_r32(uintptr_t a) { return *(volatile uint32_t *)a; }
 static inline void mmio_w32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }

@@ -42,8 +42,8 @@ static void check_undef_sysreg(void)
 {
 	int before = faults;
 
-	/* PMSWINC_EL0 is not emulated: the hypervisor must inject UNDEF. */
-	__asm__ volatile("msr s3_3_c9_c12_4, xzr" ::: "memory");
+	/* An IMPLEMENTATION DEFINED register (HCR_EL2.TIDCP traps it): the hypervisor must inject UNDEF. */
+	__asm__ volatile("msr s3_0_c15_c0_0, xzr" ::: "memory");
 	if (faults == before + 1 && EC(last_esr) == 0)
 		pass("undef-sysreg");
 	else

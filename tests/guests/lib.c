@@ -60,9 +60,24 @@ void psci_system_off(void)
 	psci(0x84000008, 0, 0, 0);
 }
 
-/* Resume after the faulting instruction (all our probes are 4 bytes). */
-uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr)
+__attribute__((weak)) void guest_irq(void)
 {
+	fail("unexpected-irq", 0);
+}
+
+__attribute__((weak)) void guest_secondary(uint64_t cpu)
+{
+	fail("unexpected-secondary", cpu);
+}
+
+/* IRQs go to guest_irq(); synchronous exceptions resume after the faulting
+ * instruction (all our probes are 4 bytes). */
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t kind)
+{
+	if ((kind & 3) == 1) {
+		guest_irq();
+		return elr;
+	}
 	last_esr = esr;
 	last_far = far;
 	faults++;

@@ -13,6 +13,8 @@ _start:
 	b	1b
 2:	ldr	x1, =vectors
 	msr	vbar_el1, x1
+	mov	x1, #(3 << 20)		/* CPACR_EL1.FPEN: FP/SIMD at EL1 */
+	msr	cpacr_el1, x1
 	isb
 	mov	x0, x19
 	bl	guest_main
@@ -20,9 +22,24 @@ _start:
 3:	wfi
 	b	3b
 
+/* PSCI CPU_ON entry for secondaries: x0 = context_id = top of its stack. */
+	.global _secondary
+_secondary:
+	mov	sp, x0
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	mov	x1, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+	mrs	x0, mpidr_el1
+	and	x0, x0, #0xff
+	bl	guest_secondary
+4:	wfi
+	b	4b
+
 /* Exceptions the tests provoke land in guest_exception(ESR, FAR, ELR) which
  * returns the address to resume at. */
-.macro vent
+.macro vent kind
 	.align 7
 	sub	sp, sp, #256
 	stp	x0, x1, [sp]
@@ -35,15 +52,18 @@ _start:
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
 	stp	x18, x30, [sp, #144]
+	mov	x3, #\kind
 	b	exc_common
 .endm
 
 	.align 11
 vectors:
-	.rept 16
-	vent
+	.irp k, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	vent \k
 	.endr
 
+/* x3 = vector index: 4 * source (EL1t, EL1h, EL0 64, EL0 32) + type
+ * (sync, IRQ, FIQ, SError). */
 exc_common:
 	mrs	x0, esr_el1
 	mrs	x1, far_el1

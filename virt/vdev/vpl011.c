@@ -9,6 +9,7 @@
 #include <kernel/spinlock.h>
 #include <lib/string.h>
 #include <virt/mmio.h>
+#include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vpl011.h>
 #include <zvm/errno.h>
@@ -47,6 +48,7 @@ struct vpl011 {
 	u8 rx[RX_FIFO];
 	unsigned int rx_head, rx_count;
 	unsigned int intid;
+	bool line;		/* UARTINTR as last told to the vGIC */
 	void (*sink)(void *ctx, const char *s, size_t n);
 	void *sink_ctx;
 };
@@ -146,6 +148,19 @@ static const struct vreg vpl011_regs[] = {
 	{ UARTPERIPHID0, 32, VREG_W8 | VREG_W16 | VREG_W32, rd_id, vreg_wi },
 };
 
+/* The combined interrupt UARTINTR = OR of the masked sources (DDI 0183
+ * 2.8.5), level-sensitive; told to the vGIC only when it changes. Called
+ * with u->lock held so that updates reach the vGIC in order. */
+static void vpl011_update_line(struct vpl011 *u)
+{
+	bool line = (u->ris & u->imsc) != 0;
+
+	if (line != u->line) {
+		u->line = line;
+		virq_set_level(u->vm, u->intid, line);
+	}
+}
+
 static int vpl011_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
 			 u64 *val)
 {
@@ -154,6 +169,7 @@ static int vpl011_access(void *dev, struct vcpu *v, u64 off, unsigned int size, 
 	int r = vreg_dispatch(vpl011_regs, ARRAY_SIZE(vpl011_regs), u, v, (u32)off, size, write,
 			      val);
 
+	vpl011_update_line(u);
 	spin_unlock_irqrestore(&u->lock, flags);
 	return r;
 }
@@ -200,6 +216,7 @@ bool vpl011_rx_push(struct vm *vm, char c)
 	if (ok) {
 		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO] = (u8)c;
 		u->ris |= INT_RX | INT_RT;
+		vpl011_update_line(u);
 	}
 	spin_unlock_irqrestore(&u->lock, flags);
 	return ok;

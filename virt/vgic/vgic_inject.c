@@ -157,3 +157,15 @@ bool vgic_vcpu_has_pending(struct vgic_dist *d, struct vcpu *v)
 	vgic_unlock(d, f, NULL);
 	return found;
 }
+
+bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
+	struct vgic_cpu *c = irq && irq->lr != VGIC_NONE ? &d->cpu[irq->queued] : NULL;
+	bool busy = c ? c->bank.lr[irq->lr] & VGIC_LR_STATE
+		      : irq && (irq->active || vgic_irq_pending(irq));
+
+	vgic_unlock(d, f, NULL);
+	return busy;
+}

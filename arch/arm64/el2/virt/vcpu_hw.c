@@ -1,5 +1,7 @@
 /* Loading and saving a vCPU's EL1 state and the EL2 controls for guests. */
+#include <arch/fpsimd.h>
 #include <arch/sysreg.h>
+#include <kernel/arch_interface.h>
 #include <virt/vcpu_hw.h>
 #include <virt/vm.h>
 #include <virt/vmem_hw.h>
@@ -9,19 +11,69 @@
 #define HCR_FMO BIT_ULL(3)
 #define HCR_IMO BIT_ULL(4)
 #define HCR_AMO BIT_ULL(5)
+#define HCR_PTW BIT_ULL(2)
+#define HCR_FB BIT_ULL(9)
+#define HCR_BSU_IS BIT_ULL(10)
 #define HCR_TWI BIT_ULL(13)
 #define HCR_TWE BIT_ULL(14)
 #define HCR_TSC BIT_ULL(19)
+#define HCR_TIDCP BIT_ULL(20)
 #define HCR_TACR BIT_ULL(21)
 #define HCR_TSW BIT_ULL(22)
 #define HCR_RW BIT_ULL(31)
 
-/* What a guest runs with: stage 2 on, interrupts virtualised, WFI/WFE,
- * SMC, set/way cache maintenance and ACTLR trapped (ARM ARM D13.2.46). */
+/*
+ * What a guest runs with (ARM ARM D13.2.46): stage 2 on, interrupts
+ * virtualised; WFI/WFE, SMC, set/way cache maintenance, ACTLR and the
+ * IMPLEMENTATION DEFINED registers (TIDCP: they may reach host state)
+ * trapped; TLB and cache maintenance broadcast inner-shareable (FB,
+ * BSU=IS) so that a vCPU moving between pCPUs leaves nothing stale; stage-1
+ * walks that land on device memory fault (PTW).
+ */
 u64 vcpu_hw_default_hcr(void)
 {
-	return HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC |
-	       HCR_TACR | HCR_TSW | HCR_RW;
+	return HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS |
+	       HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
+}
+
+/*
+ * CPTR_EL2 (E2H = 0; ARM ARM D13.2.31): SVE (TZ), SME (TSM) and the activity
+ * monitors (TAM) are never given to guests: their state is not switched and
+ * ID_AA64PFR*_EL1 hide them. FP/SIMD (TFP) traps until this vCPU owns the
+ * pCPU's FP registers.
+ */
+#define CPTR_RES1 (BIT(13) | BIT(9) | 0xffULL)
+#define CPTR_TZ BIT(8)
+#define CPTR_TFP BIT(10)
+#define CPTR_TSM BIT(12)
+#define CPTR_TAM BIT(30)
+#define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TAM)
+
+static struct vcpu *fp_owner[CONFIG_MAX_CPUS];
+
+/* EC 0x07 from the guest, IRQs masked: make v the owner of this pCPU's FP. */
+void vcpu_hw_fp_trap(struct vcpu *v)
+{
+	struct vcpu **owner = &fp_owner[arch_cpu_id()];
+
+	write_sysreg(cptr_el2, CPTR_GUEST);	/* FP usable at EL2 for the copy */
+	isb();
+	if (*owner == v)
+		return;
+	if (*owner)
+		fpsimd_save(&(*owner)->arch.fp);
+	fpsimd_load(&v->arch.fp);
+	*owner = v;
+}
+
+/* v's thread ends (on its pCPU): its FP state is no longer anyone's. */
+void vcpu_hw_fp_release(struct vcpu *v)
+{
+	unsigned long flags = arch_irq_save();
+
+	if (fp_owner[arch_cpu_id()] == v)
+		fp_owner[arch_cpu_id()] = NULL;
+	arch_irq_restore(flags);
 }
 
 /* Host view while no guest runs (see cpu_el2.c). */
@@ -59,6 +111,7 @@ void vcpu_hw_load(struct vcpu *v)
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
+	write_sysreg(cptr_el2, fp_owner[arch_cpu_id()] == v ? CPTR_GUEST : CPTR_GUEST | CPTR_TFP);
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();
 }

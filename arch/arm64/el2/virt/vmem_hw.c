@@ -34,6 +34,13 @@ u64 vmem_hw_vtcr(void)
 
 void vmem_hw_load(u64 s2_root, u16 vmid)
 {
+	/* Same value on every CPU and for every VM; computing it is cheap
+	 * next to a world switch, and racing first users agree. */
+	static u64 vtcr;
+
+	if (!vtcr)
+		vtcr = vmem_hw_vtcr();
+	write_sysreg(vtcr_el2, vtcr);
 	write_sysreg(vttbr_el2, s2_root | ((u64)vmid << 48));
 	isb();
 }

@@ -1,0 +1,113 @@
+/*
+ * Copying a vCPU's list-register bank to and from the GICv3 virtual CPU
+ * interface (IHI 0069, 12.4 "ICH_* registers"). Each ICH_LR<n>_EL2 is a
+ * separate system register, so the accessors are switch statements; only
+ * the first nr_lr exist (ICH_VTR_EL2.ListRegs), and only the active
+ * priority registers that ICH_VTR_EL2.PREbits implies (1, 2 or 4).
+ */
+#include <arch/sysreg.h>
+#include <virt/vgic_hw.h>
+
+#define ICH_VTR_LISTREGS(v) (((v) & 0x1f) + 1)
+#define ICH_VTR_PREBITS(v) ((((v) >> 26) & 7) + 1)
+
+#define LR_CASE(n, op) case n: op(ich_lr##n##_el2); break
+#define LR_CASES(op) \
+	LR_CASE(0, op); LR_CASE(1, op); LR_CASE(2, op); LR_CASE(3, op); \
+	LR_CASE(4, op); LR_CASE(5, op); LR_CASE(6, op); LR_CASE(7, op); \
+	LR_CASE(8, op); LR_CASE(9, op); LR_CASE(10, op); LR_CASE(11, op); \
+	LR_CASE(12, op); LR_CASE(13, op); LR_CASE(14, op); LR_CASE(15, op)
+
+static void lr_write(unsigned int n, u64 val)
+{
+#define LR_W(reg) write_sysreg(reg, val)
+	switch (n) {
+		LR_CASES(LR_W);
+	}
+#undef LR_W
+}
+
+static u64 lr_read(unsigned int n)
+{
+	u64 val = 0;
+
+#define LR_R(reg) val = read_sysreg(reg)
+	switch (n) {
+		LR_CASES(LR_R);
+	}
+#undef LR_R
+	return val;
+}
+
+unsigned int vgic_hw_nr_lr(void)
+{
+	return ICH_VTR_LISTREGS(read_sysreg(ich_vtr_el2));
+}
+
+/* 5 preemption bits: APR0 only; 6: APR0-1; 7: APR0-3. */
+static unsigned int nr_apr(void)
+{
+	static unsigned int n;
+
+	if (!n)
+		n = 1u << (ICH_VTR_PREBITS(read_sysreg(ich_vtr_el2)) - 5);
+	return n;
+}
+
+static void apr_write(const u32 *ap0, const u32 *ap1)
+{
+	switch (nr_apr()) {
+	case 4:
+		write_sysreg(ich_ap0r3_el2, ap0[3]);
+		write_sysreg(ich_ap1r3_el2, ap1[3]);
+		write_sysreg(ich_ap0r2_el2, ap0[2]);
+		write_sysreg(ich_ap1r2_el2, ap1[2]);
+		__attribute__((fallthrough));
+	case 2:
+		write_sysreg(ich_ap0r1_el2, ap0[1]);
+		write_sysreg(ich_ap1r1_el2, ap1[1]);
+		__attribute__((fallthrough));
+	default:
+		write_sysreg(ich_ap0r0_el2, ap0[0]);
+		write_sysreg(ich_ap1r0_el2, ap1[0]);
+	}
+}
+
+static void apr_read(u32 *ap0, u32 *ap1)
+{
+	switch (nr_apr()) {
+	case 4:
+		ap0[3] = (u32)read_sysreg(ich_ap0r3_el2);
+		ap1[3] = (u32)read_sysreg(ich_ap1r3_el2);
+		ap0[2] = (u32)read_sysreg(ich_ap0r2_el2);
+		ap1[2] = (u32)read_sysreg(ich_ap1r2_el2);
+		__attribute__((fallthrough));
+	case 2:
+		ap0[1] = (u32)read_sysreg(ich_ap0r1_el2);
+		ap1[1] = (u32)read_sysreg(ich_ap1r1_el2);
+		__attribute__((fallthrough));
+	default:
+		ap0[0] = (u32)read_sysreg(ich_ap0r0_el2);
+		ap1[0] = (u32)read_sysreg(ich_ap1r0_el2);
+	}
+}
+
+void vgic_hw_load(const struct vgic_lr_bank *b)
+{
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		lr_write(i, b->lr[i]);
+	apr_write(b->ap0r, b->ap1r);
+	write_sysreg(ich_vmcr_el2, b->vmcr);
+	write_sysreg(ich_hcr_el2, b->hcr);
+}
+
+void vgic_hw_save(struct vgic_lr_bank *b)
+{
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		b->lr[i] = lr_read(i);
+	apr_read(b->ap0r, b->ap1r);
+	b->vmcr = (u32)read_sysreg(ich_vmcr_el2);
+	write_sysreg(ich_hcr_el2, 0);
+	/* Unused LRs must not keep stale state into the next vCPU: flush
+	 * writes all nr_lr of them on every entry, so nothing to clear here. */
+}

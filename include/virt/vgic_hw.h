@@ -1,0 +1,19 @@
+/*
+ * The hardware virtual CPU interface (GICv3 ICH_*_EL2 registers), as the
+ * world switch uses it (arch/arm64/el2/virt/vgic_hw.c). The vGIC model
+ * (virt/vgic/) fills a struct vgic_lr_bank; these copy it in and out.
+ */
+#ifndef VIRT_VGIC_HW_H
+#define VIRT_VGIC_HW_H
+
+#include <virt/vgic.h>
+
+/* ICH_VTR_EL2.ListRegs + 1: how many list registers this CPU has. */
+unsigned int vgic_hw_nr_lr(void);
+/* Before entry: LRs, active priorities, VMCR, then ICH_HCR_EL2. */
+void vgic_hw_load(const struct vgic_lr_bank *b);
+/* After exit: LRs, APRs and VMCR back into b; the interface is disabled
+ * (ICH_HCR_EL2 = 0) so no maintenance interrupt reaches the host. */
+void vgic_hw_save(struct vgic_lr_bank *b);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * A VM's interrupt controller as the rest of virt/ uses it: the vGICv3
+ * model (virt/vgic/) wired to the VM's MMIO bus, its vCPUs and the
+ * hardware CPU interface (virt/virq.c).
+ */
+#ifndef VIRT_VIRQ_H
+#define VIRT_VIRQ_H
+
+#include <zvm/types.h>
+
+struct vm;
+struct vcpu;
+struct vgic_dist;
+
+/* After the vCPUs exist: model, MMIO frames, the virtual timer's HW link. */
+int virq_init(struct vm *vm);
+void virq_destroy(struct vm *vm);
+/* A device line (SPI) of the VM; -EINVAL for an INTID it lacks. */
+int virq_set_level(struct vm *vm, u32 intid, bool level);
+/* A private interrupt of one vCPU (PPI), e.g. its timer. */
+int virq_set_private(struct vcpu *v, u32 intid, bool level);
+
+/* World switch, IRQs masked: fill and load the LRs before entry; save and
+ * fold them back after exit. */
+void virq_enter(struct vcpu *v);
+void virq_exit(struct vcpu *v);
+/* WFI: would the guest take an interrupt now? */
+bool virq_pending(struct vcpu *v);
+struct vgic_dist *virq_dist(struct vm *vm);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * vTimer: the guest owns the EL1 virtual timer (CNTV_*_EL0, PPI 27) in
+ * hardware, with CNTVOFF_EL2 per VM. Its interrupt is hardware-linked to
+ * the virtual PPI 27 (LR.HW), so the guest's deactivation deactivates the
+ * physical interrupt without an exit. The EL1 physical timer (CNTP_*,
+ * PPI 30) is left to the guest too (CNTHCTL_EL2.EL1PCEN/EL1PCTEN = 1):
+ * see docs/architecture.md, "Timers".
+ */
+#ifndef VIRT_VTIMER_H
+#define VIRT_VTIMER_H
+
+#include <zvm/types.h>
+
+struct vcpu;
+
+/* Host side, once per pCPU that runs vCPUs (idempotent). */
+void vtimer_cpu_init(void);
+/* Link the vCPU's PPI 27 to the physical PPI 27. */
+int vtimer_init(struct vcpu *v);
+/* Before entry (after vgic_flush): make the physical PPI's active state
+ * match what the guest still has to deactivate. */
+void vtimer_enter(struct vcpu *v);
+/* After exit (after vgic_sync): a timer that fired in the guest becomes a
+ * pending virtual PPI 27. */
+void vtimer_exit(struct vcpu *v);
+/* Host counter value at which the guest's virtual timer fires, or K_FOREVER. */
+u64 vtimer_deadline(const struct vcpu *v);
+/* After a WFI sleep: inject the interrupt if the deadline passed. */
+void vtimer_check(struct vcpu *v);
+
+#endif

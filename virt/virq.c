@@ -1,0 +1,88 @@
+/*
+ * Wiring the vGICv3 model into a VM: storage, the Distributor and
+ * Redistributor frames on the MMIO bus (QEMU virt addresses), SGIs from
+ * trapped ICC_SGI1R_EL1 writes, and the LR bank around each guest entry.
+ */
+#include <kernel/mm.h>
+#include <virt/vgic.h>
+#include <virt/vgic_hooks.h>
+#include <virt/vgic_hw.h>
+#include <virt/virq.h>
+#include <virt/vm.h>
+#include <virt/vtimer.h>
+#include <zvm/errno.h>
+
+struct virq {
+	struct vgic_dist dist;
+	struct vgic_irq spis[VGIC_DEFAULT_NR_SPIS];
+	struct vgic_cpu cpus[];
+};
+
+struct vgic_dist *virq_dist(struct vm *vm)
+{
+	return &vm->virq->dist;
+}
+
+int virq_init(struct vm *vm)
+{
+	struct virq *q = kzalloc(sizeof(*q) + vm->nr_vcpus * sizeof(q->cpus[0]));
+	struct vgic_config cfg = { VGIC_DEFAULT_NR_SPIS, vgic_hw_nr_lr(), NULL, NULL };
+	int r;
+
+	if (!q)
+		return -ENOMEM;
+	cfg.cpus = q->cpus;
+	cfg.spis = q->spis;
+	vm->virq = q;
+	r = vgic_init(&q->dist, vm, &cfg);
+	if (!r)
+		r = vgic_register_mmio(&q->dist, &vm->mmio, VGIC_DIST_BASE, VGIC_REDIST_BASE);
+	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++)
+		r = vtimer_init(vm->vcpus[i]);
+	return r;
+}
+
+void virq_destroy(struct vm *vm)
+{
+	kfree(vm->virq);
+	vm->virq = NULL;
+}
+
+int virq_set_level(struct vm *vm, u32 intid, bool level)
+{
+	return vm->virq ? vgic_set_level(&vm->virq->dist, NULL, intid, level) : -EINVAL;
+}
+
+int virq_set_private(struct vcpu *v, u32 intid, bool level)
+{
+	return vgic_set_level(&v->vm->virq->dist, v, intid, level);
+}
+
+bool vgic_hook_sgi(struct vcpu *v, u64 sgi1r)
+{
+	vgic_send_sgi(&v->vm->virq->dist, v, sgi1r, true);
+	return true;
+}
+
+void virq_enter(struct vcpu *v)
+{
+	struct vgic_dist *d = &v->vm->virq->dist;
+
+	vgic_flush(d, v);
+	vtimer_enter(v);
+	vgic_hw_load(vgic_lr_bank(d, v));
+}
+
+void virq_exit(struct vcpu *v)
+{
+	struct vgic_dist *d = &v->vm->virq->dist;
+
+	vgic_hw_save(vgic_lr_bank(d, v));
+	vgic_sync(d, v);
+	vtimer_exit(v);
+}
+
+bool virq_pending(struct vcpu *v)
+{
+	return vgic_vcpu_has_pending(&v->vm->virq->dist, v);
+}

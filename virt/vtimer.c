@@ -1,0 +1,122 @@
+/*
+ * vTimer (see include/virt/vtimer.h). The guest's CNTV_* registers are
+ * switched with the vCPU (vcpu_hw.c); while a vCPU is out, its timer is
+ * disabled in hardware and a WFI sleep uses a host timeout instead.
+ *
+ * Invariant, per pCPU: the physical PPI 27 is active exactly when the vCPU
+ * last loaded there owes it a deactivation (virtual PPI 27 pending or
+ * active, LR.HW = 1). An active physical PPI cannot fire again, so a timer
+ * that stays asserted is delivered once until the guest EOIs it; the
+ * guest's EOI deactivates the physical interrupt in hardware.
+ */
+#include <drivers/gicv3.h>
+#include <kernel/arch_interface.h>
+#include <kernel/init.h>
+#include <kernel/irq.h>
+#include <kernel/timeout.h>
+#include <virt/vgic.h>
+#include <virt/virq.h>
+#include <virt/vm.h>
+#include <virt/vtimer.h>
+
+#define CNTV_CTL_ENABLE BIT(0)
+#define CNTV_CTL_IMASK BIT(1)
+#define CNTV_CTL_ISTATUS BIT(2)
+
+static bool phys_active[CONFIG_MAX_CPUS];
+static bool cpu_ready[CONFIG_MAX_CPUS];
+
+/* The physical vtimer PPI reaches the host only in a race with the exit
+ * path disabling the timer; irq_handle() deactivates it. */
+static void vtimer_host_irq(unsigned int intid, void *arg)
+{
+	phys_active[arch_cpu_id()] = false;
+}
+
+/* Maintenance interrupt: its only job is to make the guest exit so that
+ * vgic_sync()/vgic_flush() refill the list registers. */
+static void vgic_maint_irq(unsigned int intid, void *arg)
+{
+}
+
+static int vtimer_setup(void)
+{
+	irq_register(VGIC_PPI_VTIMER, vtimer_host_irq, NULL);
+	irq_register(VGIC_PPI_MAINT, vgic_maint_irq, NULL);
+	return 0;
+}
+INITCALL(vtimer_setup);
+
+void vtimer_cpu_init(void)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	if (cpu_ready[cpu])
+		return;
+	gic_set_priority(VGIC_PPI_VTIMER, GIC_PRIO_DEFAULT);
+	gic_set_priority(VGIC_PPI_MAINT, GIC_PRIO_DEFAULT);
+	gic_set_active(VGIC_PPI_VTIMER, false);
+	gic_enable_irq(VGIC_PPI_VTIMER);
+	gic_enable_irq(VGIC_PPI_MAINT);
+	cpu_ready[cpu] = true;
+}
+
+int vtimer_init(struct vcpu *v)
+{
+	return vgic_map_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER);
+}
+
+static bool owes(struct vcpu *v)
+{
+	return vgic_irq_owes_deactivation(virq_dist(v->vm), v, VGIC_PPI_VTIMER);
+}
+
+void vtimer_enter(struct vcpu *v)
+{
+	unsigned int cpu = arch_cpu_id();
+	bool want = owes(v);
+
+	if (want != phys_active[cpu]) {
+		gic_set_active(VGIC_PPI_VTIMER, want);
+		phys_active[cpu] = want;
+	}
+}
+
+static void vtimer_fire(struct vcpu *v)
+{
+	/* Already owed (e.g. the guest exits inside its timer handler before
+	 * reprogramming): do not latch a second, spurious delivery. */
+	if (!owes(v))
+		virq_set_private(v, VGIC_PPI_VTIMER, true);
+}
+
+void vtimer_exit(struct vcpu *v)
+{
+	u64 ctl = v->arch.sys.cntv_ctl;
+
+	/* The guest's EOI may have deactivated the physical PPI meanwhile. */
+	phys_active[arch_cpu_id()] = owes(v);
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
+		vtimer_fire(v);
+}
+
+u64 vtimer_deadline(const struct vcpu *v)
+{
+	const struct vcpu_sysregs *s = &v->arch.sys;
+
+	if ((s->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+		return K_FOREVER;
+	/* A deadline beyond the counter's range never comes. */
+	if (s->cntv_cval >= K_FOREVER - v->vm->cntvoff)
+		return K_FOREVER;
+	return s->cntv_cval + v->vm->cntvoff;
+}
+
+void vtimer_check(struct vcpu *v)
+{
+	u64 deadline = vtimer_deadline(v);
+
+	if (deadline != K_FOREVER && deadline <= k_now())
+		vtimer_fire(v);
+}
