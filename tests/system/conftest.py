@@ -11,17 +11,22 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("ZVM_BUILD", ROOT / "build"))
 PROMPT = "zvm> "
 BOOT_TIMEOUT = int(os.environ.get("ZVM_BOOT_TIMEOUT", "60"))
+# The image pack of test guests (make pack); tests that need none pass pack=None.
+TEST_PACK = BUILD / "guests" / "pack.bin"
+ESCAPE = "\x1d"   # Ctrl-]: leaves `zvm look`
 
 
 class Zvm:
     """A running QEMU with ZVM; methods talk to the shell like a user."""
 
-    def __init__(self, cpu="cortex-a53", smp=4, mem="4G", machine=None, extra=()):
+    def __init__(self, cpu="cortex-a53", smp=4, mem="4G", machine=None, extra=(),
+                 pack=TEST_PACK):
         machine = machine or "virt,virtualization=on,gic-version=3"
+        initrd = ["-initrd", str(pack)] if pack else []
         self.argv = [
             "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-smp", str(smp),
             "-m", mem, "-nographic", "-nic", "none",
-            "-kernel", str(BUILD / "zvm.bin"), *extra,
+            "-kernel", str(BUILD / "zvm.bin"), *initrd, *extra,
         ]
         self.log = open(BUILD / f"systest-{os.getpid()}-{id(self)}.log", "w")
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
@@ -48,6 +53,30 @@ class Zvm:
     def expect(self, pattern, timeout=30):
         self.p.expect(pattern, timeout=timeout)
         return self.p.match
+
+    def look(self, vm_id, pattern, timeout=30, send=None):
+        """Attach to a VM's console, wait for pattern (optionally after
+        typing send), detach; return the console text seen."""
+        self.p.sendline(f"zvm look -n {vm_id}")
+        self.p.expect_exact("[attached", timeout=timeout)
+        if send is not None:
+            self.p.send(send)
+        self.p.expect(pattern, timeout=timeout)
+        seen = self.p.before + self.p.after
+        self.p.send(ESCAPE)
+        self.p.expect_exact(PROMPT, timeout=timeout)
+        return seen.replace("\r", "")
+
+    def new_vm(self, template, *args):
+        """`zvm new -t template ...`; return the new VM's id."""
+        out = self.cmd(" ".join(["zvm new -t", template, *args]))
+        m = re.search(r"vm (\d+) created", out)
+        assert m, out
+        return int(m.group(1))
+
+    def vm_state(self, vm_id):
+        m = re.search(rf"^{vm_id}\s+\S+\s+(\w+)", self.cmd("zvm info"), re.M)
+        return m.group(1) if m else None
 
     def poweroff(self, timeout=30):
         self.p.sendline("poweroff")

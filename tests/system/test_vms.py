@@ -1,0 +1,136 @@
+"""VMs under ZVM, driven through the `zvm` shell commands like a user:
+the test guests of tests/guests/ (built into build/guests/pack.bin)."""
+import re
+import time
+
+import pytest
+
+
+def results(text):
+    return re.findall(r"^(PASS|FAIL) (\S+)", text, re.M)
+
+
+def run_to_completion(zvm, template):
+    vm = zvm.new_vm(template)
+    assert f"vm {vm} running" in zvm.cmd(f"zvm run -n {vm}")
+    seen = zvm.look(vm, r"guest: SYSTEM_OFF")
+    deadline = time.time() + 10
+    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
+        time.sleep(0.1)
+    assert zvm.vm_state(vm) == "halted"
+    return vm, seen
+
+
+def test_templates_listed(zvm):
+    out = zvm.cmd("zvm templates")
+    assert re.search(r"^hello\s+baremetal\s+16\s+1\s", out, re.M)
+    assert re.search(r"^irqs\s+baremetal\s+16\s+2\s", out, re.M)
+
+
+def test_hello_guest(zvm):
+    """Console, MMIO widths, PSCI, UNDEF for an unknown sysreg and an
+    abort outside RAM, then SYSTEM_OFF halts the VM and the host goes on."""
+    vm, seen = run_to_completion(zvm, "hello")
+    res = results(seen)
+    assert ("FAIL", "") not in res and all(r == "PASS" for r, _ in res), seen
+    assert {n for _, n in res} >= {"psci-version", "mmio-widths-sign-extension",
+                                   "undef-sysreg", "abort-outside-ram"}
+    info = zvm.cmd(f"zvm info -n {vm}")
+    assert re.search(r"vcpu0: .*hvc=\d+.*mmio=\d+.*dabt-bad=1", info), info
+    assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
+
+
+def test_irqs_guest(zvm):
+    """vGIC + vtimer + vPSCI: timer through WFI, 8 SGIs over 4 LRs in
+    priority order, the UART SPI, CPU_ON/OFF, cross-vCPU SGI, FP switch."""
+    vm, seen = run_to_completion(zvm, "irqs")
+    res = results(seen)
+    assert all(r == "PASS" for r, _ in res), seen
+    assert {n for _, n in res} == {
+        "vtimer-ticks-through-wfi", "sgi-8-pending-4-lrs-priority-order", "vpl011-spi-33",
+        "psci-affinity-info-on", "fp-state-vcpu0", "fp-state-vcpu1",
+        "psci-cpu-off-and-cross-sgi"}
+    info = zvm.cmd(f"zvm info -n {vm}")
+    assert re.search(r"vcpu0: pcpu 1.*fp=\d+", info) and re.search(r"vcpu1: pcpu 1.*fp=\d+", info)
+    zvm.cmd(f"zvm delete -n {vm}")
+
+
+@pytest.mark.parametrize("line,message", [
+    ("zvm new", "need -t"),
+    ("zvm new -t nosuch", "no template 'nosuch'"),
+    ("zvm new -t hello -m 3M", "multiple of 2 MiB"),
+    ("zvm new -t hello -c 99", "bad value '99' for -c"),
+    ("zvm new -t hello -m lots", "bad value 'lots'"),
+    ("zvm run", "need -n"),
+    ("zvm run -n 15", "no VM with id 15"),
+    ("zvm run -n x1", "bad VM id"),
+    ("zvm pause -n 99", "no VM"),
+    ("zvm frob", "unknown subcommand 'frob'"),
+])
+def test_bad_zvm_commands_are_refused(zvm, line, message):
+    out = zvm.cmd(line)
+    assert message in out, out
+    assert "ZVM" in zvm.cmd("version")
+
+
+def test_illegal_transitions_refused(zvm):
+    vm = zvm.new_vm("ticker")
+    assert "cannot pause" in zvm.cmd(f"zvm pause -n {vm}")
+    zvm.cmd(f"zvm run -n {vm}")
+    assert "cannot run" in zvm.cmd(f"zvm run -n {vm}")
+    assert "paused" in zvm.cmd(f"zvm pause -n {vm}")
+    assert "cannot pause" in zvm.cmd(f"zvm pause -n {vm}")
+    assert zvm.vm_state(vm) == "paused"
+    assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
+    assert "no VM" in zvm.cmd(f"zvm delete -n {vm}")
+
+
+def ticks(text):
+    return [(int(n), int(vt)) for n, vt in re.findall(r"tick (\d+) vt=(\d+)", text)]
+
+
+def test_pause_freezes_guest_time_and_console_input(zvm):
+    vm = zvm.new_vm("ticker")
+    zvm.cmd(f"zvm run -n {vm}")
+    before = ticks(zvm.look(vm, r"tick 3 vt=\d+\r*\n"))
+    zvm.cmd(f"zvm pause -n {vm}")
+    assert zvm.vm_state(vm) == "paused"
+    time.sleep(1.5)
+    zvm.cmd(f"zvm run -n {vm}")
+    after = ticks(zvm.look(vm, r"tick 5 vt=\d+\r*\n"))
+    n3 = dict(after)[3]
+    n4 = dict(after)[4]
+    # 100 ms of guest time per tick; the 1.5 s pause must not show.
+    assert n4 - n3 < 600, after
+    assert before[-1][0] == 3
+    seen = zvm.look(vm, r"rx z", send="z")
+    assert "rx z" in seen
+    zvm.cmd(f"zvm delete -n {vm}")
+
+
+def test_two_vms_run_side_by_side(zvm):
+    a, b = zvm.new_vm("ticker"), zvm.new_vm("ticker")
+    zvm.cmd(f"zvm run -n {a}")
+    zvm.cmd(f"zvm run -n {b}")
+    assert ticks(zvm.look(a, r"tick 2 vt"))
+    assert ticks(zvm.look(b, r"tick 2 vt"))
+    out = zvm.cmd("zvm info")
+    assert len(re.findall(r"ticker\s+running", out)) == 2
+    zvm.cmd(f"zvm delete -n {a}")
+    zvm.cmd(f"zvm delete -n {b}")
+
+
+def free_pages(zvm):
+    return int(re.search(r"pages: \d+ total, (\d+) free", zvm.cmd("mem")).group(1))
+
+
+def test_create_delete_cycles_return_all_memory(zvm):
+    zvm.cmd("zvm info")
+    base = free_pages(zvm)
+    for i in range(100):
+        vm = zvm.new_vm("ticker")
+        if i % 10 == 0:
+            zvm.cmd(f"zvm run -n {vm}")
+        assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
+    assert free_pages(zvm) == base
+    assert "ID  NAME" in zvm.cmd("zvm info")
