@@ -106,8 +106,9 @@ static int check_table(struct pack_ctx *c, const char *what, u32 count, u32 max,
 {
 	u64 end = (u64)off + (u64)count * recsize;
 
+	/* Not "%u %ss": that made "65 entrys". */
 	if (count > max)
-		return pack_bad(c, "%u %ss, at most %u", count, what, max);
+		return pack_bad(c, "%u %s records, at most %u", count, what, max);
 	if (off % PACK_ALIGN)
 		return pack_bad(c, "%s table offset 0x%x is not %u-byte aligned", what, off,
 				PACK_ALIGN);

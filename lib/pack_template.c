@@ -235,7 +235,8 @@ static u32 ref_kind(struct pack_ctx *c, const struct pack_template *t, const cha
 static int wrong_kind(struct pack_ctx *c, const struct pack_template *t, const char *what,
 		      const char *name, u32 kind, const char *want)
 {
-	return pack_bad(c, "template '%s': %s '%s' is a %s entry, not %s", t->name, what, name,
+	/* "has kind initrd": "is a %s entry" made "is a initrd entry". */
+	return pack_bad(c, "template '%s': %s '%s' has kind %s, not %s", t->name, what, name,
 			pack_kind_name(kind), want);
 }
 

@@ -7,6 +7,7 @@
 #include <virt/loader_vm.h>
 #include <virt/vm_dtb.h>
 #include <lib/errmsg.h>
+#include <lib/fdt.h>
 #include <lib/string.h>
 #include <zvm/compiler.h>
 #include <zvm/errno.h>
@@ -47,6 +48,17 @@ static int load_kernel(const struct pack *pk, const struct pack_template *t,
 	return ret ? step_failed(err, errlen, ret, "kernel") : 0;
 }
 
+/* vm_dtb_patch() refused the template's DTB: say why, as fdt_open() does
+ * (it used to be only "patching the DTB failed (-74)"). */
+static int bad_dtb(const struct pack_entry *e, char *err, size_t errlen)
+{
+	struct fdt f;
+
+	fdt_open(&f, e->data, (size_t)e->size);
+	return errmsg_set(err, errlen, -EBADMSG, "dtb '%s' is not a valid device tree: %s",
+			  e->name, fdt_errmsg(&f));
+}
+
 /* Build or patch the DTB into scratch; returns its size or an error. */
 static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		    const struct loader_ram *ram, const struct vm_boot *b, void *scratch,
@@ -66,6 +78,8 @@ static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		return errmsg_set(err, errlen, -ENOENT, "dtb '%s' is not in the pack", t->dtb);
 	} else {
 		ret = vm_dtb_patch(&prm, e.data, (size_t)e.size, scratch, scratch_size);
+		if (ret == -EBADMSG)
+			return bad_dtb(&e, err, errlen);
 	}
 	if (ret < 0)
 		return errmsg_set(err, errlen, ret, "%s DTB failed (%d%s)",

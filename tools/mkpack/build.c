@@ -100,6 +100,32 @@ static void put_header(u8 *b, const struct mk_pack *mp, u64 total, u32 tmpl_off)
 	st_le32(b + PACK_HDR_CRC, crc32(b, PACK_HDR_CRC));
 }
 
+/*
+ * Errors that only the built pack shows (pins outside pcpu_mask, devices
+ * sharing an IRQ, a kernel too big for its memory...) used to come out
+ * without a place. lib/pack and check_boot() start every template message
+ * with "template 'NAME': ", so point at that template's [template] line.
+ */
+static void locate_error(const struct mk_pack *mp, char *err, size_t errlen)
+{
+	char msg[MK_ERR_LEN], prefix[PACK_NAME_LEN + 16];
+	int line = 0;
+	u32 i;
+
+	if (!mp->fname || !errlen)
+		return;
+	snprintf(msg, sizeof(msg), "%s", err);
+	for (i = 0; i < mp->ntemplates && !line; i++) {
+		snprintf(prefix, sizeof(prefix), "template '%s': ", mp->tmpl[i].name);
+		if (!strncmp(msg, prefix, strlen(prefix)))
+			line = mp->tmpl[i].line;
+	}
+	if (line)
+		snprintf(err, errlen, "%s:%d: %s", mp->fname, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", mp->fname, msg);
+}
+
 int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t errlen)
 {
 	u32 tmpl_off = PACK_HDR_SIZE + mp->nentries * PACK_ENT_SIZE;
@@ -126,6 +152,7 @@ int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t
 		put_template(b + tmpl_off + i * PACK_TPL_SIZE, &mp->tmpl[i]);
 	put_header(b, mp, total, tmpl_off);
 	if (mk_check(b, (size_t)total, err, errlen)) {
+		locate_error(mp, err, errlen);
 		free(b);
 		return -1;
 	}

@@ -226,13 +226,18 @@ static int load_declared(struct mk_parser *ps, struct mk_entry *e)
 	return ret;
 }
 
+/* 0 for a dtb that is not one: it used to be the detected kind, so that
+ * "dtb = kernel.elf" silently shared the kernel's entry and the error
+ * came late, from lib/pack, without the dtb line. */
 static u32 kind_for_role(const struct mk_entry *e, enum mk_role role)
 {
 	u32 k = detect_kind(e);
 
 	if (role == MK_KERNEL)
 		return k == PACK_KIND_ELF || k == PACK_KIND_IMAGE ? k : PACK_KIND_RAW;
-	return role == MK_INITRD ? PACK_KIND_INITRD : k;
+	if (role == MK_INITRD)
+		return PACK_KIND_INITRD;
+	return k == PACK_KIND_DTB ? k : 0;
 }
 
 /* An entry for a path given directly: shared between templates that name
@@ -292,6 +297,28 @@ static int resolve_ref(struct mk_parser *ps, struct mk_template *t, enum mk_role
 	return 0;
 }
 
+/*
+ * pcpus pins vCPUs, pcpu_mask restricts the VM: without a mask the pins
+ * make it; with one, every pin must lie inside it. (key_pcpus used to OR
+ * the pins into the mask, so "pcpu_mask = 0x4" then "pcpus = 1" failed
+ * while the other order silently widened the mask to 0x6.)
+ */
+static int reconcile_pins(struct mk_parser *ps, struct mk_template *t)
+{
+	u64 pins = 0;
+	u32 v;
+
+	for (v = 0; v < t->npins; v++)
+		pins |= 1ULL << t->pin[v];
+	if (!t->pcpu_mask)
+		t->pcpu_mask = pins;
+	for (v = 0; v < t->npins; v++)
+		if (!(t->pcpu_mask & (1ULL << t->pin[v])))
+			return mk_perr(ps, "template '%s': pcpus puts vCPU %u on pCPU %u, outside pcpu_mask 0x%llx",
+				       t->name, v, t->pin[v], (unsigned long long)t->pcpu_mask);
+	return 0;
+}
+
 /* Keys that the pack cannot express as missing, and cross-key rules. */
 static int finish_template(struct mk_parser *ps, struct mk_template *t)
 {
@@ -304,6 +331,8 @@ static int finish_template(struct mk_parser *ps, struct mk_template *t)
 	if (t->npins && t->npins != t->vcpus)
 		return mk_perr(ps, "template '%s': pcpus lists %u pCPUs for %u vCPUs", t->name,
 			       t->npins, t->vcpus);
+	if (reconcile_pins(ps, t))
+		return -1;
 	for (r = 0; r < MK_ROLES && !ret; r++)
 		ret = resolve_ref(ps, t, (enum mk_role)r);
 	if (ret)
@@ -343,6 +372,7 @@ int mk_parse_text(struct mk_pack *mp, const char *fname, const char *basedir, co
 	char *copy = strdup(text), *line, *next;
 	int ret = copy ? 0 : mk_perr(&ps, "out of memory");
 
+	mp->fname = fname;
 	for (line = copy; !ret && line; line = next) {
 		next = strchr(line, '\n');
 		if (next)

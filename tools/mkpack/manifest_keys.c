@@ -75,7 +75,8 @@ static int key_vcpus(struct mk_parser *ps, struct mk_template *t, char *val)
 	return ret;
 }
 
-/* "any", or one pCPU per vCPU: "2" or "0,1". */
+/* "any", or one pCPU per vCPU: "2" or "0,1". The pins are reconciled
+ * with pcpu_mask once the section is complete (manifest.c). */
 static int key_pcpus(struct mk_parser *ps, struct mk_template *t, char *val)
 {
 	char *tok, *save = NULL;
@@ -89,7 +90,6 @@ static int key_pcpus(struct mk_parser *ps, struct mk_template *t, char *val)
 		if (number(ps, "a pCPU", tok, 0, PACK_MAX_PCPU - 1, &cpu))
 			return -1;
 		t->pin[t->npins++] = (u8)cpu;
-		t->pcpu_mask |= 1ULL << cpu;
 	}
 	return t->npins ? 0 : mk_perr(ps, "pcpus needs 'any' or a list such as 0,1");
 }

@@ -1,7 +1,7 @@
 /*
  * mkpack: builds a ZVM image pack (docs/image-pack.md) from a manifest, and
  * lists/validates one. Host-only code (libc), split so that the unit tests
- * (tests/unit/test_mkpack.c) link the same core as the tool:
+ * (tests/tools/test_mkpack.py drives the tool) stay small:
  *   manifest.c  manifest text -> struct mk_pack (files read, kinds detected)
  *   build.c     struct mk_pack -> pack blob, re-read with lib/pack.c and
  *               every template dry-run booted (virt/loader_vm.c)
@@ -50,6 +50,7 @@ struct mk_template {
 };
 
 struct mk_pack {
+	const char *fname;	/* the manifest, for "fname:line: what" */
 	struct mk_entry entries[PACK_MAX_ENTRIES];
 	u32 nentries;
 	struct mk_template tmpl[PACK_MAX_TEMPLATES];

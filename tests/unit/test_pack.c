@@ -1,0 +1,517 @@
+/*
+ * lib/pack.c, lib/pack_template.c: a good pack read back field by field,
+ * then one defect at a time - each rejected with a message that names the
+ * field and values at fault - and every byte flip / truncation refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <pack_fixture.h>
+#include <lib/pack.h>
+#include <zvm/errno.h>
+
+/* The good pack: four entries, two templates. */
+#define E_KERNEL 0
+#define E_ROOTFS 1
+#define E_DTB 2
+#define E_RTOS 3
+#define T_LINUX 0
+#define T_RTOS 1
+#define DATA_SIZE 100
+#define TOTAL (0x2000 + 2 * DATA_SIZE)	/* last entry at 0x2000, 200 bytes */
+#define LINUX_MASK 0xc
+#define BOOTARGS "console=ttyAMA0 root=/dev/ram"
+
+static u64 buf_words[4096];	/* 32 KiB, 8-byte aligned */
+static u8 *const buf = (u8 *)buf_words;
+static struct pack pk;
+static char err[256];
+
+static void fill_data(u8 *d, size_t n, u8 seed)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = (u8)(seed + i * 13);
+}
+
+static void good_entries(void)
+{
+	u8 data[2 * DATA_SIZE];
+
+	fill_data(data, sizeof(data), 1);
+	pfx_entry(buf, E_KERNEL, "linux.kernel", PACK_KIND_ELF, 0x800, data, DATA_SIZE);
+	fill_data(data, sizeof(data), 2);
+	pfx_entry(buf, E_ROOTFS, "rootfs", PACK_KIND_INITRD, 0x1000, data, DATA_SIZE);
+	fill_data(data, sizeof(data), 3);
+	pfx_entry(buf, E_DTB, "board.dtb", PACK_KIND_DTB, 0x1800, data, DATA_SIZE);
+	fill_data(data, sizeof(data), 4);
+	pfx_entry(buf, E_RTOS, "rtos.bin", PACK_KIND_RAW, 0x2000, data, 2 * DATA_SIZE);
+}
+
+static void good_templates(void)
+{
+	u8 *r = pfx_template(buf, T_LINUX, "linux", PACK_OS_LINUX, "linux.kernel", 256 << 20, 2);
+
+	st_le32(r + PACK_TPL_FLAGS, PACK_TPL_F_AUTOSTART);
+	pfx_name(r + PACK_TPL_INITRD, "rootfs");
+	pfx_name(r + PACK_TPL_DTB, "board.dtb");
+	st_le64(r + PACK_TPL_PCPU_MASK, LINUX_MASK);
+	st_le32(r + PACK_TPL_PRIORITY, 5);
+	r[PACK_TPL_PCPU_PIN] = 2;
+	r[PACK_TPL_PCPU_PIN + 1] = 3;
+	st_le32(r + PACK_TPL_DEV_COUNT, 2);
+	pfx_dev(r, 0, 0x9100000, 0x1000, 40);
+	pfx_dev(r, 1, 0x9200000, 0x2000, 0);
+	memcpy(r + PACK_TPL_BOOTARGS, BOOTARGS, sizeof(BOOTARGS));
+
+	r = pfx_template(buf, T_RTOS, "rtos", PACK_OS_ZEPHYR, "rtos.bin", 16 << 20, 1);
+	st_le64(r + PACK_TPL_LOAD_ADDR, 0x40000000);
+}
+
+static int build_good(void **state)
+{
+	pfx_init(buf, sizeof(buf_words), 4, 2);
+	good_entries();
+	good_templates();
+	pfx_seal(buf, TOTAL);
+	memset(&pk, 0x5a, sizeof(pk));
+	err[0] = '\0';
+	return 0;
+}
+
+static void open_ok(const void *blob, size_t size)
+{
+	int ret = pack_open(&pk, blob, size, err, sizeof(err));
+
+	if (ret)
+		fail_msg("pack_open: %d: %s", ret, err);
+	assert_string_equal(err, "");
+}
+
+/* pack_open must refuse and say needle; the struct is left zeroed. */
+static void expect_bad_size(size_t size, const char *needle)
+{
+	static const struct pack zero;
+	int ret = pack_open(&pk, buf, size, err, sizeof(err));
+
+	if (ret != -EBADMSG || !strstr(err, needle))
+		fail_msg("pack_open = %d, message '%s', wanted -EBADMSG and '%s'", ret, err,
+			 needle);
+	assert_memory_equal(&pk, &zero, sizeof(pk));
+}
+
+static void expect_bad(const char *needle)
+{
+	expect_bad_size(TOTAL, needle);
+}
+
+/* ---- the good pack ----------------------------------------------------- */
+
+static void check_entry(u32 i, const char *name, u32 kind, u64 off, u64 size, u8 seed)
+{
+	struct pack_entry e;
+	u8 want[2 * DATA_SIZE];
+
+	assert_int_equal(pack_get_entry(&pk, i, &e), 0);
+	assert_string_equal(e.name, name);
+	assert_int_equal(e.kind, kind);
+	assert_int_equal(e.offset, off);
+	assert_int_equal(e.size, size);
+	fill_data(want, size, seed);
+	assert_memory_equal(e.data, want, size);
+	assert_ptr_equal(e.data, (const u8 *)pk.blob + off);
+	assert_int_equal(e.crc, crc32(want, size));
+}
+
+static void test_good_entries(void **state)
+{
+	struct pack_entry e;
+
+	open_ok(buf, TOTAL);
+	assert_int_equal(pk.size, TOTAL);
+	assert_int_equal(pack_entry_count(&pk), 4);
+	check_entry(E_KERNEL, "linux.kernel", PACK_KIND_ELF, 0x800, DATA_SIZE, 1);
+	check_entry(E_ROOTFS, "rootfs", PACK_KIND_INITRD, 0x1000, DATA_SIZE, 2);
+	check_entry(E_DTB, "board.dtb", PACK_KIND_DTB, 0x1800, DATA_SIZE, 3);
+	check_entry(E_RTOS, "rtos.bin", PACK_KIND_RAW, 0x2000, 2 * DATA_SIZE, 4);
+	assert_int_equal(pack_get_entry(&pk, 4, &e), -ENOENT);
+	assert_int_equal(pack_find_entry(&pk, "board.dtb", &e), 0);
+	assert_int_equal(e.offset, 0x1800);
+	assert_int_equal(pack_find_entry(&pk, "board", &e), -ENOENT);
+	assert_int_equal(pack_find_entry(&pk, "", &e), -ENOENT);
+}
+
+static void test_good_templates(void **state)
+{
+	struct pack_template t;
+
+	open_ok(buf, TOTAL);
+	assert_int_equal(pack_template_count(&pk), 2);
+	assert_int_equal(pack_find_template(&pk, "linux", &t), 0);
+	assert_string_equal(t.name, "linux");
+	assert_int_equal(t.os, PACK_OS_LINUX);
+	assert_true(t.autostart);
+	assert_string_equal(t.kernel, "linux.kernel");
+	assert_string_equal(t.initrd, "rootfs");
+	assert_string_equal(t.dtb, "board.dtb");
+	assert_int_equal(t.mem_size, 256 << 20);
+	assert_int_equal(t.load_addr, 0);
+	assert_int_equal(t.pcpu_mask, LINUX_MASK);
+	assert_int_equal(t.vcpus, 2);
+	assert_int_equal(t.priority, 5);
+	assert_int_equal(t.pcpu_pin[0], 2);
+	assert_int_equal(t.pcpu_pin[1], 3);
+	assert_int_equal(t.pcpu_pin[2], PACK_PIN_NONE);
+	assert_int_equal(t.ndevs, 2);
+	assert_true(t.devs[0].base == 0x9100000 && t.devs[0].size == 0x1000 && t.devs[0].irq == 40);
+	assert_true(t.devs[1].base == 0x9200000 && t.devs[1].size == 0x2000 && !t.devs[1].irq);
+	assert_string_equal(t.bootargs, BOOTARGS);
+
+	assert_int_equal(pack_get_template(&pk, T_RTOS, &t), 0);
+	assert_string_equal(t.name, "rtos");
+	assert_int_equal(t.os, PACK_OS_ZEPHYR);
+	assert_false(t.autostart);
+	assert_string_equal(t.initrd, "");
+	assert_string_equal(t.dtb, "");
+	assert_string_equal(t.bootargs, "");
+	assert_int_equal(t.load_addr, 0x40000000);
+	assert_int_equal(t.ndevs, 0);
+	assert_int_equal(pack_get_template(&pk, 2, &t), -ENOENT);
+	assert_int_equal(pack_find_template(&pk, "linux.kernel", &t), -ENOENT);
+}
+
+/* Read in place at any alignment; a larger region than total_size is fine. */
+static void test_unaligned_and_padded(void **state)
+{
+	static u8 copy[TOTAL + 64];
+	struct pack_entry e;
+
+	memcpy(copy + 1, buf, TOTAL);
+	open_ok(copy + 1, TOTAL + 63);
+	assert_int_equal(pk.size, TOTAL);
+	assert_int_equal(pack_find_entry(&pk, "rootfs", &e), 0);
+	assert_ptr_equal(e.data, copy + 1 + 0x1000);
+}
+
+static void test_empty_pack(void **state)
+{
+	pfx_init(buf, sizeof(buf_words), 0, 0);
+	pfx_seal(buf, PACK_HDR_SIZE);
+	open_ok(buf, PACK_HDR_SIZE);
+	assert_int_equal(pack_entry_count(&pk), 0);
+	assert_int_equal(pack_template_count(&pk), 0);
+}
+
+static void test_names(void **state)
+{
+	assert_true(pack_name_ok("linux.kernel"));
+	assert_true(pack_name_ok("A-Z_a+z.0-9"));
+	assert_true(pack_name_ok("0123456789012345678901234567890"));	/* 31 */
+	assert_false(pack_name_ok("01234567890123456789012345678901"));	/* 32 */
+	assert_false(pack_name_ok(""));
+	assert_false(pack_name_ok("a b"));
+	assert_false(pack_name_ok("a/b"));
+	assert_false(pack_name_ok("caf\xc3\xa9"));
+	for (u32 v = PACK_OS_LINUX; v <= PACK_OS_MAX; v++)
+		assert_int_equal(pack_os_from_name(pack_os_name(v)), v);
+	for (u32 v = PACK_KIND_ELF; v <= PACK_KIND_MAX; v++)
+		assert_int_equal(pack_kind_from_name(pack_kind_name(v)), v);
+	assert_string_equal(pack_os_name(PACK_OS_ZEPHYR), "zephyr");
+	assert_string_equal(pack_kind_name(PACK_KIND_DTB), "dtb");
+	assert_string_equal(pack_os_name(0), "?");
+	assert_string_equal(pack_os_name(PACK_OS_MAX + 1), "?");
+	assert_string_equal(pack_kind_name(99), "?");
+	assert_int_equal(pack_os_from_name("windows"), 0);
+	assert_int_equal(pack_kind_from_name("?"), 0);
+}
+
+/* ---- one field wrong ------------------------------------------------------ */
+
+enum where { HDR, ENT, TPL };
+
+struct defect {
+	enum where where;
+	u32 index;		/* entry / template number */
+	u32 off;		/* field offset in the header / record */
+	int width;		/* 1, 2, 4, 8; 0: the name str; < 0: -width bytes of 'x' */
+	u64 val;
+	const char *str;
+	const char *needle;	/* what the message must say */
+};
+
+#define H(off, w, v, msg) { HDR, 0, off, w, v, NULL, msg }
+#define E(i, off, w, v, msg) { ENT, i, off, w, v, NULL, msg }
+#define EN(i, off, s, msg) { ENT, i, off, 0, 0, s, msg }
+#define T(i, off, w, v, msg) { TPL, i, off, w, v, NULL, msg }
+#define TN(i, off, s, msg) { TPL, i, off, 0, 0, s, msg }
+#define DEV(d, f) (PACK_TPL_DEVS + (d) * PACK_DEV_SIZE + (f))
+#define LONG32 "0123456789abcdef0123456789abcdef"
+
+static const struct defect header_defects[] = {
+	H(PACK_HDR_MAGIC, 1, 'X', "bad magic: not a ZVM image pack"),
+	H(PACK_HDR_MAGIC + 7, 1, '!', "bad magic"),
+	H(PACK_HDR_VERSION, 2, 2, "unsupported version 2 (this reader knows 1)"),
+	H(PACK_HDR_HDR_SIZE, 2, 32, "header size 32, version 1 has 64"),
+	H(PACK_HDR_FLAGS, 4, 1, "unknown header flags 0x1"),
+	H(PACK_HDR_RESERVED + 3, 1, 1, "reserved header bytes are not zero"),
+	H(PACK_HDR_TOTAL_SIZE, 8, 63, "total size 63 is smaller than the header"),
+	H(PACK_HDR_TOTAL_SIZE, 8, TOTAL + 1, "truncated: the header says 8393 bytes, only 8392"),
+	H(PACK_HDR_TOTAL_SIZE, 8, ~0ULL, "truncated: the header says 18446744073709551615"),
+	H(PACK_HDR_ENTRY_COUNT, 4, 65, "65 entry records, at most 64"),
+	H(PACK_HDR_TMPL_COUNT, 4, 33, "33 template records, at most 32"),
+	H(PACK_HDR_ENTRY_OFF, 4, 0x44, "entry table offset 0x44 is not 8-byte aligned"),
+	H(PACK_HDR_TMPL_OFF, 4, 0x10000,
+	  "template table [0x10000,0x10500) lies outside the pack (8392 bytes)"),
+	H(PACK_HDR_TMPL_OFF, 4, 0xfffffff8, "template table [0xfffffff8,0x1000004f8) lies outside"),
+	H(PACK_HDR_TMPL_OFF, 4, 0x80, "the template table [0x80,0x580) overlaps the entry table"),
+	H(PACK_HDR_ENTRY_OFF, 4, 0x100, "the template table [0x140,0x640) overlaps the entry table"),
+};
+
+static const struct defect entry_defects[] = {
+	EN(E_ROOTFS, PACK_ENT_NAME, "", "entry 1: name is empty"),
+	EN(E_ROOTFS, PACK_ENT_NAME, "root fs", "entry 1: name has a character other than"),
+	EN(E_ROOTFS, PACK_ENT_NAME, LONG32, "entry 1: name is not NUL-terminated"),
+	EN(E_DTB, PACK_ENT_NAME, "rootfs", "duplicate entry name 'rootfs' (entries 1 and 2)"),
+	E(E_ROOTFS, PACK_ENT_KIND, 4, 0, "entry 'rootfs': unknown kind 0"),
+	E(E_ROOTFS, PACK_ENT_KIND, 4, 7, "entry 'rootfs': unknown kind 7"),
+	E(E_ROOTFS, PACK_ENT_FLAGS, 4, 2, "entry 'rootfs': unknown flags 0x2"),
+	E(E_ROOTFS, PACK_ENT_RESERVED + 3, 1, 1, "entry 'rootfs': reserved bytes are not zero"),
+	E(E_ROOTFS, PACK_ENT_SIZE_F, 8, 0, "entry 'rootfs': size is 0"),
+	E(E_ROOTFS, PACK_ENT_OFFSET, 8, 0x1004, "entry 'rootfs': offset 0x1004 is not 8-byte aligned"),
+	E(E_ROOTFS, PACK_ENT_OFFSET, 8, 0x10000,
+	  "entry 'rootfs': data at 0x10000 size 0x64 lies outside the pack (8392 bytes)"),
+	E(E_ROOTFS, PACK_ENT_OFFSET, 8, 0x2068, "data at 0x2068 size 0x64 lies outside"),
+	E(E_ROOTFS, PACK_ENT_SIZE_F, 8, ~0ULL, "entry 'rootfs': data at 0x1000 size 0xffffffffffffffff lies outside"),
+	E(E_ROOTFS, PACK_ENT_OFFSET, 8, 0x808,
+	  "entry 'rootfs' [0x808,0x86c) overlaps entry 'linux.kernel'"),
+	E(E_ROOTFS, PACK_ENT_OFFSET, 8, 0x600, "entry 'rootfs' [0x600,0x664) overlaps the template table"),
+	E(E_KERNEL, PACK_ENT_OFFSET, 8, 0x100, "entry 'linux.kernel' [0x100,0x164) overlaps the entry table"),
+	E(E_KERNEL, PACK_ENT_OFFSET, 8, 0, "entry 'linux.kernel' [0x0,0x64) overlaps the header"),
+	E(E_RTOS, PACK_ENT_SIZE_F, 8, 0x801, "entry 'rtos.bin': data at 0x2000 size 0x801 lies outside"),
+};
+
+static const struct defect template_defects[] = {
+	TN(T_LINUX, PACK_TPL_NAME, "", "template 0: name is empty"),
+	TN(T_RTOS, PACK_TPL_NAME, "rt/os", "template 1: name has a character other than"),
+	TN(T_RTOS, PACK_TPL_NAME, "linux", "duplicate template name 'linux' (templates 0 and 1)"),
+	TN(T_RTOS, PACK_TPL_KERNEL, "", "template 'rtos': kernel entry name is empty"),
+	TN(T_LINUX, PACK_TPL_INITRD, "root fs", "template 'linux': initrd entry name has a character"),
+	TN(T_LINUX, PACK_TPL_DTB, LONG32, "template 'linux': dtb entry name is not NUL-terminated"),
+	T(T_LINUX, PACK_TPL_BOOTARGS, -PACK_BOOTARGS_LEN, 0,
+	  "template 'linux': bootargs are not NUL-terminated"),
+	T(T_LINUX, PACK_TPL_FLAGS, 4, 3, "template 'linux': unknown flags 0x3"),
+	T(T_LINUX, PACK_TPL_RESERVED1, 1, 1, "template 'linux': reserved bytes are not zero"),
+	T(T_LINUX, PACK_TPL_SIZE - 1, 1, 1, "template 'linux': reserved bytes are not zero"),
+	T(T_LINUX, PACK_TPL_OS, 4, 0, "template 'linux': unknown OS type 0"),
+	T(T_LINUX, PACK_TPL_OS, 4, PACK_OS_MAX + 1, "template 'linux': unknown OS type 5"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 0, "template 'linux': memory size is 0"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 0x1001, "memory size 0x1001 is not a multiple of 4 KiB"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 2ULL << 40, "memory size 0x20000000000 is not a multiple of 4 KiB up to 1 TiB"),
+	T(T_LINUX, PACK_TPL_VCPUS, 4, 0, "template 'linux': 0 vCPUs, must be 1 to 8"),
+	T(T_LINUX, PACK_TPL_VCPUS, 4, 9, "template 'linux': 9 vCPUs, must be 1 to 8"),
+	T(T_LINUX, PACK_TPL_PRIORITY, 4, 31, "template 'linux': priority 31, must be 0 (highest) to 30"),
+	T(T_RTOS, PACK_TPL_PCPU_PIN + 1, 1, 0, "template 'rtos': pin for vCPU 1, but it has 1 vCPU"),
+	T(T_RTOS, PACK_TPL_PCPU_PIN, 1, 64, "template 'rtos': vCPU 0 pinned to pCPU 64, at most 63"),
+	T(T_LINUX, PACK_TPL_PCPU_PIN, 1, 1, "vCPU 0 pinned to pCPU 1, outside pcpu_mask 0xc"),
+	T(T_LINUX, PACK_TPL_DEV_COUNT, 4, 9, "template 'linux': 9 devices, at most 8"),
+	T(T_LINUX, PACK_TPL_DEV_COUNT, 4, 3, "device 2 at 0x0 size 0x0 is not a non-empty 4 KiB-aligned region"),
+	T(T_LINUX, DEV(0, PACK_DEV_BASE), 8, 0x9100800, "device 0 at 0x9100800 size 0x1000 is not"),
+	T(T_LINUX, DEV(1, PACK_DEV_LEN), 8, 0x2800, "device 1 at 0x9200000 size 0x2800 is not"),
+	T(T_LINUX, DEV(1, PACK_DEV_BASE), 8, 0xfffffffffffff000ULL, "device 1 at 0xfffffffffffff000 size 0x2000 is not"),
+	T(T_LINUX, DEV(0, PACK_DEV_IRQ), 4, 31, "device 0 IRQ 31 is not an SPI (32..1019)"),
+	T(T_LINUX, DEV(1, PACK_DEV_IRQ), 4, 1020, "device 1 IRQ 1020 is not an SPI"),
+	T(T_LINUX, DEV(1, PACK_DEV_BASE), 8, 0x9100000, "template 'linux': devices 0 and 1 overlap"),
+	T(T_LINUX, DEV(1, PACK_DEV_BASE), 8, 0x90ff000, "template 'linux': devices 0 and 1 overlap"),
+	T(T_LINUX, DEV(1, PACK_DEV_IRQ), 4, 40, "template 'linux': devices 0 and 1 share IRQ 40"),
+	T(T_LINUX, DEV(5, PACK_DEV_LEN), 1, 1, "template 'linux': unused device records are not zero"),
+	T(T_LINUX, DEV(0, PACK_DEV_RESERVED), 1, 1, "template 'linux': device 0 reserved bytes are not zero"),
+	TN(T_LINUX, PACK_TPL_KERNEL, "vmlinux", "template 'linux': kernel 'vmlinux' is not in the pack"),
+	TN(T_LINUX, PACK_TPL_KERNEL, "rootfs", "template 'linux': kernel 'rootfs' has kind initrd, not elf, image or raw"),
+	TN(T_LINUX, PACK_TPL_KERNEL, "board.dtb", "kernel 'board.dtb' has kind dtb, not elf, image or raw"),
+	T(T_RTOS, PACK_TPL_LOAD_ADDR, 8, 0, "template 'rtos': raw kernel 'rtos.bin' needs a load address"),
+	T(T_LINUX, PACK_TPL_LOAD_ADDR, 8, 0x40000000,
+	  "template 'linux': load address set, but kernel 'linux.kernel' is elf, not raw"),
+	TN(T_LINUX, PACK_TPL_INITRD, "initramfs", "template 'linux': initrd 'initramfs' is not in the pack"),
+	TN(T_LINUX, PACK_TPL_INITRD, "board.dtb", "template 'linux': initrd 'board.dtb' has kind dtb, not initrd"),
+	TN(T_LINUX, PACK_TPL_DTB, "virt.dtb", "template 'linux': dtb 'virt.dtb' is not in the pack"),
+	TN(T_LINUX, PACK_TPL_DTB, "rtos.bin", "template 'linux': dtb 'rtos.bin' has kind raw, not dtb"),
+};
+
+static u8 *field_of(const struct defect *d)
+{
+	switch (d->where) {
+	case HDR:
+		return buf + d->off;
+	case ENT:
+		return pfx_ent(buf, d->index) + d->off;
+	default:
+		return pfx_tpl(buf, d->index) + d->off;
+	}
+}
+
+/* Checksums follow a change, so that the change is what gets noticed. A
+ * table moved out of buf cannot be summed: the reader rejects it before
+ * reading the table checksum, so only the header's is needed then. */
+static void reseal(void)
+{
+	u64 ent_end = pfx_tmpl_off(ld_le32(buf + PACK_HDR_ENTRY_COUNT)) - PFX_ENT_OFF +
+		      ld_le32(buf + PACK_HDR_ENTRY_OFF);
+	u64 tpl_end = ld_le32(buf + PACK_HDR_TMPL_OFF) +
+		      (u64)ld_le32(buf + PACK_HDR_TMPL_COUNT) * PACK_TPL_SIZE;
+
+	if (ent_end <= sizeof(buf_words) && tpl_end <= sizeof(buf_words))
+		pfx_reseal(buf);
+	else
+		st_le32(buf + PACK_HDR_CRC, crc32(buf, PACK_HDR_CRC));
+}
+
+static void apply(const struct defect *d)
+{
+	u8 *f = field_of(d);
+
+	if (d->width < 0)
+		memset(f, 'x', (size_t)-d->width);
+	else if (d->width == 0)
+		pfx_name(f, d->str);
+	else if (d->width == 1)
+		*f = (u8)d->val;
+	else if (d->width == 2)
+		st_le16(f, (u16)d->val);
+	else if (d->width == 4)
+		st_le32(f, (u32)d->val);
+	else
+		st_le64(f, d->val);
+	reseal();
+}
+
+static void run_defects(const struct defect *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		build_good(NULL);
+		open_ok(buf, TOTAL);
+		apply(&d[i]);
+		expect_bad(d[i].needle);
+	}
+}
+
+static void test_header_defects(void **state)
+{
+	run_defects(header_defects, sizeof(header_defects) / sizeof(header_defects[0]));
+}
+
+static void test_entry_defects(void **state)
+{
+	run_defects(entry_defects, sizeof(entry_defects) / sizeof(entry_defects[0]));
+}
+
+static void test_template_defects(void **state)
+{
+	run_defects(template_defects, sizeof(template_defects) / sizeof(template_defects[0]));
+}
+
+/* ---- checksums, truncation, corruption ----------------------------------- */
+
+static void test_truncated_header(void **state)
+{
+	expect_bad_size(0, "truncated: 0 bytes, the header alone has 64");
+	expect_bad_size(PACK_HDR_SIZE - 1, "truncated: 63 bytes, the header alone has 64");
+	expect_bad_size(TOTAL - 1, "truncated: the header says 8392 bytes, only 8391 present");
+}
+
+static void test_checksums(void **state)
+{
+	u32 want;
+
+	buf[PACK_HDR_ENTRY_COUNT] = 3;	/* header changed, its CRC not */
+	want = ld_le32(buf + PACK_HDR_CRC);
+	expect_bad("header checksum");
+	assert_non_null(strstr(err, "does not match the header"));
+	assert_int_equal(strtoul(strstr(err, "0x") + 2, NULL, 16), want);
+
+	build_good(NULL);
+	pfx_tpl(buf, T_RTOS)[PACK_TPL_PRIORITY]++;	/* tables changed, their CRC not */
+	expect_bad("table checksum");
+	assert_non_null(strstr(err, "does not match the tables"));
+
+	build_good(NULL);
+	buf[0x1000 + DATA_SIZE - 1] ^= 0x80;	/* rootfs data, covered by no table CRC */
+	expect_bad("entry 'rootfs': checksum");
+	assert_non_null(strstr(err, "does not match its data"));
+
+	pfx_entry_crc(buf, E_ROOTFS);
+	pfx_reseal(buf);
+	open_ok(buf, TOTAL);
+}
+
+/* The ranges a checksum covers; the padding between them is free. */
+static bool covered(size_t i)
+{
+	static const size_t ranges[][2] = {
+		{ 0, 0x640 }, { 0x800, 0x800 + DATA_SIZE }, { 0x1000, 0x1000 + DATA_SIZE },
+		{ 0x1800, 0x1800 + DATA_SIZE }, { 0x2000, TOTAL },
+	};
+
+	for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
+		if (i >= ranges[r][0] && i < ranges[r][1])
+			return true;
+	return false;
+}
+
+static void test_every_flip_and_truncation(void **state)
+{
+	static const struct pack zero;
+
+	for (size_t i = 0; i < TOTAL; i++) {
+		buf[i] ^= 0x01;
+		if (covered(i) && pack_open(&pk, buf, TOTAL, err, sizeof(err)) != -EBADMSG)
+			fail_msg("flipping byte 0x%zx went unnoticed", i);
+		buf[i] ^= 0x01;
+	}
+	for (size_t n = 0; n < TOTAL; n++) {
+		if (pack_open(&pk, buf, n, err, sizeof(err)) != -EBADMSG)
+			fail_msg("a pack cut to %zu bytes was accepted", n);
+		assert_memory_equal(&pk, &zero, sizeof(pk));
+	}
+	open_ok(buf, TOTAL);
+}
+
+static void test_arguments_and_buffers(void **state)
+{
+	char small[12];
+
+	assert_int_equal(pack_open(NULL, buf, TOTAL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(pack_open(&pk, NULL, TOTAL, err, sizeof(err)), -EINVAL);
+	buf[0] = 'z';
+	assert_int_equal(pack_open(&pk, buf, TOTAL, NULL, 0), -EBADMSG);
+	memset(small, '#', sizeof(small));
+	assert_int_equal(pack_open(&pk, buf, TOTAL, small, sizeof(small)), -EBADMSG);
+	assert_string_equal(small, "bad magic: ");	/* cut, still terminated */
+	small[0] = '#';
+	assert_int_equal(pack_open(&pk, buf, TOTAL, small, 0), -EBADMSG);
+	assert_int_equal(small[0], '#');	/* errlen 0: not written */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_good_entries, build_good),
+		cmocka_unit_test_setup(test_good_templates, build_good),
+		cmocka_unit_test_setup(test_unaligned_and_padded, build_good),
+		cmocka_unit_test_setup(test_empty_pack, build_good),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_header_defects),
+		cmocka_unit_test(test_entry_defects),
+		cmocka_unit_test(test_template_defects),
+		cmocka_unit_test_setup(test_truncated_header, build_good),
+		cmocka_unit_test_setup(test_checksums, build_good),
+		cmocka_unit_test_setup(test_every_flip_and_truncation, build_good),
+		cmocka_unit_test_setup(test_arguments_and_buffers, build_good),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
