@@ -99,13 +99,24 @@ static bool vgic_irq_before(const struct vgic_irq *a, const struct vgic_irq *b)
 	return a->prio < b->prio || (a->prio == b->prio && a->intid < b->intid);
 }
 
+/*
+ * Sorted insert. Entries live in an LR are skipped: vgic_irq_update()
+ * leaves them where they are until sync, so their priority may have
+ * changed since they were placed, and comparing against a stale key would
+ * misplace irq for good. (It did: with A 0x10, L 0x20 live, B 0x30 queued,
+ * L set to 0x50 and then C 0x40 inserted before L, C stayed ahead of B,
+ * and a flush with few LRs loaded C instead of B.)
+ */
 static void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
 {
 	struct list_node *pos;
 
-	list_for_each(pos, &c->ap_list)
-		if (vgic_irq_before(irq, list_entry(pos, struct vgic_irq, node)))
+	list_for_each(pos, &c->ap_list) {
+		struct vgic_irq *other = list_entry(pos, struct vgic_irq, node);
+
+		if (other->lr == VGIC_NONE && vgic_irq_before(irq, other))
 			break;
+	}
 	list_insert_before(pos, &irq->node);
 	irq->queued = c->id;
 }
@@ -133,12 +144,17 @@ void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 		d->kick |= BIT(dest);
 }
 
-/* Aff0 = n, Aff1..Aff3 = 0 is vCPU n; IRM = 1 ("any PE") picks vCPU 0. */
+/*
+ * Aff0 = n, Aff1..Aff3 = 0 is vCPU n; IRM = 1 ("any PE") picks vCPU 0.
+ * Route by the stored value: the RES0 bits [30:24] and [63:40] read as 0
+ * (IHI 0069, GICD_IROUTER<n>), so they must not unroute the interrupt.
+ */
 void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter)
 {
-	u64 aff = irouter & ~VGIC_IROUTER_IRM;
+	u64 aff;
 
 	irq->irouter = irouter & VGIC_IROUTER_MASK;
+	aff = irq->irouter & ~VGIC_IROUTER_IRM;
 	if (irq->irouter & VGIC_IROUTER_IRM)
 		irq->target = 0;
 	else

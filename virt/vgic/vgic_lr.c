@@ -11,13 +11,6 @@
  */
 #include "vgic_priv.h"
 
-/* Edge-triggered and HW-linked interrupts hand their pending latch to the
- * LR; a level one keeps it until the guest acknowledges. */
-static bool vgic_latch_moves(const struct vgic_irq *irq)
-{
-	return irq->edge || irq->hw;
-}
-
 static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 {
 	u64 lr = irq->intid | (u64)irq->prio << VGIC_LR_PRIO_SHIFT;
@@ -37,10 +30,16 @@ static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 		/* Level: exit on deactivation to re-sample the line. */
 		lr |= VGIC_LR_EOI;
 	}
+	/*
+	 * The pending latch moves into the LR; lr_latched remembers whether it
+	 * did, so that sync puts it back only if the guest did not acknowledge
+	 * it, and a latch set while live (a new edge, ISPENDR) is never lost.
+	 * A level interrupt pending only by its line has nothing to move.
+	 */
+	irq->lr_latched = pend && irq->pending_latch;
 	if (pend) {
 		lr |= VGIC_LR_PENDING;
-		if (vgic_latch_moves(irq))
-			irq->pending_latch = false;
+		irq->pending_latch = false;
 	}
 	return lr;
 }
@@ -74,6 +73,11 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u
  * (deactivated). Acknowledging a level interrupt clears its ISPENDR latch
  * (IHI 0069, GICD_ISPENDR<n>); whether it is pending again is then decided
  * by the line, so a level interrupt EOId with the line high is re-pended.
+ *
+ * Only the latch flush moved into the LR is given back. (This used to
+ * clear a level interrupt's latch whenever the LR was not pending, which
+ * also dropped a latch set while the LR held it active only: an
+ * ISPENDR write or vgic_inject_edge() during the handler was lost.)
  */
 static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 {
@@ -84,12 +88,9 @@ static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 	c->lr_irq[i] = NULL;
 	irq->lr = VGIC_NONE;
 	irq->active = lr & VGIC_LR_ACTIVE;
-	if (vgic_latch_moves(irq)) {
-		if (lr & VGIC_LR_PENDING)
-			irq->pending_latch = true;
-	} else if (!(lr & VGIC_LR_PENDING)) {
-		irq->pending_latch = false;
-	}
+	if ((lr & VGIC_LR_PENDING) && irq->lr_latched)
+		irq->pending_latch = true;
+	irq->lr_latched = false;
 	vgic_irq_update(d, irq, was);
 }
 

@@ -1,0 +1,692 @@
+/*
+ * vGIC List Register management: vgic_flush() / vgic_sync() against a
+ * simulated guest that acknowledges and deactivates through the LR bank
+ * (IHI 0069, "Virtual Interrupt Handling and Prioritization", ICH_LR<n>_EL2),
+ * edge and level semantics, hardware-linked interrupts, SGIs, routing,
+ * the WFI wake-up test and reset.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <zvm/errno.h>
+
+#include "vgic_test.h"
+
+#define GICD_ISPENDR 0x0200
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
+#define GICR_IGROUPR0 0x0080
+#define GICR_ISPENDR0 0x0200
+
+static u32 lr_intid(u64 lr)
+{
+	return (u32)(lr & VGIC_LR_VINTID_MASK);
+}
+
+static u32 lr_prio(u64 lr)
+{
+	return (u32)((lr & VGIC_LR_PRIO_MASK) >> VGIC_LR_PRIO_SHIFT);
+}
+
+static unsigned int lr_valid(struct tvm *t, unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < bank(t, n)->nr_lr; i++)
+		k += !!(bank(t, n)->lr[i] & VGIC_LR_STATE);
+	return k;
+}
+
+static void flush(struct tvm *t, unsigned int n)
+{
+	vgic_flush(&t->d, tvcpu(t, n));
+}
+
+static void sync_(struct tvm *t, unsigned int n)
+{
+	vgic_sync(&t->d, tvcpu(t, n));
+}
+
+/* SPI intid: enabled, priority prio, edge-triggered or level-sensitive. */
+static void spi_setup(struct tvm *t, u32 intid, u8 prio, bool edge)
+{
+	paddr_t cfg = GICD + GICD_ICFGR + intid / 16 * 4;
+	u32 shift = intid % 16 * 2;
+
+	wr(t, cfg, 4, (rd(t, cfg, 4) & ~(3u << shift)) | (u32)edge << (shift + 1));
+	set_prio(t, 0, intid, prio);
+	enable_irq(t, 0, intid);
+}
+
+static void edge(struct tvm *t, u32 intid)
+{
+	assert_int_equal(vgic_inject_edge(&t->d, NULL, intid), 0);
+}
+
+static void level(struct tvm *t, u32 intid, bool high)
+{
+	assert_int_equal(vgic_set_level(&t->d, NULL, intid, high), 0);
+}
+
+/* One vCPU, 4 LRs, groups on, SPI 40 enabled at priority 0x80. */
+static struct tvm *spi40_vm(bool is_edge)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+
+	enable_dist(t);
+	spi_setup(t, 40, 0x80, is_edge);
+	return t;
+}
+
+/* The guest on vCPU n takes all it is given; how many. */
+static unsigned int take(struct tvm *t, unsigned int n)
+{
+	u32 got[VGIC_MAX_LR];
+
+	return guest_take_all(t, n, got, VGIC_MAX_LR);
+}
+
+/* The same; a mask of the SPIs taken (bit i: INTID 32 + i), count in *k. */
+static u32 take_spis(struct tvm *t, unsigned int n, unsigned int *k)
+{
+	u32 got[VGIC_MAX_LR], mask = 0;
+
+	*k = guest_take_all(t, n, got, VGIC_MAX_LR);
+	for (unsigned int i = 0; i < *k; i++)
+		mask |= 1u << (got[i] - 32);
+	return mask;
+}
+
+static bool spi_pending(struct tvm *t, u32 intid)
+{
+	return rd(t, GICD + GICD_ISPENDR + intid / 32 * 4, 4) >> (intid % 32) & 1;
+}
+
+/* Pending interrupts go into the LRs by priority, then INTID. */
+static void test_flush_order(void **state)
+{
+	static const u32 want[] = { 20, 41, 40, 42 };
+	struct tvm *t = tvm_new(1, 64, 4);
+	struct vgic_lr_bank *b = bank(t, 0);
+
+	enable_dist(t);
+	spi_setup(t, 42, 0x80, true);
+	spi_setup(t, 40, 0x80, false);
+	spi_setup(t, 41, 0x40, true);
+	set_prio(t, 0, 20, 0x40);
+	enable_irq(t, 0, 20);
+	edge(t, 42);
+	level(t, 40, true);
+	edge(t, 41);
+	assert_int_equal(vgic_set_level(&t->d, tvcpu(t, 0), 20, true), 0);
+	flush(t, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(lr_intid(b->lr[i]), want[i]);
+		assert_int_equal(b->lr[i] & VGIC_LR_STATE, VGIC_LR_PENDING);
+		assert_true(b->lr[i] & VGIC_LR_GROUP1);
+		assert_false(b->lr[i] & VGIC_LR_HW);
+	}
+	assert_int_equal(lr_prio(b->lr[0]), 0x40);
+	assert_int_equal(lr_prio(b->lr[3]), 0x80);
+	/* Level interrupts ask for EOI maintenance (re-sample the line);
+	 * edge ones do not. */
+	assert_true(b->lr[0] & VGIC_LR_EOI);
+	assert_false(b->lr[1] & VGIC_LR_EOI);
+	assert_true(b->lr[2] & VGIC_LR_EOI);
+	assert_int_equal(b->hcr, VGIC_HCR_EN);
+	tvm_free(t);
+}
+
+/* Disabled, group-disabled and unrouted interrupts stay out of the LRs. */
+static void test_flush_skips_undeliverable(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+
+	spi_setup(t, 40, 0x80, true);
+	edge(t, 40);
+	edge(t, 41);			/* never enabled */
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 0);	/* groups off in GICD_CTLR */
+	sync_(t, 0);
+	enable_dist(t);
+	wr(t, GICD + GICD_IROUTER + 40 * 8, 8, 5);	/* no vCPU 5 */
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 0);
+	sync_(t, 0);
+	wr(t, GICD + GICD_IROUTER + 40 * 8, 8, 0);
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 1);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_PENDING);
+	assert_int_equal(bank(t, 0)->hcr, VGIC_HCR_EN);
+	tvm_free(t);
+}
+
+/* More pending than LRs: the rest stays pending, UIE is set, and after the
+ * guest drains the LRs the rest is delivered. Nothing is lost. */
+static void test_overflow(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+	unsigned int k;
+	u32 seen;
+
+	enable_dist(t);
+	for (u32 i = 0; i < 7; i++) {
+		spi_setup(t, 32 + i, (u8)(0xa0 - i * 8), true);
+		edge(t, 32 + i);
+	}
+	flush(t, 0);
+	assert_int_equal(bank(t, 0)->hcr, VGIC_HCR_EN | VGIC_HCR_UIE);
+	for (u32 i = 0; i < 4; i++)	/* the four most urgent: 38, 37, 36, 35 */
+		assert_int_equal(lr_intid(bank(t, 0)->lr[i]), 38 - i);
+	assert_true(spi_pending(t, 32));
+	seen = take_spis(t, 0, &k);	/* flushes again: same four */
+	assert_int_equal(k, 4);
+	assert_int_equal(seen, 0x78);
+	seen |= take_spis(t, 0, &k);
+	assert_int_equal(k, 3);
+	assert_int_equal(bank(t, 0)->hcr, VGIC_HCR_EN);
+	assert_int_equal(seen, 0x7f);
+	assert_int_equal(take(t, 0), 0);
+	tvm_free(t);
+}
+
+/* Active interrupts are loaded first: the guest can only deactivate what
+ * is in an LR. With the LRs full of them, pending ones wait (UIE). */
+static void test_active_first(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 2);
+	u32 got[VGIC_MAX_LR];
+
+	enable_dist(t);
+	for (u32 i = 0; i < 3; i++)
+		spi_setup(t, 40 + i, (u8)(0x80 - i * 0x20), true);	/* 42 most urgent */
+	edge(t, 40);
+	edge(t, 41);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	guest_ack(t, 0, 41);
+	sync_(t, 0);
+	edge(t, 42);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_ACTIVE);
+	assert_int_equal(lr_state(t, 0, 41), VGIC_LR_ACTIVE);
+	assert_int_equal(lr_find(t, 0, 42), -1);
+	assert_int_equal(bank(t, 0)->hcr, VGIC_HCR_EN | VGIC_HCR_UIE);
+	guest_eoi(t, 0, 41);
+	sync_(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_ACTIVE);
+	assert_int_equal(lr_state(t, 0, 42), VGIC_LR_PENDING);
+	assert_int_equal(bank(t, 0)->hcr, VGIC_HCR_EN);
+	guest_eoi(t, 0, 40);
+	sync_(t, 0);
+	assert_int_equal(guest_take_all(t, 0, got, VGIC_MAX_LR), 1);
+	assert_int_equal(got[0], 42);
+	tvm_free(t);
+}
+
+/* A flush with no sync in between (the guest never ran) loses nothing. */
+static void test_double_flush(void **state)
+{
+	struct tvm *t = spi40_vm(true);
+	edge(t, 40);
+	flush(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_PENDING);
+	assert_int_equal(lr_valid(t, 0), 1);
+	assert_int_equal(take(t, 0), 1);
+	assert_int_equal(take(t, 0), 0);
+	tvm_free(t);
+}
+
+/* A priority change while an interrupt is live in an LR must not disturb
+ * the order of the others: with 2 LRs, B (0x30) goes before C (0x40). */
+static void test_prio_change_while_live(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 2);
+
+	enable_dist(t);
+	spi_setup(t, 40, 0x10, true);	/* A */
+	spi_setup(t, 41, 0x20, true);	/* L */
+	spi_setup(t, 42, 0x30, true);	/* B */
+	spi_setup(t, 43, 0x40, true);	/* C */
+	edge(t, 40);
+	edge(t, 41);
+	edge(t, 42);
+	flush(t, 0);			/* A and L live, B waits */
+	set_prio(t, 0, 41, 0x50);
+	edge(t, 43);
+	sync_(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_intid(bank(t, 0)->lr[0]), 40);
+	assert_int_equal(lr_intid(bank(t, 0)->lr[1]), 42);
+	tvm_free(t);
+}
+
+/* Edges coalesce while pending; one arriving while active is kept and
+ * delivered after deactivation (active and pending). */
+static void test_edge(void **state)
+{
+	struct tvm *t = spi40_vm(true);
+	edge(t, 40);
+	edge(t, 40);
+	level(t, 40, true);		/* a rising edge: merges too */
+	assert_int_equal(take(t, 0), 1);
+	level(t, 40, true);		/* held high: no new edge */
+	assert_int_equal(take(t, 0), 0);
+	level(t, 40, false);
+	level(t, 40, true);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	edge(t, 40);			/* while live and active */
+	sync_(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_STATE);
+	guest_eoi(t, 0, 40);
+	guest_ack(t, 0, 40);
+	guest_eoi(t, 0, 40);
+	sync_(t, 0);
+	assert_false(spi_pending(t, 40));
+	assert_int_equal(take(t, 0), 0);
+	tvm_free(t);
+}
+
+/* Level: pending while the line is high, re-pended after EOI if still high,
+ * gone once the line drops. */
+static void test_level(void **state)
+{
+	struct tvm *t = spi40_vm(false);
+	level(t, 40, true);
+	assert_int_equal(take(t, 0), 1);
+	assert_true(spi_pending(t, 40));
+	assert_int_equal(take(t, 0), 1);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	sync_(t, 0);
+	flush(t, 0);			/* still high: active and pending */
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_STATE);
+	sync_(t, 0);
+	level(t, 40, false);		/* the guest silenced the device */
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_ACTIVE);
+	guest_eoi(t, 0, 40);
+	sync_(t, 0);
+	assert_false(spi_pending(t, 40));
+	assert_int_equal(take(t, 0), 0);
+	/* Lowered while pending in an LR: retracted at sync. */
+	level(t, 40, true);
+	flush(t, 0);
+	level(t, 40, false);
+	sync_(t, 0);
+	assert_int_equal(take(t, 0), 0);
+	tvm_free(t);
+}
+
+/* A latch set on a level interrupt (ISPENDR, vgic_inject_edge) while it
+ * is live in an LR but not pending there survives the guest's EOI. */
+static void test_level_latch_while_live(void **state)
+{
+	struct tvm *t = spi40_vm(false);
+	edge(t, 40);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	sync_(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, 40), VGIC_LR_ACTIVE);
+	edge(t, 40);			/* e.g. from another vCPU's thread */
+	guest_eoi(t, 0, 40);
+	sync_(t, 0);
+	assert_true(spi_pending(t, 40));
+	assert_int_equal(take(t, 0), 1);
+	/* The acknowledgement consumed it. */
+	assert_false(spi_pending(t, 40));
+	tvm_free(t);
+}
+
+/* HW-linked: LR.HW with the physical INTID, no EOI maintenance; the
+ * guest's deactivation ends it (and what it owes the physical GIC);
+ * lowering the line is ignored. */
+static void test_hw_linked(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+	struct vcpu *v = tvcpu(t, 0);
+	int i;
+	u64 lr;
+
+	enable_dist(t);
+	assert_int_equal(vgic_map_hw(&t->d, v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER), 0);
+	enable_irq(t, 0, VGIC_PPI_VTIMER);
+	assert_false(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, true), 0);
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	flush(t, 0);
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	i = lr_find(t, 0, VGIC_PPI_VTIMER);
+	assert_true(i >= 0);
+	lr = bank(t, 0)->lr[i];
+	assert_true(lr & VGIC_LR_HW);
+	assert_int_equal((lr & VGIC_LR_PINTID_MASK) >> VGIC_LR_PINTID_SHIFT, VGIC_PPI_VTIMER);
+	assert_false(lr & VGIC_LR_EOI);
+	assert_int_equal(lr & VGIC_LR_STATE, VGIC_LR_PENDING);
+	guest_ack(t, 0, VGIC_PPI_VTIMER);
+	assert_true(vgic_irq_is_active(&t->d, v, VGIC_PPI_VTIMER));
+	sync_(t, 0);
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, false), 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, VGIC_PPI_VTIMER), VGIC_LR_ACTIVE);
+	guest_eoi(t, 0, VGIC_PPI_VTIMER);
+	sync_(t, 0);
+	assert_false(vgic_irq_is_active(&t->d, v, VGIC_PPI_VTIMER));
+	assert_false(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 0);
+	sync_(t, 0);
+	/* Unlinked: an ordinary level interrupt again. */
+	assert_int_equal(vgic_unmap_hw(&t->d, v, VGIC_PPI_VTIMER), 0);
+	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, true), 0);
+	flush(t, 0);
+	lr = bank(t, 0)->lr[lr_find(t, 0, VGIC_PPI_VTIMER)];
+	assert_false(lr & VGIC_LR_HW);
+	assert_true(lr & VGIC_LR_EOI);
+	tvm_free(t);
+}
+
+/* An SPI linked to a physical INTID above 511 (pINTID is 13 bits wide). */
+static void test_hw_linked_spi(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+	u64 lr;
+
+	enable_dist(t);
+	spi_setup(t, 50, 0x80, false);
+	assert_int_equal(vgic_map_hw(&t->d, NULL, 50, 1019), 0);
+	level(t, 50, true);
+	flush(t, 0);
+	lr = bank(t, 0)->lr[lr_find(t, 0, 50)];
+	assert_int_equal(lr & (VGIC_LR_HW | VGIC_LR_PINTID_MASK | VGIC_LR_VINTID_MASK),
+			 VGIC_LR_HW | 1019ULL << VGIC_LR_PINTID_SHIFT | 50);
+	tvm_free(t);
+}
+
+static void test_map_hw_invalid(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+	struct vcpu *v = tvcpu(t, 0);
+
+	assert_int_equal(vgic_map_hw(&t->d, v, 5, 27), -EINVAL);	/* SGI */
+	assert_int_equal(vgic_map_hw(&t->d, v, 27, 5), -EINVAL);
+	assert_int_equal(vgic_map_hw(&t->d, v, 27, 1020), -EINVAL);
+	assert_int_equal(vgic_map_hw(&t->d, NULL, 27, 27), -EINVAL);	/* no vCPU */
+	assert_int_equal(vgic_map_hw(&t->d, NULL, 96, 96), -EINVAL);	/* no SPI 96 */
+	assert_int_equal(vgic_unmap_hw(&t->d, NULL, 96), -EINVAL);
+	assert_int_equal(vgic_map_hw(&t->d, NULL, 95, 95), 0);
+	tvm_free(t);
+}
+
+static u32 sgi_pending(struct tvm *t, unsigned int n)
+{
+	return (u32)rd(t, GICR_SGI(n) + GICR_ISPENDR0, 4) & 0xffff;
+}
+
+static u64 sgir(u32 intid, u32 targets)
+{
+	return (u64)intid << 24 | targets;
+}
+
+/* ICC_SGI1R_EL1: TargetList, IRM broadcast without the sender, kicks. */
+static void test_sgi_targets(void **state)
+{
+	struct tvm *t = tvm_new(4, 64, 4);
+
+	enable_dist(t);
+	for (unsigned int i = 0; i < 4; i++)
+		enable_irq(t, i, 5);
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(5, 0x6), true);
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(sgi_pending(t, i), (i == 1 || i == 2) << 5);
+		assert_int_equal(t->vm.kicks[i], i == 1 || i == 2);
+	}
+	vgic_send_sgi(&t->d, tvcpu(t, 2), sgir(3, 0) | BIT_ULL(40), true);	/* IRM */
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(sgi_pending(t, i) >> 3 & 1, i != 2);
+	assert_int_equal(t->vm.kicks[2], 1);	/* SGI 3 is not enabled: no kicks */
+	/* To self: pending, but the sender is outside the guest: no kick. */
+	vgic_send_sgi(&t->d, tvcpu(t, 3), sgir(5, 0x8), true);
+	assert_int_equal(sgi_pending(t, 3), 1u << 5 | 1u << 3);
+	assert_int_equal(t->vm.kicks[3], 0);
+	tvm_free(t);
+}
+
+/* Targets named with affinity fields we do not have get nothing. */
+static void test_sgi_affinity(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(1, 0x3) | 1ULL << 16, true);	/* Aff1 */
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(1, 0x3) | 1ULL << 32, true);	/* Aff2 */
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(1, 0x3) | 1ULL << 48, true);	/* Aff3 */
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(1, 0x3) | 1ULL << 44, true);	/* RS 1 */
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(1, 0xfffc), true);
+	assert_int_equal(sgi_pending(t, 0), 0);
+	assert_int_equal(sgi_pending(t, 1), 0);
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(15, 0xffff), true);
+	assert_int_equal(sgi_pending(t, 0), 1u << 15);
+	assert_int_equal(sgi_pending(t, 1), 1u << 15);
+	tvm_free(t);
+}
+
+/* An SGI0R write generates only Group 0 SGIs; SGI1R generates Group 1. */
+static void test_sgi_group(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+	u64 lr;
+
+	enable_dist(t);
+	wr(t, GICR_SGI(1) + GICR_IGROUPR0, 4, ~(1u << 6));	/* SGI 6: Group 0 */
+	enable_irq(t, 1, 6);
+	enable_irq(t, 1, 7);
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(7, 0x2), false);
+	assert_int_equal(sgi_pending(t, 1), 0);
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(6, 0x2), false);
+	assert_int_equal(sgi_pending(t, 1), 1u << 6);
+	vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(7, 0x2), true);
+	assert_int_equal(sgi_pending(t, 1), 1u << 6 | 1u << 7);
+	flush(t, 1);
+	lr = bank(t, 1)->lr[lr_find(t, 1, 6)];
+	assert_false(lr & VGIC_LR_GROUP1);
+	lr = bank(t, 1)->lr[lr_find(t, 1, 7)];
+	assert_true(lr & VGIC_LR_GROUP1);
+	tvm_free(t);
+}
+
+static void set_vpmr(struct tvm *t, unsigned int n, u32 pmr)
+{
+	bank(t, n)->vmcr = pmr << VGIC_VMCR_VPMR_SHIFT;
+}
+
+static bool has_pending(struct tvm *t, unsigned int n)
+{
+	return vgic_vcpu_has_pending(&t->d, tvcpu(t, n));
+}
+
+/* WFI wake-up: pending, enabled, group on, not active, priority < VPMR. */
+static void test_has_pending(void **state)
+{
+	struct tvm *t = tvm_new(1, 64, 4);
+
+	spi_setup(t, 40, 0x80, true);
+	edge(t, 40);
+	set_vpmr(t, 0, 0xff);
+	assert_false(has_pending(t, 0));	/* groups off */
+	wr(t, GICD, 4, 1);
+	assert_false(has_pending(t, 0));	/* only Group 0 on */
+	enable_dist(t);
+	assert_true(has_pending(t, 0));
+	set_vpmr(t, 0, 0x80);			/* equal priority is masked */
+	assert_false(has_pending(t, 0));
+	set_vpmr(t, 0, 0x88);
+	assert_true(has_pending(t, 0));
+	set_vpmr(t, 0, 0);
+	assert_false(has_pending(t, 0));
+	set_vpmr(t, 0, 0xff);
+	wr(t, GICD + 0x180 + 4, 4, 1u << 8);	/* ICENABLER1: 40 */
+	assert_false(has_pending(t, 0));
+	enable_irq(t, 0, 40);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	sync_(t, 0);
+	assert_false(has_pending(t, 0));	/* active */
+	edge(t, 40);
+	assert_false(has_pending(t, 0));	/* active and pending */
+	flush(t, 0);
+	guest_eoi(t, 0, 40);
+	sync_(t, 0);
+	assert_true(has_pending(t, 0));
+	tvm_free(t);
+}
+
+/* SPIs follow IROUTER; an active one stays where it was acknowledged. */
+static void test_spi_routing(void **state)
+{
+	struct tvm *t = tvm_new(3, 64, 4);
+	u32 got[VGIC_MAX_LR];
+
+	enable_dist(t);
+	spi_setup(t, 45, 0x80, true);
+	wr(t, GICD + GICD_IROUTER + 45 * 8, 8, 2);
+	edge(t, 45);
+	assert_int_equal(t->vm.kicks[2], 1);
+	assert_int_equal(t->vm.kicks[0] + t->vm.kicks[1], 0);
+	wr(t, GICD + GICD_IROUTER + 45 * 8, 8, 1);	/* moves while pending */
+	assert_int_equal(t->vm.kicks[1], 1);
+	assert_int_equal(guest_take_all(t, 2, got, VGIC_MAX_LR), 0);
+	flush(t, 1);
+	guest_ack(t, 1, 45);
+	sync_(t, 1);
+	wr(t, GICD + GICD_IROUTER + 45 * 8, 8, 0);
+	edge(t, 45);
+	flush(t, 0);
+	assert_int_equal(lr_find(t, 0, 45), -1);
+	sync_(t, 0);
+	flush(t, 1);
+	assert_int_equal(lr_state(t, 1, 45), VGIC_LR_STATE);
+	guest_eoi(t, 1, 45);
+	sync_(t, 1);
+	assert_int_equal(guest_take_all(t, 1, got, VGIC_MAX_LR), 0);
+	assert_int_equal(guest_take_all(t, 0, got, VGIC_MAX_LR), 1);
+	assert_int_equal(got[0], 45);
+	tvm_free(t);
+}
+
+/* Reset clears registers, pending/active state and the LR banks, keeps
+ * the hardware links. */
+static void test_reset(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+	struct vcpu *v = tvcpu(t, 1);
+
+	enable_dist(t);
+	assert_int_equal(vgic_map_hw(&t->d, v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER), 0);
+	spi_setup(t, 40, 0x80, true);
+	edge(t, 40);
+	edge(t, 41);
+	flush(t, 0);
+	guest_ack(t, 0, 40);
+	set_vpmr(t, 0, 0xf0);
+	bank(t, 0)->ap1r[0] = 1;
+	vgic_reset(&t->d);
+	assert_int_equal(rd(t, GICD, 4), 0x50);
+	assert_int_equal(rd(t, GICD + 0x100 + 4, 4), 0);
+	assert_int_equal(rd(t, GICD + GICD_ISPENDR + 4, 4), 0);
+	assert_int_equal(rd(t, GICD + 0x300 + 4, 4), 0);
+	assert_int_equal(rd(t, GICD + 0x400 + 40, 1), 0);
+	assert_int_equal(rd(t, GICD + GICD_ICFGR + 8, 4), 0);
+	for (unsigned int i = 0; i < VGIC_MAX_LR; i++)
+		assert_int_equal(bank(t, 0)->lr[i], 0);
+	assert_int_equal(bank(t, 0)->vmcr | bank(t, 0)->ap1r[0] | bank(t, 0)->hcr, 0);
+	assert_int_equal(bank(t, 0)->nr_lr, 4);
+	assert_false(vgic_irq_is_active(&t->d, NULL, 40));
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 0);
+	sync_(t, 0);
+	enable_dist(t);
+	enable_irq(t, 1, VGIC_PPI_VTIMER);
+	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, true), 0);
+	flush(t, 1);
+	assert_true(bank(t, 1)->lr[lr_find(t, 1, VGIC_PPI_VTIMER)] & VGIC_LR_HW);
+	tvm_free(t);
+}
+
+static void test_invalid_intids(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+	struct vcpu *v = tvcpu(t, 0);
+
+	assert_int_equal(vgic_set_level(&t->d, NULL, 96, true), -EINVAL);
+	assert_int_equal(vgic_inject_edge(&t->d, NULL, 1020), -EINVAL);
+	assert_int_equal(vgic_inject_edge(&t->d, NULL, 0xffffffff), -EINVAL);
+	assert_int_equal(vgic_set_level(&t->d, NULL, 27, true), -EINVAL);	/* PPI, no vCPU */
+	assert_int_equal(vgic_inject_edge(&t->d, NULL, 3), -EINVAL);
+	assert_int_equal(vgic_set_level(&t->d, v, 95, true), 0);	/* v ignored for SPIs */
+	assert_int_equal(vgic_inject_edge(&t->d, v, 20), 0);
+	assert_false(vgic_irq_is_active(&t->d, NULL, 96));
+	assert_null(vgic_lr_bank(&t->d, NULL));
+	tvm_free(t);
+}
+
+static void test_init_invalid(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+	struct vgic_dist d;
+	struct vgic_config ok = { 64, 4, t->cpus, t->spis }, cfg;
+
+	cfg = ok, cfg.nr_lr = 1;
+	assert_int_equal(vgic_init(&d, &t->vm, &cfg), -EINVAL);
+	cfg = ok, cfg.nr_lr = VGIC_MAX_LR + 1;
+	assert_int_equal(vgic_init(&d, &t->vm, &cfg), -EINVAL);
+	cfg = ok, cfg.nr_spis = VGIC_MAX_SPIS + 1;
+	assert_int_equal(vgic_init(&d, &t->vm, &cfg), -EINVAL);
+	cfg = ok, cfg.spis = NULL;
+	assert_int_equal(vgic_init(&d, &t->vm, &cfg), -EINVAL);
+	cfg = ok, cfg.cpus = NULL;
+	assert_int_equal(vgic_init(&d, &t->vm, &cfg), -EINVAL);
+	t->vm.nr_vcpus = 0;
+	assert_int_equal(vgic_init(&d, &t->vm, &ok), -EINVAL);
+	t->vm.nr_vcpus = VGIC_MAX_VCPUS + 1;
+	assert_int_equal(vgic_init(&d, &t->vm, &ok), -EINVAL);
+	t->vm.nr_vcpus = VGIC_MAX_VCPUS;
+	assert_int_equal(vgic_init(&d, &t->vm, &ok), 0);
+	tvm_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flush_order),
+		cmocka_unit_test(test_flush_skips_undeliverable),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_active_first),
+		cmocka_unit_test(test_double_flush),
+		cmocka_unit_test(test_prio_change_while_live),
+		cmocka_unit_test(test_edge),
+		cmocka_unit_test(test_level),
+		cmocka_unit_test(test_level_latch_while_live),
+		cmocka_unit_test(test_hw_linked),
+		cmocka_unit_test(test_hw_linked_spi),
+		cmocka_unit_test(test_map_hw_invalid),
+		cmocka_unit_test(test_sgi_targets),
+		cmocka_unit_test(test_sgi_affinity),
+		cmocka_unit_test(test_sgi_group),
+		cmocka_unit_test(test_has_pending),
+		cmocka_unit_test(test_spi_routing),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_invalid_intids),
+		cmocka_unit_test(test_init_invalid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
