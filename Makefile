@@ -131,18 +131,36 @@ guests: $(GUEST_ELFS)
 
 # ---- Host tools and the image pack ------------------------------------
 MKPACK := $(BUILD)/tools/mkpack
-$(MKPACK): FORCE
+MKPACK_DEPS := $(wildcard tools/Makefile tools/mkpack/* lib/*.c lib/*.h include/lib/*.h \
+	virt/vm_dtb*.c virt/vm_dtb_priv.h virt/loader_vm.c include/virt/*.h)
+$(MKPACK): $(MKPACK_DEPS)
 	$(Q)$(MAKE) --no-print-directory -C tools BUILD=$(abspath $(BUILD)) HOSTCC=$(HOSTCC)
 
-# PACK is what `make run` boots with (-initrd); the default is the test pack.
-PACK_MANIFEST ?= tests/guests/pack.manifest
-PACK ?= $(BUILD)/guests/pack.bin
-$(BUILD)/guests/pack.bin: $(PACK_MANIFEST) $(GUEST_ELFS) $(MKPACK)
+# Packs are built in build/guests/, where manifests' relative paths point.
+#   test pack    tests/guests/pack.manifest -> build/guests/pack.bin (system tests)
+#   default pack guests/default.manifest    -> build/guests/default.pack (make run)
+# `make run PACK=...` boots another pack; PACK= boots none.
+TEST_PACK := $(BUILD)/guests/pack.bin
+DEFAULT_PACK := $(BUILD)/guests/default.pack
+PACK ?= $(DEFAULT_PACK)
+DEBIAN_STAMP := $(BUILD)/guests/debian/.stamp
+
+$(TEST_PACK): tests/guests/pack.manifest $(GUEST_ELFS) $(MKPACK)
 	@echo "  MKPACK  $@"
-	$(Q)cp $(PACK_MANIFEST) $(BUILD)/guests/pack.manifest
+	$(Q)cp $< $(BUILD)/guests/pack.manifest
 	$(Q)$(MKPACK) -o $@ $(BUILD)/guests/pack.manifest >/dev/null
 
-pack: $(PACK)
+$(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK)
+	@echo "  MKPACK  $@"
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $(BUILD)/guests/default.manifest
+	$(Q)$(MKPACK) -o $@ $(BUILD)/guests/default.manifest >/dev/null
+
+# Debian's kernels and our initramfs (downloaded once, cached in build/).
+$(DEBIAN_STAMP): tools/fetch-guests $(wildcard tools/initramfs/*)
+	ZVM_BUILD=$(abspath $(BUILD)) bash tools/fetch-guests
+
+pack: $(TEST_PACK) $(DEFAULT_PACK)
 
 # ---- Host unit tests ---------------------------------------------------
 # Each tests/unit/<name>.mk adds "UNIT_TESTS += <name>" and sets
@@ -166,8 +184,8 @@ $(BUILD)/unit:
 unit: $(UNIT_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-systest: $(BUILD)/zvm.bin $(PACK)
-	$(PYTHON) -m pytest -v tests/system
+systest: $(BUILD)/zvm.bin $(TEST_PACK) $(DEFAULT_PACK)
+	$(PYTHON) -m pytest -v tests/system tests/tools
 
 test: unit systest
 

@@ -48,6 +48,11 @@ void virq_destroy(struct vm *vm)
 	vm->virq = NULL;
 }
 
+void virq_reset(struct vm *vm)
+{
+	vgic_reset(&vm->virq->dist);
+}
+
 int virq_set_level(struct vm *vm, u32 intid, bool level)
 {
 	return vm->virq ? vgic_set_level(&vm->virq->dist, NULL, intid, level) : -EINVAL;

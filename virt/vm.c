@@ -104,7 +104,7 @@ static int guest_ram_write(void *ctx, u64 ipa, const void *src, u64 len)
 	return 0;	/* RAM is already zeroed */
 }
 
-static int vm_load(struct vm *vm, const struct vm_config *cfg, struct pack_template *t,
+static int vm_load(struct vm *vm, const struct pack *pk, const struct pack_template *t,
 		   char *err, size_t errlen)
 {
 	struct loader_ram ram = { VM_RAM_IPA, vm->mem_size, NULL, guest_ram_write, vm };
@@ -115,9 +115,7 @@ static int vm_load(struct vm *vm, const struct vm_config *cfg, struct pack_templ
 
 	if (!scratch)
 		return -ENOMEM;
-	t->mem_size = vm->mem_size;
-	t->vcpus = vm->nr_vcpus;
-	r = loader_boot_vm(cfg->pack, t, &ram, scratch, scratch_size, &boot, err, errlen);
+	r = loader_boot_vm(pk, t, &ram, scratch, scratch_size, &boot, err, errlen);
 	kfree(scratch);
 	if (r)
 		return r;
@@ -126,42 +124,62 @@ static int vm_load(struct vm *vm, const struct vm_config *cfg, struct pack_templ
 	return 0;
 }
 
+/* Images into RAM, vCPU threads, vCPU 0 at the entry point: what a boot
+ * and a restart share. */
+static int vm_boot_setup(struct vm *vm, char *err, size_t errlen)
+{
+	const struct pack_template *t = vm->tmpl;
+	int r = vm_load(vm, vm->pack, vm->tmpl, err, errlen);
+
+	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++) {
+		r = vcpu_create(vm, i, pick_pcpu(t, i), t->priority);
+		if (r)
+			fmt_snprintf(err, errlen, "cannot create vCPU threads");
+	}
+	if (!r)
+		vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
+	return r;
+}
+
 static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
 {
-	struct pack_template t = *cfg->tmpl;
-	int r = vmem_init(vm);
+	int r;
 
+	vm->pack = cfg->pack;
+	vm->tmpl = kmalloc(sizeof(*vm->tmpl));
+	if (!vm->tmpl)
+		return -ENOMEM;
+	*vm->tmpl = *cfg->tmpl;
+	vm->tmpl->mem_size = vm->mem_size;	/* what a restart must rebuild */
+	vm->tmpl->vcpus = vm->nr_vcpus;
+	r = vmem_init(vm);
 	if (r) {
 		fmt_snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM",
 			     (unsigned long long)(vm->mem_size >> 20));
 		return r;
 	}
-	r = vm_load(vm, cfg, &t, err, errlen);
-	if (r)
-		return r;
 	r = vpl011_create(vm, VM_DTB_UART_BASE, VM_UART_INTID);
+	if (!r)
+		r = vm_boot_setup(vm, err, errlen);
 	if (r)
 		return r;
-	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++)
-		r = vcpu_create(vm, i, pick_pcpu(&t, i), t.priority);
-	if (r) {
-		fmt_snprintf(err, errlen, "cannot create vCPU threads");
-		return r;
-	}
 	r = virq_init(vm);
-	if (r) {
+	if (r)
 		fmt_snprintf(err, errlen, "cannot set up the virtual GIC");
-		return r;
-	}
-	vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
-	return 0;
+	return r;
 }
 
-static void vm_free(struct vm *vm)
+static void vm_stop_vcpus(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i])
 			vcpu_destroy(vm->vcpus[i]);
+}
+
+static void vm_free(struct vm *vm)
+{
+	vm_stop_vcpus(vm);
+	kfree(vm->tmpl);
 	vpl011_destroy(vm);
 	virq_destroy(vm);
 	vmem_destroy(vm);
@@ -239,7 +257,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
 	return r;
 }
 
-int vm_start(struct vm *vm)
+static int vm_go(struct vm *vm)
 {
 	int r = vm_set_state(vm, VM_RUNNING);
 
@@ -251,6 +269,44 @@ int vm_start(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		thread_start(vm->vcpus[i]->thread);
 	return 0;
+}
+
+/* Under vm_table_lock: the reset worker and the shell may both ask. */
+static int vm_restart_locked(struct vm *vm)
+{
+	char err[160] = "";
+	int r;
+
+	if (vm->state != VM_HALTED && vm->state != VM_CRASHED)
+		return -EPERM;
+	vm_stop_vcpus(vm);
+	vmem_clear(vm);
+	virq_reset(vm);
+	r = vm_boot_setup(vm, err, sizeof(err));
+	if (r) {
+		pr_err("vm%u (%s): restart failed: %s", vm->id, vm->name, err);
+		vm_stop_vcpus(vm);
+		return r;
+	}
+	pr_info("vm%u (%s): restarting", vm->id, vm->name);
+	return vm_go(vm);
+}
+
+int vm_restart(struct vm *vm)
+{
+	int r;
+
+	mutex_lock(&vm_table_lock, K_FOREVER);
+	r = vm_table[vm->id] == vm ? vm_restart_locked(vm) : -ENOENT;
+	mutex_unlock(&vm_table_lock);
+	return r;
+}
+
+int vm_start(struct vm *vm)
+{
+	if (vm->state == VM_HALTED || vm->state == VM_CRASHED)
+		return vm_restart(vm);
+	return vm_go(vm);
 }
 
 int vm_pause(struct vm *vm)
@@ -284,9 +340,12 @@ void vm_halt(struct vm *vm, bool crashed, int code)
 		return;
 	vm->exit_code = code;
 	pr_info("vm%u (%s): %s%s", vm->id, vm->name, crashed ? "crashed" : "halted",
-		code == 1 ? " (reset requested)" : "");
+		code == VM_EXIT_RESET ? " (reset requested)" :
+		code == VM_EXIT_PANIC ? " (guest panic)" : "");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(vm->vcpus[i]);	/* they see the state and stop */
+	if (code == VM_EXIT_RESET)
+		vm_request_restart(vm);
 }
 
 int vm_delete(struct vm *vm)

@@ -17,8 +17,9 @@ bool vm_transition_ok(enum vm_state from, enum vm_state to)
 		[VM_CREATED] = BIT(VM_RUNNING) | BIT(VM_DELETED),
 		[VM_RUNNING] = BIT(VM_PAUSED) | BIT(VM_HALTED) | BIT(VM_CRASHED) | BIT(VM_DELETED),
 		[VM_PAUSED] = BIT(VM_RUNNING) | BIT(VM_HALTED) | BIT(VM_CRASHED) | BIT(VM_DELETED),
-		[VM_HALTED] = BIT(VM_DELETED),
-		[VM_CRASHED] = BIT(VM_DELETED),
+		/* halted/crashed -> running: restarted from its images */
+		[VM_HALTED] = BIT(VM_RUNNING) | BIT(VM_DELETED),
+		[VM_CRASHED] = BIT(VM_RUNNING) | BIT(VM_DELETED),
 		[VM_DELETED] = 0,
 	};
 

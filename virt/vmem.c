@@ -132,6 +132,12 @@ static int ram_alloc(struct vm *vm)
 	return 0;
 }
 
+void vmem_clear(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++)
+		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
+}
+
 int vmem_init(struct vm *vm)
 {
 	int err;

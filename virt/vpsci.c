@@ -48,7 +48,8 @@ static s64 psci_features(u64 fid)
 	switch ((u32)fid) {
 	case PSCI_VERSION: case PSCI_CPU_SUSPEND_64: case PSCI_CPU_OFF: case PSCI_CPU_ON_64:
 	case PSCI_AFFINITY_INFO_64: case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET: case PSCI_FEATURES: case SMCCC_VERSION:
+	case PSCI_SYSTEM_RESET: case PSCI_SYSTEM_RESET2_64: case PSCI_FEATURES:
+	case SMCCC_VERSION:
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_NOT_SUPPORTED;
@@ -63,10 +64,17 @@ static bool psci_stop_call(struct vcpu *v, u32 fid)
 		WRITE_ONCE(v->powered_on, false);
 		return true;
 	case PSCI_SYSTEM_OFF:
-		vm_halt(v->vm, false, 0);
+		vm_halt(v->vm, false, VM_EXIT_OFF);
 		return true;
 	case PSCI_SYSTEM_RESET:
-		vm_halt(v->vm, false, 1);
+		vm_halt(v->vm, false, VM_EXIT_RESET);
+		return true;
+	case PSCI_SYSTEM_RESET2_64:
+		/* ZVM's convention (docs/architecture.md, "Guest reset and crash"):
+		 * a warm reset is how a panicking Linux booted with `panic=-1
+		 * reboot=panic_warm` leaves, so it marks the VM crashed and keeps
+		 * it for inspection instead of restarting it. */
+		vm_halt(v->vm, true, VM_EXIT_PANIC);
 		return true;
 	default:
 		return false;

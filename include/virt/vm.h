@@ -89,10 +89,15 @@ struct vm {
 	u64 started_at;
 	struct ringbuf console;
 	u8 console_mem[VM_CONSOLE_BUF];
+	const struct pack *pack;	/* images, for a restart */
+	struct pack_template *tmpl;
 	void *vpl011;
 	struct virq *virq;		/* vGIC (virt/virq.c) */
-	int exit_code;			/* why it halted/crashed */
+	int exit_code;			/* why it halted/crashed: VM_EXIT_* */
 };
+
+/* Why a VM stopped (vm->exit_code). */
+enum { VM_EXIT_OFF, VM_EXIT_RESET, VM_EXIT_PANIC };
 
 /* Lifecycle (virt/vm.c). Every illegal transition returns -EPERM. */
 int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen);
@@ -102,8 +107,13 @@ int vm_resume(struct vm *vm);
 int vm_delete(struct vm *vm);
 struct vm *vm_find(unsigned int id);
 void vm_for_each(void (*fn)(struct vm *vm, void *ctx), void *ctx);
-/* A guest asked to stop (PSCI SYSTEM_OFF) or broke beyond recovery. */
+/* A guest asked to stop (PSCI SYSTEM_OFF/RESET) or broke beyond recovery.
+ * VM_EXIT_RESET also queues a restart (virt/vm_restart.c). */
 void vm_halt(struct vm *vm, bool crashed, int code);
+/* Boot a halted or crashed VM again from its images: fresh RAM, vCPUs,
+ * devices. Called with no vCPU thread of vm running its guest. */
+int vm_restart(struct vm *vm);
+void vm_request_restart(struct vm *vm);
 
 /* vCPU (virt/vcpu.c). */
 int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio);
@@ -119,6 +129,8 @@ void vcpu_inject_iabt(struct vcpu *v, u64 far);
 int vmem_init(struct vm *vm);
 int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device);
 void vmem_destroy(struct vm *vm);
+/* Zero all guest RAM (a restart: nothing of the last boot survives). */
+void vmem_clear(struct vm *vm);
 /* Copy into / out of guest RAM by IPA; -EFAULT outside RAM. */
 int vmem_write(struct vm *vm, u64 ipa, const void *src, size_t len);
 int vmem_read(struct vm *vm, u64 ipa, void *dst, size_t len);

@@ -15,7 +15,8 @@ enum vm_state {
 
 const char *vm_state_name(enum vm_state s);
 /* created -> running <-> paused -> halted/crashed -> deleted; created and
- * every live state may also go straight to deleted. */
+ * every live state may also go straight to deleted; a halted or crashed VM
+ * may be restarted (-> running) from its images. */
 bool vm_transition_ok(enum vm_state from, enum vm_state to);
 
 #endif

@@ -11,7 +11,8 @@ struct vpl011;
  * TX goes to vm->console. */
 int vpl011_create(struct vm *vm, u64 base, unsigned int intid);
 void vpl011_destroy(struct vm *vm);
-/* Host console input for the guest; false when the RX FIFO is full. */
+/* Host console input for the guest (FIFO, then a 1 KiB backlog); false
+ * when both are full. */
 bool vpl011_rx_push(struct vm *vm, char c);
 /* Live output sink while someone is attached with `zvm look` (NULL = none). */
 void vpl011_set_sink(struct vm *vm, void (*sink)(void *ctx, const char *s, size_t n), void *ctx);

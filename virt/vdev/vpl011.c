@@ -40,6 +40,7 @@
 #define INT_TX BIT(5)
 #define INT_RT BIT(6)
 #define RX_FIFO 32
+#define RX_BACKLOG 1024		/* typed ahead of the guest's FIFO */
 
 struct vpl011 {
 	struct vm *vm;
@@ -47,6 +48,10 @@ struct vpl011 {
 	u32 ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, ilpr, dmacr;
 	u8 rx[RX_FIFO];
 	unsigned int rx_head, rx_count;
+	/* Host input that did not fit the FIFO: a user pasting a line must not
+	 * lose characters just because the guest reads its FIFO slowly. */
+	struct ringbuf backlog;
+	u8 backlog_mem[RX_BACKLOG];
 	unsigned int intid;
 	bool line;		/* UARTINTR as last told to the vGIC */
 	void (*sink)(void *ctx, const char *s, size_t n);
@@ -56,15 +61,24 @@ struct vpl011 {
 /* PrimeCell identification: PL011 r1p5, as QEMU reports it. */
 static const u8 pl011_ids[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
+static void rx_fifo_put(struct vpl011 *u, u8 c)
+{
+	u->rx[(u->rx_head + u->rx_count++) % RX_FIFO] = c;
+	u->ris |= INT_RX | INT_RT;
+}
+
 static u64 rd_dr(void *dev, struct vcpu *v, u32 off, unsigned int size)
 {
 	struct vpl011 *u = dev;
 	u64 c = 0;
+	u8 next;
 
 	if (u->rx_count) {
 		c = u->rx[u->rx_head];
 		u->rx_head = (u->rx_head + 1) % RX_FIFO;
 		u->rx_count--;
+		if (ringbuf_get(&u->backlog, &next))
+			rx_fifo_put(u, next);
 	}
 	if (!u->rx_count)
 		u->ris &= ~(INT_RX | INT_RT);
@@ -188,6 +202,7 @@ int vpl011_create(struct vm *vm, u64 base, unsigned int intid)
 	u->cr = 0x300;		/* TXE | RXE: the reset value */
 	u->ifls = 0x12;
 	u->intid = intid;
+	ringbuf_init(&u->backlog, u->backlog_mem, sizeof(u->backlog_mem));
 	err = mmio_bus_add(&vm->mmio, base, 0x1000, &vpl011_ops, u, "pl011");
 	if (err) {
 		kfree(u);
@@ -212,11 +227,12 @@ bool vpl011_rx_push(struct vm *vm, char c)
 	if (!u)
 		return false;
 	flags = spin_lock_irqsave(&u->lock);
-	ok = u->rx_count < RX_FIFO;
-	if (ok) {
-		u->rx[(u->rx_head + u->rx_count++) % RX_FIFO] = (u8)c;
-		u->ris |= INT_RX | INT_RT;
+	ok = true;
+	if (u->rx_count < RX_FIFO && ringbuf_is_empty(&u->backlog)) {
+		rx_fifo_put(u, (u8)c);
 		vpl011_update_line(u);
+	} else {
+		ok = ringbuf_put(&u->backlog, (u8)c);
 	}
 	spin_unlock_irqrestore(&u->lock, flags);
 	return ok;
