@@ -282,6 +282,7 @@ static int vm_restart_locked(struct vm *vm)
 	vm_stop_vcpus(vm);
 	vmem_clear(vm);
 	virq_reset(vm);
+	vpl011_restart(vm);
 	r = vm_boot_setup(vm, err, sizeof(err));
 	if (r) {
 		pr_err("vm%u (%s): restart failed: %s", vm->id, vm->name, err);

@@ -11,6 +11,8 @@ struct vpl011;
  * TX goes to vm->console. */
 int vpl011_create(struct vm *vm, u64 base, unsigned int intid);
 void vpl011_destroy(struct vm *vm);
+/* Back to reset state for a VM restart (console history kept). */
+void vpl011_restart(struct vm *vm);
 /* Host console input for the guest (FIFO, then a 1 KiB backlog); false
  * when both are full. */
 bool vpl011_rx_push(struct vm *vm, char c);

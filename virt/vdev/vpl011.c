@@ -190,6 +190,34 @@ static int vpl011_access(void *dev, struct vcpu *v, u64 off, unsigned int size, 
 
 static const struct mmio_ops vpl011_ops = { vpl011_access };
 
+/* Reset values (DDI 0183 3.3). The console history (vm->console) stays;
+ * the line is low, as the vGIC is reset with it. */
+static void vpl011_reset(struct vm *vm, struct vpl011 *u)
+{
+	u->ibrd = u->fbrd = u->lcr_h = u->imsc = u->ris = u->ilpr = u->dmacr = 0;
+	u->cr = 0x300;		/* TXE | RXE */
+	u->ifls = 0x12;
+	u->rx_head = u->rx_count = 0;
+	u->line = false;
+	ringbuf_reset(&u->backlog);
+}
+
+/* A line in the console history marking where the new boot begins, for
+ * whoever replays it with `zvm look`. */
+static const char restart_note[] = "\r\n[zvm: vm restarting]\r\n";
+
+void vpl011_restart(struct vm *vm)
+{
+	struct vpl011 *u = vm->vpl011;
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+
+	vpl011_reset(vm, u);
+	ringbuf_write_overwrite(&vm->console, restart_note, sizeof(restart_note) - 1);
+	if (u->sink)
+		u->sink(u->sink_ctx, restart_note, sizeof(restart_note) - 1);
+	spin_unlock_irqrestore(&u->lock, flags);
+}
+
 int vpl011_create(struct vm *vm, u64 base, unsigned int intid)
 {
 	struct vpl011 *u = kzalloc(sizeof(*u));
@@ -199,10 +227,9 @@ int vpl011_create(struct vm *vm, u64 base, unsigned int intid)
 		return -ENOMEM;
 	u->vm = vm;
 	u->lock = (spinlock_t)SPINLOCK_INIT;
-	u->cr = 0x300;		/* TXE | RXE: the reset value */
-	u->ifls = 0x12;
 	u->intid = intid;
 	ringbuf_init(&u->backlog, u->backlog_mem, sizeof(u->backlog_mem));
+	vpl011_reset(vm, u);
 	err = mmio_bus_add(&vm->mmio, base, 0x1000, &vpl011_ops, u, "pl011");
 	if (err) {
 		kfree(u);

@@ -1,0 +1,131 @@
+"""Debian's arm64 kernel, unmodified, as a VM under ZVM (issue 5): boots
+SMP from the default pack (autostart), is reachable with `zvm look`,
+powers off / reboots / crashes without touching the host."""
+import re
+import time
+
+import pytest
+
+from conftest import BUILD, Zvm
+
+DEFAULT_PACK = BUILD / "guests" / "default.pack"
+READY = "ZVM-GUEST-READY"
+GUEST_PROMPT = "guest# "
+RESTART_NOTE = "[zvm: vm restarting]"
+LINUX_BOOT_TIMEOUT = 180
+
+pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
+                                reason="no default pack: run tools/fetch-guests and make pack")
+
+
+class Console:
+    """A `zvm look` session on a Linux VM's busybox shell."""
+
+    def __init__(self, zvm, vm_id):
+        self.z = zvm
+        self.vm = vm_id
+
+    def __enter__(self):
+        self.z.p.sendline(f"zvm look -n {self.vm}")
+        self.z.p.expect_exact("[attached", timeout=30)
+        return self
+
+    def wait_ready(self, restarted=False):
+        """The guest's ready line (after a restart: of the new boot; the
+        console history `zvm look` replays still holds the old one)."""
+        if restarted:
+            self.z.p.expect_exact(RESTART_NOTE, timeout=LINUX_BOOT_TIMEOUT)
+        self.z.p.expect_exact(READY, timeout=LINUX_BOOT_TIMEOUT)
+        self.z.p.expect_exact(GUEST_PROMPT, timeout=60)
+
+    def run(self, line, timeout=60):
+        """Run a shell command in the guest; return its output."""
+        marker = f"__done{int(time.time() * 1000) % 100000}__"
+        self.z.p.sendline(f"{line}; echo {marker}")
+        self.z.p.expect_exact(f"{marker}\r", timeout=timeout)   # the echo of the command
+        self.z.p.expect_exact(marker, timeout=timeout)
+        return self.z.p.before.replace("\r", "")
+
+    def send(self, line):
+        self.z.p.sendline(line)
+
+    def __exit__(self, *exc):
+        self.z.p.send("\x1d")
+        self.z.p.expect_exact("zvm> ", timeout=30)
+
+
+@pytest.fixture(scope="module")
+def linux():
+    z = Zvm(pack=DEFAULT_PACK)
+    z.wait_boot()
+    yield z
+    z.close()
+
+
+def test_autostart_shows_linux_running(linux):
+    assert "autostart: vm 0 (linux) running" in linux.banner
+    assert linux.vm_state(0) == "running"
+
+
+def test_linux_boots_smp_with_timer_and_uart(linux):
+    with Console(linux, 0) as c:
+        c.wait_ready()
+        assert re.search(r"Linux \S+ 6\.\d+\.\d+-\d+-cloud-arm64 .* aarch64", c.run("uname -a"))
+        assert c.run("nproc").split()[-1] == "2"
+        irqs = c.run("cat /proc/interrupts")
+        timer = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+27 Level\s+arch_timer", irqs, re.M)
+        assert timer and int(timer.group(1)) > 0 and int(timer.group(2)) > 0, irqs
+        assert re.search(r"GICv3\s+33 Level\s+uart-pl011", irqs), irqs
+        dmesg = c.run("dmesg")
+        # Nothing the hypervisor could cause: warnings, oopses, sanity checks.
+        bad = [l for l in dmesg.splitlines()
+               if re.search(r"WARNING|BUG|Call trace|SANITY CHECK|Unhandled|undefined instruction",
+                            l)]
+        assert not bad, "\n".join(bad)
+        assert "psci: PSCIv1.0 detected" in dmesg
+        assert "GICv3 features" in dmesg or "GICv3:" in dmesg
+    out = linux.cmd("zvm info -n 0")
+    assert re.search(r"vcpu1: pcpu 3, .* on,", out), out
+
+
+def test_reboot_restarts_and_poweroff_halts(linux):
+    with Console(linux, 0) as c:
+        c.send("reboot -f")
+        c.wait_ready(restarted=True)
+        assert c.run("nproc").split()[-1] == "2"
+        c.send("poweroff -f")
+        time.sleep(3)
+    deadline = time.time() + 30
+    while linux.vm_state(0) != "halted" and time.time() < deadline:
+        time.sleep(0.5)
+    assert linux.vm_state(0) == "halted"
+    assert "vm 0 running" in linux.cmd("zvm run -n 0")    # boots again
+    with Console(linux, 0) as c:
+        c.wait_ready(restarted=True)
+        c.wait_ready(restarted=True)    # the history holds two restarts now
+        assert c.run("nproc").split()[-1] == "2"
+
+
+def free_pages(zvm):
+    return int(re.search(r"pages: \d+ total, (\d+) free", zvm.cmd("mem")).group(1))
+
+
+def test_crash_is_contained_and_vm_can_be_recreated(linux):
+    with Console(linux, 0) as c:
+        c.run("true")
+        c.send("echo c > /proc/sysrq-trigger")
+        linux.p.expect_exact("Kernel panic", timeout=60)
+        time.sleep(2)
+    deadline = time.time() + 30
+    while linux.vm_state(0) != "crashed" and time.time() < deadline:
+        time.sleep(0.5)
+    assert linux.vm_state(0) == "crashed"
+    assert "ZVM" in linux.cmd("version")          # the host shell answers
+    assert "vm 0 deleted" in linux.cmd("zvm delete -n 0")
+    freed = free_pages(linux)
+    vm = linux.new_vm("linux")
+    assert free_pages(linux) < freed - 512 * 256  # 512 MiB of guest RAM taken
+    linux.cmd(f"zvm run -n {vm}")
+    with Console(linux, vm) as c:
+        c.wait_ready()
+        assert c.run("nproc").split()[-1] == "2"
