@@ -4,6 +4,7 @@
  * that priority drop and deactivation are separate: the hypervisor needs
  * that to forward hardware interrupts to guests later.
  */
+#include <arch/mmio.h>
 #include <arch/mmu.h>
 #include <arch/sysreg.h>
 #include <drivers/gicv3.h>
@@ -55,10 +56,11 @@ static volatile u8 *gicr_of_cpu[CONFIG_MAX_CPUS];
 static unsigned int nr_irqs;
 static char describe_buf[96];
 
-static inline u32 rd32(volatile u8 *base, u32 off) { return *(volatile u32 *)(base + off); }
-static inline void wr32(volatile u8 *base, u32 off, u32 v) { *(volatile u32 *)(base + off) = v; }
-static inline u64 rd64(volatile u8 *base, u32 off) { return *(volatile u64 *)(base + off); }
-static inline void wr64(volatile u8 *base, u32 off, u64 v) { *(volatile u64 *)(base + off) = v; }
+/* Single plain loads/stores (arch/mmio.h): emulable when we are a guest. */
+static inline u32 rd32(volatile u8 *base, u32 off) { return mmio_read32(base + off); }
+static inline void wr32(volatile u8 *base, u32 off, u32 v) { mmio_write32(base + off, v); }
+static inline u64 rd64(volatile u8 *base, u32 off) { return mmio_read64(base + off); }
+static inline void wr64(volatile u8 *base, u32 off, u64 v) { mmio_write64(base + off, v); }
 
 static int wait_clear(volatile u8 *base, u32 off, u32 mask)
 {

@@ -1,4 +1,5 @@
 /* PL011 UART driver: polled TX, interrupt-driven RX. */
+#include <arch/mmio.h>
 #include <arch/mmu.h>
 #include <drivers/gicv3.h>
 #include <drivers/pl011.h>
@@ -24,8 +25,8 @@
 static volatile u32 *uart;
 static paddr_t uart_phys;
 
-static inline u32 reg_rd(u32 off) { return uart[off / 4]; }
-static inline void reg_wr(u32 off, u32 v) { uart[off / 4] = v; }
+static inline u32 reg_rd(u32 off) { return mmio_read32(&uart[off / 4]); }
+static inline void reg_wr(u32 off, u32 v) { mmio_write32(&uart[off / 4], v); }
 
 void pl011_early_init(paddr_t base)
 {

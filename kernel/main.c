@@ -21,7 +21,7 @@ static struct thread idle_threads[CONFIG_MAX_CPUS];
 void kernel_early_init(const void *dtb)
 {
 	time_init();
-	kprintf("\nZVM hypervisor %s booting (%s)\n", zvm_build_id, arch_mode_name());
+	kprintf("\n%s %s booting (%s)\n", arch_kernel_name(), zvm_build_id, arch_mode_name());
 	if (platform_discover(dtb))
 		panic("cannot continue without a valid device tree");
 	psci_set_conduit(plat.psci);

@@ -15,12 +15,11 @@ u8 idle_stacks[CONFIG_MAX_CPUS][IDLE_STACK_SLOT] __aligned(PAGE_SIZE) __section(
 u8 exc_stacks[CONFIG_MAX_CPUS][EXC_STACK_SLOT] __aligned(PAGE_SIZE) __section(".bss_stacks");
 struct secondary_boot secondary_boot[CONFIG_MAX_CPUS];
 
-
 #ifndef CONFIG_EARLY_UART
 #define CONFIG_EARLY_UART 0x09000000	/* QEMU virt; only for fatal early errors */
 #endif
 
-static void early_console(const void *dtb)
+void boot_early_console(const void *dtb)
 {
 	paddr_t base = platform_find_console(dtb);
 
@@ -28,27 +27,11 @@ static void early_console(const void *dtb)
 	console_set_output(pl011_putc);
 }
 
-void boot_wrong_el(const void *dtb)
-{
-	unsigned int el = (read_sysreg(CurrentEL) >> 2) & 3;
-	u64 pfr0 = read_sysreg(id_aa64pfr0_el1);
-
-	early_console(dtb);
-	kprintf("\nZVM: entered at EL%u, but the hypervisor must be entered at EL2.\n", el);
-	if (((pfr0 >> ID_PFR0_EL2_SHIFT) & 0xf) == 0)
-		kprintf("ZVM: this CPU does not report EL2 (virtualization extensions);\n"
-			"ZVM: on QEMU, EL2 exists only with -M virt,virtualization=on.\n");
-	else
-		kprintf("ZVM: the boot loader dropped to EL1; on QEMU use -M virt,virtualization=on.\n");
-	kprintf("ZVM: halting.\n");
-	arch_cpu_park();
-}
-
 void boot_primary(const void *dtb)
 {
 	cpus[0].id = 0;
 	arch_cpu_init_mode();
-	early_console(dtb);
+	boot_early_console(dtb);
 	kernel_early_init(dtb);
 	arch_mm_init();
 	kernel_main();

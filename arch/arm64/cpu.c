@@ -51,21 +51,9 @@ u64 arch_cpu_hwid(void)
 	return read_sysreg(mpidr_el1) & 0xff00ffffffULL;
 }
 
-u64 arch_counter_read(void)
-{
-	isb();	/* keep the read in program order (ARM ARM D11.2.2) */
-	return read_sysreg(cntpct_el0);
-}
-
 u64 arch_counter_freq(void)
 {
 	return read_sysreg(cntfrq_el0);
-}
-
-u64 arch_cycles(void)
-{
-	isb();
-	return read_sysreg(pmccntr_el0);
 }
 
 void arch_thread_init(struct thread *t, void *stack_top)

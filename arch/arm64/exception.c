@@ -21,6 +21,7 @@ static const char *const fatal_kinds[] = {
 	[5] = "IRQ on the exception stack",
 	[6] = "FIQ on the exception stack",
 	[7] = "SError on the exception stack",
+	[8] = "exception from a lower exception level",
 };
 
 void exc_dump(const struct exc_frame *f, const char *why)

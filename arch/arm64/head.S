@@ -7,6 +7,10 @@
  * off, at the highest implemented EL (EL2 when QEMU virt runs with
  * virtualization=on). Secondary CPUs arrive at secondary_entry through PSCI
  * CPU_ON with x0 = their logical CPU number.
+ *
+ * boot_el_setup (el2/head_el2.S or el1/head_el1.S, whichever the build
+ * links) runs first on every CPU, without a stack, and may only use x0-x5
+ * and x30: the EL1 build uses it to leave EL2 when a loader enters there.
  */
 #include <arch/el.h>
 #include <arch/exception.h>
@@ -32,6 +36,7 @@ _head:
 primary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
+	bl	boot_el_setup		/* EL variant: may change the EL */
 
 	/* We are linked at one address and not relocatable: refuse anything else. */
 	adr	x1, _head
@@ -76,6 +81,7 @@ primary_entry:
 secondary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
+	bl	boot_el_setup
 	adr_l	x4, secondary_boot
 	add	x4, x4, x19, lsl #SECONDARY_BOOT_SHIFT
 	ldp	x0, x1, [x4]		/* percpu, sp */

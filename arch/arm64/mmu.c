@@ -60,7 +60,7 @@ static u64 *pt_alloc(void)
 
 static u64 attrs_for(unsigned int kind)
 {
-	u64 a = PTE_VALID | PTE_AF | PTE_AP_BASE;
+	u64 a = PTE_VALID | PTE_AF | PTE_AP_BASE | PTE_XN_EL0;
 
 	switch (kind) {
 	case MMU_NORMAL_RW:

@@ -11,7 +11,6 @@
  */
 #include <arch/exception.h>
 #include <arch/el.h>
-#include <arch/guest_ctx.h>
 
 .macro ventry target
 	.align 7
@@ -109,17 +108,11 @@ cur_spx_sync:	spx_entry exc_fatal_handler, 4
 cur_spx_irq:	spx_entry exc_fatal_handler, 5
 cur_spx_fiq:	spx_entry exc_fatal_handler, 6
 cur_spx_serror:	spx_entry exc_fatal_handler, 7
-/* Guest exits: guest.S saves the guest's state into its vCPU context. */
-.macro guest_entry kind
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #\kind
-	b	guest_exit
-.endm
-lower64_sync:	guest_entry GUEST_EXIT_SYNC
-lower64_irq:	guest_entry GUEST_EXIT_IRQ
-lower64_fiq:	guest_entry GUEST_EXIT_FIQ
-lower64_serror:	guest_entry GUEST_EXIT_SERROR
-lower32_any:	guest_entry GUEST_EXIT_AARCH32
+/* Exceptions from a lower EL (lower64_*, lower32_any) are the EL variant's:
+ * guest exits at EL2 (el2/entry_el2.S), never expected at EL1 (el1/entry_el1.S),
+ * which sends them here. */
+	.global exc_from_lower_el
+exc_from_lower_el:	spx_entry exc_fatal_handler, 8
 
 thread_stack_overflow:
 	ldp	x0, x1, [sp], #16

@@ -7,9 +7,11 @@
  * (EL2 when the kernel is the ZVM host, EL1 when the same kernel runs as a
  * guest OS) are chosen by which arch files the build links, never by #ifdef
  * in generic code:
- *   - arch/arm64/el2/ (C)  : system registers, timer (CNTHP, PPI 26), vectors
- *                           base (VBAR_EL2), PSCI conduit for the host;
- *   - arch/arm64/el1/ (C)  : the same contract for the EL1 guest build.
+ *   - arch/arm64/el2/      : system registers, timer (CNTHP, PPI 26), physical
+ *                           counter, ICC_SRE_EL2, lower-EL vectors = guest exits;
+ *   - arch/arm64/el1/      : the same contract for the EL1 guest build (timer
+ *                           CNTV, PPI 27, virtual counter, ICC_SRE_EL1, leaving
+ *                           EL2 when entered there).
  *
  * Rules for implementers:
  *   - Functions marked "IRQs off" must be called with interrupts masked.
@@ -49,6 +51,10 @@ void arch_system_reset(void);
 /* Name of the exception level / mode the kernel runs in ("EL2", "EL1"). */
 const char *arch_mode_name(void);
 
+/* What this build of the kernel is, for the banner ("ZVM hypervisor",
+ * "ZVM RTOS guest"). */
+const char *arch_kernel_name(void);
+
 /* ---- Interrupt masking ---------------------------------------------- */
 
 /* Mask IRQs and return the previous state for arch_irq_restore(). */
@@ -75,7 +81,9 @@ void *arch_get_percpu(void);
 
 /* ---- Time ------------------------------------------------------------ */
 
-/* Free-running system counter (CNTPCT_EL0) and its frequency in Hz. */
+/* Free-running system counter and its frequency in Hz: the physical count
+ * (CNTPCT_EL0) at EL2, the virtual count (CNTVCT_EL0, what the EL1 virtual
+ * timer compares against and what a hypervisor may offset) at EL1. */
 u64 arch_counter_read(void);
 u64 arch_counter_freq(void);
 
@@ -89,6 +97,13 @@ void arch_timer_stop(void);
  * DT timer node's interrupt list, for the DT-driven driver. */
 unsigned int arch_timer_ppi_dt_index(void);
 
+/* ---- Interrupt controller CPU interface ------------------------------ */
+
+/* Enable the GICv3 system-register CPU interface for the kernel's EL
+ * (ICC_SRE_EL2.SRE/Enable at EL2, ICC_SRE_EL1.SRE at EL1). Returns false
+ * if SRE does not stick (no system-register interface). */
+bool arch_gic_sysregs_enable(void);
+
 /* ---- Exceptions ------------------------------------------------------ */
 
 /* Install this CPU's exception vectors. */
@@ -97,7 +112,8 @@ void arch_vectors_install(void);
 /* Print a backtrace of the calling context using frame pointers. */
 void arch_backtrace(void);
 
-/* Cycle counter for micro-benchmarks (PMCCNTR_EL0, enabled by arch). */
+/* Cycle counter for micro-benchmarks: PMCCNTR_EL0 (enabled by arch) at
+ * EL2; at EL1, where a hypervisor may own the PMU, the virtual counter. */
 u64 arch_cycles(void);
 
 #endif

@@ -25,6 +25,22 @@ const char *arch_mode_name(void)
 	return "EL2";
 }
 
+const char *arch_kernel_name(void)
+{
+	return "ZVM hypervisor";
+}
+
+/* ICC_SRE_EL2: SRE (system registers at EL2), Enable (EL1 may use them too). */
+#define ICC_SRE_SRE BIT(0)
+#define ICC_SRE_ENABLE BIT(3)
+
+bool arch_gic_sysregs_enable(void)
+{
+	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
+	isb();
+	return read_sysreg(icc_sre_el2) & ICC_SRE_SRE;
+}
+
 /* HCR_EL2 while no guest runs: EL1 is AArch64, and physical IRQ/FIQ/SError
  * are routed to EL2 — without IMO/FMO/AMO they would target EL1 and stay
  * masked while we run at EL2 (ARM ARM D1.13.1). */
@@ -50,3 +66,8 @@ void arch_cpu_init_mode(void)
 	isb();
 }
 
+u64 arch_cycles(void)
+{
+	isb();
+	return read_sysreg(pmccntr_el0);
+}

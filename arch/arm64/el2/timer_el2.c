@@ -9,6 +9,13 @@
 #define CNT_CTL_ENABLE BIT(0)
 #define CNT_CTL_IMASK BIT(1)
 
+/* CNTHP_CVAL_EL2 compares against the physical count. */
+u64 arch_counter_read(void)
+{
+	isb();	/* keep the read in program order (ARM ARM D11.2.2) */
+	return read_sysreg(cntpct_el0);
+}
+
 void arch_timer_set_deadline(u64 deadline)
 {
 	write_sysreg(cnthp_cval_el2, deadline);

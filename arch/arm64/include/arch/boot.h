@@ -4,8 +4,12 @@
 
 void boot_primary(const void *dtb);
 void boot_secondary(unsigned int cpu);
-void boot_wrong_el(const void *dtb);
-/* EL-specific per-CPU register setup (HCR/CNTHCTL/PMU at EL2). */
+/* Entered at an EL this build cannot run at: explain on the UART and park
+ * (el2/boot_el2.c, el1/boot_el1.c). */
+void boot_wrong_el(const void *dtb) __attribute__((noreturn));
+/* Polled console on the DT's UART (or the fallback), before the MMU is on. */
+void boot_early_console(const void *dtb);
+/* EL-specific per-CPU register setup (HCR/CNTHCTL/PMU at EL2; none at EL1). */
 void arch_cpu_init_mode(void);
 
 #endif

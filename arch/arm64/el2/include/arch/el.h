@@ -26,5 +26,7 @@
  * is XN; bit 53 is RES0. */
 #define PTE_AP_BASE (1ULL << 6)
 #define PTE_XN_BITS (1ULL << 54)
+/* Added to every mapping, executable ones included: no EL0 in this regime. */
+#define PTE_XN_EL0 0ULL
 
 #endif

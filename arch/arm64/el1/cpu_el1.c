@@ -1,0 +1,55 @@
+/* Port-contract pieces specific to running the kernel at EL1 (RTOS guest). */
+#include <arch/boot.h>
+#include <arch/sysreg.h>
+#include <kernel/arch_interface.h>
+#include <kernel/cpu.h>
+
+void arch_set_percpu(void *p)
+{
+	write_sysreg(tpidr_el1, p);
+}
+
+void *arch_get_percpu(void)
+{
+	return (void *)read_sysreg(tpidr_el1);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+const char *arch_mode_name(void)
+{
+	return "EL1";
+}
+
+const char *arch_kernel_name(void)
+{
+	return "ZVM RTOS guest";
+}
+
+/* ICC_SRE_EL1.SRE: use the system-register interface. Reads as 0 if EL2
+ * (ICC_SRE_EL2.Enable) or the GIC does not allow it. */
+#define ICC_SRE_SRE BIT(0)
+
+bool arch_gic_sysregs_enable(void)
+{
+	write_sysreg(icc_sre_el1, read_sysreg(icc_sre_el1) | ICC_SRE_SRE);
+	isb();
+	return read_sysreg(icc_sre_el1) & ICC_SRE_SRE;
+}
+
+/* Nothing to set up per CPU: translation, timer and GIC registers have
+ * their own code, and the PMU is left alone — under a hypervisor that does
+ * not virtualize it, PMCR_EL0/PMCCFILTR_EL0 would be the host's. */
+void arch_cpu_init_mode(void)
+{
+}
+
+/* The virtual count (ARM ARM D11.2.2) instead of PMCCNTR_EL0, see above. */
+u64 arch_cycles(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}

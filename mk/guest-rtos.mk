@@ -1,0 +1,59 @@
+# ---- The RTOS guest: the same kernel built for EL1 ---------------------
+# Included from the top-level Makefile (after its variables).
+#   make guest-rtos   build/rtos-guest.bin (arm64 Image) and build/rtos-guest.elf
+#   make run-rtos     boot it bare on QEMU virt (EL1; RTOS_MACHINE to change)
+# Same sources as the host image except: arch/arm64/el1/ instead of el2/
+# (include path and objects), no virt/, no `zvm` shell commands and no
+# VM image loader/pack code. Objects go to build/rtos/.
+RTOS_BUILD     := $(BUILD)/rtos
+RTOS_LOAD_ADDR ?= 0x40200000
+RTOS_MACHINE   ?= virt,gic-version=3
+RTOS_MEM       ?= 1G
+
+RTOS_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/el1/*.c arch/arm64/el1/*.S) \
+	     $(KERNEL_SRCS) $(DRIVER_SRCS) \
+	     $(filter-out lib/loader% lib/pack%,$(LIB_SRCS)) \
+	     $(filter-out shell/cmd_zvm.c,$(SHELL_SRCS)) $(KTEST_SRCS)
+RTOS_OBJS := $(patsubst %,$(RTOS_BUILD)/%.o,$(RTOS_SRCS))
+
+RTOS_CFLAGS := $(patsubst -DCONFIG_LOAD_ADDR=%,-DCONFIG_LOAD_ADDR=$(RTOS_LOAD_ADDR), \
+		$(subst -Iarch/arm64/el2/include,-Iarch/arm64/el1/include,$(CFLAGS)))
+RTOS_ASFLAGS := $(RTOS_CFLAGS) -D__ASSEMBLY__
+
+.PHONY: guest-rtos run-rtos
+guest-rtos: $(BUILD)/rtos-guest.bin
+
+$(RTOS_BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(RTOS_CFLAGS) -c $< -o $@
+
+$(RTOS_BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $@"
+	$(Q)$(CC) $(RTOS_ASFLAGS) -c $< -o $@
+
+$(RTOS_BUILD)/version.o: $(BUILD)/obj/version.c
+	$(Q)$(CC) $(RTOS_CFLAGS) -c $< -o $@
+
+$(RTOS_BUILD)/rtos-guest.ld: arch/arm64/zvm.ld.in
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -DLOAD_ADDR=$(RTOS_LOAD_ADDR) $< -o $@
+
+$(BUILD)/rtos-guest.elf: $(RTOS_OBJS) $(RTOS_BUILD)/version.o $(RTOS_BUILD)/rtos-guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -T $(RTOS_BUILD)/rtos-guest.ld -Map $(RTOS_BUILD)/rtos-guest.map \
+		$(RTOS_OBJS) $(RTOS_BUILD)/version.o $(LIBGCC) -o $@
+
+$(BUILD)/rtos-guest.bin: $(BUILD)/rtos-guest.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+run-rtos: $(BUILD)/rtos-guest.bin
+	$(QEMU) -M $(RTOS_MACHINE) -cpu $(CPU) -smp $(SMP) -m $(RTOS_MEM) -nographic \
+		-nic none -kernel $< $(QEMU_EXTRA)
+
+# The system tests boot it too (tests/system/test_rtos_guest.py).
+systest: $(BUILD)/rtos-guest.bin
+
+-include $(RTOS_OBJS:.o=.d)
