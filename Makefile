@@ -150,7 +150,7 @@ $(TEST_PACK): tests/guests/pack.manifest $(GUEST_ELFS) $(MKPACK)
 	$(Q)cp $< $(BUILD)/guests/pack.manifest
 	$(Q)$(MKPACK) -o $@ $(BUILD)/guests/pack.manifest >/dev/null
 
-$(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK)
+$(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK) $(BUILD)/rtos-guest.bin
 	@echo "  MKPACK  $@"
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $(BUILD)/guests/default.manifest

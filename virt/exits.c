@@ -78,10 +78,15 @@ static bool handle_smc(struct vcpu *v, u64 esr)
 static bool handle_sysreg(struct vcpu *v, u64 esr)
 {
 	v->exits[EXIT_SYSREG]++;
-	if (!sysreg_emulate(v, esr))
+	switch (sysreg_emulate(v, esr)) {
+	case SYSREG_DONE:
+		skip_insn(v, esr);
+		return true;
+	case SYSREG_RETRY:	/* a trap was lifted: run it again natively */
+		return true;
+	default:
 		return handle_undef(v, esr);
-	skip_insn(v, esr);
-	return true;
+	}
 }
 
 /* First FP/SIMD use since another vCPU's on this pCPU: switch and retry. */

@@ -8,8 +8,10 @@ struct vcpu;
 
 /* Data abort from the guest: emulated MMIO, or an abort injected back. */
 bool exit_dabt(struct vcpu *v, u64 esr);
-/* Trapped MSR/MRS/SYS (EC 0x18): true if emulated, false -> UNDEF. */
-bool sysreg_emulate(struct vcpu *v, u64 esr);
+/* Trapped MSR/MRS/SYS (EC 0x18): emulated (skip it), UNDEF injected, or
+ * retried unchanged after the trap that caught it was lifted. */
+enum sysreg_result { SYSREG_UNDEF, SYSREG_DONE, SYSREG_RETRY, SYSREG_NOT_MINE };
+enum sysreg_result sysreg_emulate(struct vcpu *v, u64 esr);
 
 /* Decoded ISS of EC 0x18 (ARM ARM D13.2.37, "ISS encoding for an exception
  * from MSR, MRS, or System instruction execution"). */

@@ -11,6 +11,7 @@
 #include <virt/mmio.h>
 #include <virt/vm_api.h>
 #include <virt/vm_state.h>
+#include <virt/vsysreg.h>
 
 #define VM_MAX 16
 #define VM_MAX_VCPUS 8
@@ -38,6 +39,10 @@ struct vcpu_arch {
 	struct guest_ctx ctx;		/* general registers, written by guest.S */
 	struct vcpu_sysregs sys;
 	u64 hcr;
+	u64 mdcr;			/* MDCR_EL2 while this vCPU runs */
+	u64 host_mdcr;			/* and the host's, while it is loaded */
+	struct vcpu_debug dbg;
+	struct vcpu_pmu pmu;
 	struct fpsimd_state fp;		/* valid unless this vCPU owns its pCPU's FP */
 };
 

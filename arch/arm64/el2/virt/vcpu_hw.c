@@ -5,6 +5,7 @@
 #include <virt/vcpu_hw.h>
 #include <virt/vm.h>
 #include <virt/vmem_hw.h>
+#include <virt/vsysreg.h>
 
 #define HCR_VM BIT_ULL(0)
 #define HCR_SWIO BIT_ULL(1)
@@ -16,11 +17,16 @@
 #define HCR_BSU_IS BIT_ULL(10)
 #define HCR_TWI BIT_ULL(13)
 #define HCR_TWE BIT_ULL(14)
+#define HCR_TID3 BIT_ULL(18)
 #define HCR_TSC BIT_ULL(19)
 #define HCR_TIDCP BIT_ULL(20)
 #define HCR_TACR BIT_ULL(21)
 #define HCR_TSW BIT_ULL(22)
 #define HCR_RW BIT_ULL(31)
+#define HCR_TERR BIT_ULL(36)
+
+/* ID_AA64PFR0_EL1.RAS (FEAT_RAS): HCR_EL2.TERR exists. */
+#define PFR0_RAS(p) (((p) >> 28) & 0xf)
 
 /*
  * What a guest runs with (ARM ARM D13.2.46): stage 2 on, interrupts
@@ -28,26 +34,36 @@
  * IMPLEMENTATION DEFINED registers (TIDCP: they may reach host state)
  * trapped; TLB and cache maintenance broadcast inner-shareable (FB,
  * BSU=IS) so that a vCPU moving between pCPUs leaves nothing stale; stage-1
- * walks that land on device memory fault (PTW).
+ * walks that land on device memory fault (PTW). ID group 3 reads trap
+ * (TID3) so that idregs.c hides what is not switched; with RAS, the error
+ * record registers trap (TERR) and get UNDEF, RAS being hidden.
  */
 u64 vcpu_hw_default_hcr(void)
 {
-	return HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS |
-	       HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW;
+	u64 hcr = HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |
+		  HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TSW |
+		  HCR_TID3 | HCR_RW;
+
+	if (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)))
+		hcr |= HCR_TERR;
+	return hcr;
 }
 
 /*
  * CPTR_EL2 (E2H = 0; ARM ARM D13.2.31): SVE (TZ), SME (TSM) and the activity
  * monitors (TAM) are never given to guests: their state is not switched and
- * ID_AA64PFR*_EL1 hide them. FP/SIMD (TFP) traps until this vCPU owns the
+ * ID_AA64PFR*_EL1 hide them. System-register trace unit accesses (TTA) trap
+ * too: trace is hidden in ID_AA64DFR0_EL1. An SVE/SME instruction that
+ * reaches EL2 (EC 0x19/0x1d) gets UNDEF from the default exit handler. FP/SIMD (TFP) traps until this vCPU owns the
  * pCPU's FP registers.
  */
 #define CPTR_RES1 (BIT(13) | BIT(9) | 0xffULL)
 #define CPTR_TZ BIT(8)
 #define CPTR_TFP BIT(10)
 #define CPTR_TSM BIT(12)
+#define CPTR_TTA BIT(20)
 #define CPTR_TAM BIT(30)
-#define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TAM)
+#define CPTR_GUEST (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | CPTR_TAM)
 
 static struct vcpu *fp_owner[CONFIG_MAX_CPUS];
 
@@ -105,12 +121,16 @@ void vcpu_hw_load(struct vcpu *v)
 	write_sysreg(par_el1, s->par);
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(csselr_el1, s->csselr);
-	write_sysreg(mdscr_el1, s->mdscr);
 	write_sysreg(vmpidr_el2, s->vmpidr);
 	write_sysreg(cntvoff_el2, v->vm->cntvoff);
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
+	/* MDCR_EL2 (debug registers trapped, vdebug.c); the PMU once used (vpmu.c). */
+	v->arch.host_mdcr = read_sysreg(mdcr_el2);
+	write_sysreg(mdcr_el2, v->arch.mdcr);
+	if (v->arch.pmu.active)
+		vpmu_load(v);
 	write_sysreg(cptr_el2, fp_owner[arch_cpu_id()] == v ? CPTR_GUEST : CPTR_GUEST | CPTR_TFP);
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();
@@ -120,6 +140,9 @@ void vcpu_hw_save(struct vcpu *v)
 {
 	struct vcpu_sysregs *s = &v->arch.sys;
 
+	if (v->arch.pmu.active)
+		vpmu_save(v);	/* first: the guest's counters stop */
+	write_sysreg(mdcr_el2, v->arch.host_mdcr);
 	s->sctlr = read_sysreg(sctlr_el1);
 	s->cpacr = read_sysreg(cpacr_el1);
 	s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -142,7 +165,6 @@ void vcpu_hw_save(struct vcpu *v)
 	s->par = read_sysreg(par_el1);
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->csselr = read_sysreg(csselr_el1);
-	s->mdscr = read_sysreg(mdscr_el1);
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval = read_sysreg(cntv_cval_el0);
 	/* Stop the guest's timer from firing into the host while it is out. */
@@ -160,4 +182,6 @@ void vcpu_hw_reset_sysregs(struct vcpu *v)
 	s->sctlr = 0x30d00800ULL;
 	s->vmpidr = BIT_ULL(31) | v->id;	/* RES1 bit 31, Aff0 = vCPU id */
 	v->arch.hcr = vcpu_hw_default_hcr();
+	vdebug_reset(v);	/* MDSCR_EL1 and the debug registers: shadow only */
+	vpmu_reset(v);
 }
