@@ -4,7 +4,8 @@
 #   make run-rtos     boot it bare on QEMU virt (EL1; RTOS_MACHINE to change)
 # Same sources as the host image except: arch/arm64/el1/ instead of el2/
 # (include path and objects), no virt/, no `zvm` shell commands and no
-# VM image loader/pack code. Objects go to build/rtos/.
+# VM image loader/pack code; plus the guest applications in apps/.
+# Objects go to build/rtos/.
 RTOS_BUILD     := $(BUILD)/rtos
 RTOS_LOAD_ADDR ?= 0x40200000
 RTOS_MACHINE   ?= virt,gic-version=3
@@ -13,7 +14,8 @@ RTOS_MEM       ?= 1G
 RTOS_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/el1/*.c arch/arm64/el1/*.S) \
 	     $(KERNEL_SRCS) $(DRIVER_SRCS) \
 	     $(filter-out lib/loader% lib/pack%,$(LIB_SRCS)) \
-	     $(filter-out shell/cmd_zvm.c,$(SHELL_SRCS)) $(KTEST_SRCS)
+	     $(filter-out shell/cmd_zvm.c,$(SHELL_SRCS)) $(KTEST_SRCS) \
+	     $(wildcard apps/*.c apps/*/*.c)
 RTOS_OBJS := $(patsubst %,$(RTOS_BUILD)/%.o,$(RTOS_SRCS))
 
 RTOS_CFLAGS := $(patsubst -DCONFIG_LOAD_ADDR=%,-DCONFIG_LOAD_ADDR=$(RTOS_LOAD_ADDR), \
