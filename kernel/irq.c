@@ -11,6 +11,7 @@ struct irq_desc {
 	irq_handler_t fn;
 	void *arg;
 	u64 count;
+	bool forwarded;		/* to a guest: it deactivates (HW-linked LR) */
 };
 
 static struct irq_desc irq_table[CONFIG_MAX_IRQS];
@@ -31,6 +32,12 @@ void irq_unregister(unsigned int intid)
 {
 	if (intid < CONFIG_MAX_IRQS)
 		WRITE_ONCE(irq_table[intid].fn, NULL);
+}
+
+void irq_set_forwarded(unsigned int intid, bool forwarded)
+{
+	if (intid < CONFIG_MAX_IRQS)
+		WRITE_ONCE(irq_table[intid].forwarded, forwarded);
 }
 
 u64 irq_count(unsigned int intid)
@@ -62,7 +69,12 @@ void irq_handle(void)
 		this_cpu()->irqs++;
 		if (intid < CONFIG_MAX_IRQS)
 			irq_dispatch(intid);
-		gic_eoi(intid);
+		/* EOImode = 1: a forwarded interrupt stays active until the
+		 * guest deactivates it through its list register. */
+		if (intid < CONFIG_MAX_IRQS && READ_ONCE(irq_table[intid].forwarded))
+			gic_priority_drop(intid);
+		else
+			gic_eoi(intid);
 	}
 }
 

@@ -172,6 +172,21 @@ void sched_reschedule(void)
 	reschedule(false);
 }
 
+bool sched_yield_would_switch(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct cpu *cpu = this_cpu();
+	bool peer = runq_best_prio(&cpu->rq) <= READ_ONCE(cpu->current->prio);
+
+	arch_irq_restore(flags);
+	return peer;
+}
+
+bool sched_cpu_has_other_ready(void)
+{
+	return runq_best_prio(&this_cpu()->rq) < PRIO_IDLE;
+}
+
 void sched_yield(void)
 {
 	reschedule(true);

@@ -230,8 +230,14 @@ void thread_for_each(void (*cb)(struct thread *t, void *ctx), void *ctx)
 void k_sleep_until(u64 deadline)
 {
 	struct thread *t = thread_current();
-	unsigned long flags = spin_lock_irqsave(&sched_lock);
+	unsigned long flags;
 
+	/* Already past (a periodic task running late): blocking would cost a
+	 * timer interrupt per missed period - under a hypervisor an exit and
+	 * an injection each - for nothing. */
+	if (deadline <= k_now())
+		return;
+	flags = spin_lock_irqsave(&sched_lock);
 	t->state = THREAD_BLOCKED;
 	timeout_add_locked(&t->timeout, deadline);
 	sched_switch_locked();

@@ -159,14 +159,16 @@ static void info_vcpus(struct shell *sh, struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = vm->vcpus[i];
 
-		shell_printf(sh, "  vcpu%u: pcpu %u, prio %u, %s, %llu entries, exits:", i, v->pcpu,
-			     v->prio, v->powered_on ? "on" : "off",
-			     (unsigned long long)v->entries);
+		shell_printf(sh, "  vcpu%u: pcpu %u, prio %u, %s, pc %#llx, %llu entries, exits:", i,
+			     v->pcpu, v->prio, v->powered_on ? "on" : "off",
+			     (unsigned long long)v->arch.ctx.pc, (unsigned long long)v->entries);
 		for (unsigned int e = 0; e < EXIT_NR; e++)
 			if (v->exits[e])
 				shell_printf(sh, " %s=%llu", exit_names[e],
 					     (unsigned long long)v->exits[e]);
-		shell_printf(sh, "\n");
+		shell_printf(sh, "\n    %llu ns in the hypervisor per exit on average\n",
+			     (unsigned long long)(v->entries ?
+				k_ticks_to_ns(v->host_ticks) / v->entries : 0));
 	}
 }
 

@@ -54,7 +54,10 @@ static bool handle_wfx(struct vcpu *v, u64 esr)
 	skip_insn(v, esr);
 	if (esr & 1) {		/* ISS.TI: WFE */
 		v->exits[EXIT_WFE]++;
-		k_yield();
+		/* A guest spinning on WFE (a lock, a parked CPU) must not hammer
+		 * the global scheduler lock: yield only to someone who can run. */
+		if (sched_yield_would_switch())
+			k_yield();
 	} else {
 		v->exits[EXIT_WFI]++;
 		vcpu_wfi(v);

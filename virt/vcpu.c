@@ -4,6 +4,7 @@
  * run others); a kick wakes it or, if it is in the guest on another CPU,
  * interrupts it with an IPI so it sees new work on exit.
  */
+#include <arch/esr.h>
 #include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
@@ -68,12 +69,17 @@ static int vcpu_enter(struct vcpu *v)
 	unsigned long flags = arch_irq_save();
 	int kind;
 
+	u64 t = k_now();
+
 	virq_enter(v);
 	vcpu_hw_load(v);
 	v->entries++;
+	v->host_ticks += k_now() - t;
 	kind = __guest_enter(&v->arch.ctx);
+	t = k_now();
 	vcpu_hw_save(v);
 	virq_exit(v);
+	v->host_ticks += k_now() - t;
 	arch_irq_restore(flags);	/* a host interrupt that caused the exit runs now */
 	return kind;
 }
@@ -85,8 +91,15 @@ static void vcpu_thread(void *arg)
 	vtimer_cpu_init();	/* this thread is pinned: its pCPU's PPIs */
 	/* An exit that stops the vCPU (CPU_OFF, SYSTEM_OFF) makes the wait
 	 * below block or end the loop. */
-	while (vcpu_wait_power_on(v))
-		vcpu_handle_exit(v, vcpu_enter(v));
+	while (vcpu_wait_power_on(v)) {
+		int kind = vcpu_enter(v);
+		u64 t = k_now();
+
+		vcpu_handle_exit(v, kind);
+		/* WFI sleeps are not hypervisor work. */
+		if (kind != GUEST_EXIT_SYNC || ESR_EC(v->arch.ctx.esr) != ESR_EC_WFx)
+			v->host_ticks += k_now() - t;
+	}
 	vcpu_hw_fp_release(v);
 }
 

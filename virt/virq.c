@@ -4,6 +4,7 @@
  * trapped ICC_SGI1R_EL1 writes, and the LR bank around each guest entry.
  */
 #include <kernel/mm.h>
+#include <virt/passthrough.h>
 #include <virt/vgic.h>
 #include <virt/vgic_hooks.h>
 #include <virt/vgic_hw.h>
@@ -51,6 +52,7 @@ void virq_destroy(struct vm *vm)
 void virq_reset(struct vm *vm)
 {
 	vgic_reset(&vm->virq->dist);
+	passthrough_reset(vm);	/* the reset guest owes no deactivation */
 }
 
 int virq_set_level(struct vm *vm, u32 intid, bool level)

@@ -12,6 +12,7 @@
 #include <lib/pack.h>
 #include <lib/string.h>
 #include <virt/loader_vm.h>
+#include <virt/passthrough.h>
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vm_dtb.h>
@@ -164,9 +165,11 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	if (r)
 		return r;
 	r = virq_init(vm);
-	if (r)
+	if (r) {
 		fmt_snprintf(err, errlen, "cannot set up the virtual GIC");
-	return r;
+		return r;
+	}
+	return passthrough_attach(vm, err, errlen);
 }
 
 static void vm_stop_vcpus(struct vm *vm)
@@ -179,6 +182,7 @@ static void vm_stop_vcpus(struct vm *vm)
 static void vm_free(struct vm *vm)
 {
 	vm_stop_vcpus(vm);
+	passthrough_release(vm);
 	kfree(vm->tmpl);
 	vpl011_destroy(vm);
 	virq_destroy(vm);

@@ -74,9 +74,23 @@ static bool owes(struct vcpu *v)
 void vtimer_enter(struct vcpu *v)
 {
 	unsigned int cpu = arch_cpu_id();
-	bool want = owes(v);
+	bool want;
 
-	if (want != phys_active[cpu]) {
+	/* Fast path (most entries): nothing owed, physical PPI inactive. */
+	if (!v->vtimer_owed && !phys_active[cpu])
+		return;
+	want = owes(v);
+
+	/*
+	 * Set it on every entry while owed, not only on a change of the cached
+	 * state: the guest may EOI the interrupt and the timer fire again in
+	 * one run, and with the cache alone a physical PPI left pending (not
+	 * active) kept exiting the vCPU at the instruction that re-armed its
+	 * timer with IRQs masked - a livelock of seconds under load
+	 * (tests/system/test_twin.py). The window is short: from the timer
+	 * firing to the guest's EOI.
+	 */
+	if (want || want != phys_active[cpu]) {
 		gic_set_active(VGIC_PPI_VTIMER, want);
 		phys_active[cpu] = want;
 	}
@@ -84,6 +98,7 @@ void vtimer_enter(struct vcpu *v)
 
 static void vtimer_fire(struct vcpu *v)
 {
+	v->vtimer_owed = true;
 	/* Already owed (e.g. the guest exits inside its timer handler before
 	 * reprogramming): do not latch a second, spurious delivery. */
 	if (!owes(v))
@@ -94,8 +109,13 @@ void vtimer_exit(struct vcpu *v)
 {
 	u64 ctl = v->arch.sys.cntv_ctl;
 
-	/* The guest's EOI may have deactivated the physical PPI meanwhile. */
-	phys_active[arch_cpu_id()] = owes(v);
+	/* The guest's EOI may have deactivated the physical PPI meanwhile.
+	 * vtimer_owed is only a hint that owes() must be asked: set when we
+	 * inject, cleared once the guest has dealt with it. */
+	if (v->vtimer_owed) {
+		v->vtimer_owed = owes(v);
+		phys_active[arch_cpu_id()] = v->vtimer_owed;
+	}
 	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
 	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
 		vtimer_fire(v);

@@ -13,6 +13,9 @@ typedef void (*irq_handler_t)(unsigned int intid, void *arg);
 
 int irq_register(unsigned int intid, irq_handler_t fn, void *arg);
 void irq_unregister(unsigned int intid);
+/* A forwarded interrupt is only priority-dropped after its handler, not
+ * deactivated: a guest deactivates it through a hardware-linked LR. */
+void irq_set_forwarded(unsigned int intid, bool forwarded);
 /* Acknowledge and dispatch everything pending (interrupt context). */
 void irq_handle(void);
 /* Route intid's handler, or count it as spurious. Used by the controller. */

@@ -24,6 +24,12 @@ void sched_switch_locked(void);
 /* Re-evaluate the current CPU: switch if a better thread is ready. */
 void sched_reschedule(void);
 void sched_yield(void);
+/* Whether another ready thread of this CPU would run on a yield: a lock-free
+ * hint, so that a busy-polling caller (a guest's WFE) does not take the
+ * global scheduler lock for nothing. */
+bool sched_yield_would_switch(void);
+/* Whether a thread other than idle is ready on this CPU (IRQs masked). */
+bool sched_cpu_has_other_ready(void);
 /* Interrupt exit: switch if something asked for it. */
 void sched_irq_exit(void);
 /* Change a thread's effective priority, fixing up queues. */

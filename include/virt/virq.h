@@ -15,7 +15,8 @@ struct vgic_dist;
 /* After the vCPUs exist: model, MMIO frames, the virtual timer's HW link. */
 int virq_init(struct vm *vm);
 void virq_destroy(struct vm *vm);
-/* Architectural reset for a VM restart (hardware links are kept). */
+/* Architectural reset for a VM restart (hardware links are kept, physical
+ * passthrough SPIs deactivated). */
 void virq_reset(struct vm *vm);
 /* A device line (SPI) of the VM; -EINVAL for an INTID it lacks. */
 int virq_set_level(struct vm *vm, u32 intid, bool level);

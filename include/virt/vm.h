@@ -61,6 +61,8 @@ struct vcpu {
 	struct semaphore wake;		/* WFI wake-ups, CPU_ON, resume */
 	u64 exits[EXIT_NR];
 	u64 entries;
+	u64 host_ticks;			/* counter ticks spent in the hypervisor for it */
+	bool vtimer_owed;		/* its virtual timer PPI may be pending/active */
 };
 
 struct pack;

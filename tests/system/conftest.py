@@ -74,6 +74,11 @@ class Zvm:
         assert m, out
         return int(m.group(1))
 
+    def vm_id(self, name):
+        """Id of the (first) VM called name in `zvm info`."""
+        m = re.search(rf"^(\d+)\s+{re.escape(name)}\s", self.cmd("zvm info"), re.M)
+        return int(m.group(1)) if m else None
+
     def vm_state(self, vm_id):
         m = re.search(rf"^{vm_id}\s+\S+\s+(\w+)", self.cmd("zvm info"), re.M)
         return m.group(1) if m else None

@@ -58,17 +58,20 @@ class Console:
 def linux():
     z = Zvm(pack=DEFAULT_PACK)
     z.wait_boot()
+    z.linux = z.vm_id("linux")
     yield z
     z.close()
 
 
-def test_autostart_shows_linux_running(linux):
-    assert "autostart: vm 0 (linux) running" in linux.banner
-    assert linux.vm_state(0) == "running"
+def test_autostart_shows_both_vms_running(linux):
+    assert re.search(r"autostart: vm \d+ \(rtos\) running", linux.banner)
+    assert re.search(r"autostart: vm \d+ \(linux\) running", linux.banner)
+    assert linux.vm_state(linux.vm_id("rtos")) == "running"
+    assert linux.vm_state(linux.linux) == "running"
 
 
 def test_linux_boots_smp_with_timer_and_uart(linux):
-    with Console(linux, 0) as c:
+    with Console(linux, linux.linux) as c:
         c.wait_ready()
         assert re.search(r"Linux \S+ 6\.\d+\.\d+-\d+-cloud-arm64 .* aarch64", c.run("uname -a"))
         assert c.run("nproc").split()[-1] == "2"
@@ -84,23 +87,23 @@ def test_linux_boots_smp_with_timer_and_uart(linux):
         assert not bad, "\n".join(bad)
         assert "psci: PSCIv1.0 detected" in dmesg
         assert "GICv3 features" in dmesg or "GICv3:" in dmesg
-    out = linux.cmd("zvm info -n 0")
+    out = linux.cmd(f"zvm info -n {linux.linux}")
     assert re.search(r"vcpu1: pcpu 3, .* on,", out), out
 
 
 def test_reboot_restarts_and_poweroff_halts(linux):
-    with Console(linux, 0) as c:
+    with Console(linux, linux.linux) as c:
         c.send("reboot -f")
         c.wait_ready(restarted=True)
         assert c.run("nproc").split()[-1] == "2"
         c.send("poweroff -f")
         time.sleep(3)
     deadline = time.time() + 30
-    while linux.vm_state(0) != "halted" and time.time() < deadline:
+    while linux.vm_state(linux.linux) != "halted" and time.time() < deadline:
         time.sleep(0.5)
-    assert linux.vm_state(0) == "halted"
-    assert "vm 0 running" in linux.cmd("zvm run -n 0")    # boots again
-    with Console(linux, 0) as c:
+    assert linux.vm_state(linux.linux) == "halted"
+    assert f"vm {linux.linux} running" in linux.cmd(f"zvm run -n {linux.linux}")    # boots again
+    with Console(linux, linux.linux) as c:
         c.wait_ready(restarted=True)
         c.wait_ready(restarted=True)    # the history holds two restarts now
         assert c.run("nproc").split()[-1] == "2"
@@ -111,17 +114,17 @@ def free_pages(zvm):
 
 
 def test_crash_is_contained_and_vm_can_be_recreated(linux):
-    with Console(linux, 0) as c:
+    with Console(linux, linux.linux) as c:
         c.run("true")
         c.send("echo c > /proc/sysrq-trigger")
         linux.p.expect_exact("Kernel panic", timeout=60)
         time.sleep(2)
     deadline = time.time() + 30
-    while linux.vm_state(0) != "crashed" and time.time() < deadline:
+    while linux.vm_state(linux.linux) != "crashed" and time.time() < deadline:
         time.sleep(0.5)
-    assert linux.vm_state(0) == "crashed"
+    assert linux.vm_state(linux.linux) == "crashed"
     assert "ZVM" in linux.cmd("version")          # the host shell answers
-    assert "vm 0 deleted" in linux.cmd("zvm delete -n 0")
+    assert f"vm {linux.linux} deleted" in linux.cmd(f"zvm delete -n {linux.linux}")
     freed = free_pages(linux)
     vm = linux.new_vm("linux")
     assert free_pages(linux) < freed - 512 * 256  # 512 MiB of guest RAM taken

@@ -4,6 +4,8 @@
  *   mkpack [-o OUT] MANIFEST   build OUT (default pack.bin) from MANIFEST
  *   mkpack --list PACK         check PACK and print what it holds
  *   mkpack --check PACK        check PACK only (exit status 0 when good)
+ *   mkpack --dump-dtb TEMPLATE PACK OUT
+ *                              write the DTB ZVM generates for TEMPLATE's VM
  *
  * Exit status: 0 on success, 1 on a bad manifest or pack, 2 on bad usage.
  */
@@ -17,7 +19,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: mkpack [-o OUT] MANIFEST\n"
 			"       mkpack --list PACK\n"
-			"       mkpack --check PACK\n");
+			"       mkpack --check PACK\n"
+			"       mkpack --dump-dtb TEMPLATE PACK OUT\n");
 	return 2;
 }
 
@@ -81,6 +84,8 @@ int main(int argc, char **argv)
 		return inspect(argv[2], true);
 	if (argc == 3 && !strcmp(argv[1], "--check"))
 		return inspect(argv[2], false);
+	if (argc == 5 && !strcmp(argv[1], "--dump-dtb"))
+		return mk_dump_dtb(argv[2], argv[3], argv[4]);
 	if (argc == 2 && argv[1][0] != '-')
 		return build(argv[1], "pack.bin");
 	if (argc == 4 && !strcmp(argv[1], "-o"))

@@ -108,13 +108,36 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
 	return c ? &c->bank : NULL;
 }
 
+/* No interrupt in an LR: nothing to fold back. Only this vCPU's thread
+ * fills or folds its LRs, so it may look without the lock. */
+static bool vgic_lrs_empty(const struct vgic_cpu *c)
+{
+	for (u32 i = 0; i < c->bank.nr_lr; i++)
+		if (c->lr_irq[i])
+			return false;
+	return true;
+}
+
 void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
-	unsigned long f = vgic_lock(d);
+	unsigned long f;
 	bool fits;
 	u32 n = 0;
 
+	/*
+	 * Fast path, no lock: nothing queued and nothing live. An injection
+	 * racing with this look queues the interrupt and then kicks this vCPU
+	 * (after dropping the lock), so it exits again and the next flush sees
+	 * it: nothing is lost, it is only delivered one exit later.
+	 */
+	if (list_empty(&c->ap_list) && vgic_lrs_empty(c)) {
+		for (u32 i = 0; i < c->bank.nr_lr; i++)
+			c->bank.lr[i] = 0;
+		c->bank.hcr = VGIC_HCR_EN;
+		return;
+	}
+	f = vgic_lock(d);
 	/* A flush with no sync since the last one: take those LRs back
 	 * first (the guest did not run, so they are as we wrote them). */
 	vgic_lr_fold_all(d, c);
@@ -131,8 +154,11 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
-	unsigned long f = vgic_lock(d);
+	unsigned long f;
 
+	if (vgic_lrs_empty(c))
+		return;		/* nothing was live: the LRs hold nothing of ours */
+	f = vgic_lock(d);
 	vgic_lr_fold_all(d, c);
 	vgic_unlock(d, f, v);
 }

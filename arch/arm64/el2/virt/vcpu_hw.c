@@ -2,6 +2,7 @@
 #include <arch/fpsimd.h>
 #include <arch/sysreg.h>
 #include <kernel/arch_interface.h>
+#include <kernel/sched.h>
 #include <virt/vcpu_hw.h>
 #include <virt/vm.h>
 #include <virt/vmem_hw.h>
@@ -132,7 +133,15 @@ void vcpu_hw_load(struct vcpu *v)
 	if (v->arch.pmu.active)
 		vpmu_load(v);
 	write_sysreg(cptr_el2, fp_owner[arch_cpu_id()] == v ? CPTR_GUEST : CPTR_GUEST | CPTR_TFP);
-	write_sysreg(hcr_el2, v->arch.hcr);
+	/*
+	 * Nothing else ready on this pCPU: let the guest's WFI idle the CPU
+	 * directly instead of trapping (its interrupts still exit to EL2 and
+	 * are injected at once), saving a block/wake-up through the host
+	 * scheduler on every timer interrupt. A thread that becomes ready here
+	 * later waits at most until the guest's next exit, when WFI is trapped
+	 * again (ARM ARM D13.2.46, HCR_EL2.TWI).
+	 */
+	write_sysreg(hcr_el2, sched_cpu_has_other_ready() ? v->arch.hcr : v->arch.hcr & ~HCR_TWI);
 	isb();
 }
 

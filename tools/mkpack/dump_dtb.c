@@ -1,0 +1,65 @@
+/*
+ * mkpack --dump-dtb TEMPLATE PACK OUT: write the device tree ZVM gives a VM
+ * of that template, built by the hypervisor's own loader (a dry run of
+ * loader_boot_vm(), as at `zvm new`). Used to boot the same guest bare on
+ * QEMU with the very same machine description (bench/rtos_bench.py).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mkpack.h"
+#include <lib/loader.h>
+#include <virt/loader_vm.h>
+#include <virt/vm_dtb.h>
+
+static int dtb_of(const struct pack *pk, const char *name, FILE *out, char *err, size_t errlen)
+{
+	struct pack_template t;
+	struct loader_ram ram = { .base = VM_DTB_RAM_BASE };
+	struct vm_boot boot;
+	u64 *scratch;
+	int ret = -1;
+
+	if (pack_find_template(pk, name, &t)) {
+		snprintf(err, errlen, "no template '%s'", name);
+		return -1;
+	}
+	scratch = malloc(LOADER_DTB_MAX);	/* u64: the DTB writer wants 8-aligned */
+	if (!scratch) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ram.size = t.mem_size;
+	if (!loader_boot_vm(pk, &t, &ram, scratch, LOADER_DTB_MAX, &boot, err, errlen)) {
+		ret = fwrite(scratch, 1, (size_t)boot.dtb_size, out) == boot.dtb_size ? 0 : -1;
+		if (ret)
+			snprintf(err, errlen, "write failed");
+	}
+	free(scratch);
+	return ret;
+}
+
+int mk_dump_dtb(const char *tmpl, const char *pack_path, const char *out_path)
+{
+	char err[MK_ERR_LEN] = "";
+	struct pack pk = { 0 };
+	FILE *out = NULL;
+	size_t size;
+	u8 *blob;
+	int ret = -1;
+
+	if (mk_read_file(pack_path, &blob, &size)) {
+		perror(pack_path);
+		return 1;
+	}
+	if (!pack_open(&pk, blob, size, err, sizeof(err)) && (out = fopen(out_path, "wb")))
+		ret = dtb_of(&pk, tmpl, out, err, sizeof(err));
+	else if (!err[0])
+		snprintf(err, sizeof(err), "%s: cannot open for writing", out_path);
+	if (out && fclose(out))
+		ret = -1;
+	if (ret)
+		fprintf(stderr, "mkpack: %s\n", err);
+	free(blob);
+	return ret ? 1 : 0;
+}

@@ -1,0 +1,188 @@
+/*
+ * Device passthrough (see include/virt/passthrough.h).
+ *
+ * The SPI is hardware-linked (ICH_LR<n>_EL2.HW = 1, pINTID = vINTID): the
+ * host takes the physical interrupt, drops its priority but leaves it
+ * active (irq_set_forwarded(); ICC_CTLR_EL1.EOImode = 1 splits the two,
+ * IHI 0069), and makes the virtual one pending. The guest's EOI (or DIR)
+ * deactivates the virtual interrupt and, through the LR, the physical one
+ * too (IHI 0069, ICH_LR<n>_EL2.HW). While the physical SPI is active it
+ * cannot fire again, so a level-sensitive device is delivered once per
+ * guest handling, with no exit for the EOI.
+ *
+ * The physical SPI is routed to the pCPU of vCPU 0, which is pinned: it
+ * never moves, so the SPI is always taken where the VM's interrupts are
+ * looked after.
+ */
+#include <drivers/gicv3.h>
+#include <kernel/cpu.h>
+#include <kernel/irq.h>
+#include <kernel/platform.h>
+#include <kernel/spinlock.h>
+#include <lib/errmsg.h>
+#include <virt/passthrough.h>
+#include <virt/vgic.h>
+#include <virt/virq.h>
+#include <virt/vm.h>
+#include <virt/vm_dtb.h>
+#include <zvm/errno.h>
+
+#define PT_SLOTS (VM_MAX * PACK_MAX_DEVS)
+#define PT_MAX_REGIONS (4 + PA_MAX_BANKS + 3)
+#define PT_HOST_UART_SIZE 0x1000ULL
+#define PT_VUART_INTID (32 + VM_DTB_UART_SPI)
+
+/* claims[i] is owned by owner[i] (NULL when free, then size 0). The lock
+ * also keeps the interrupt handler off a VM being released. */
+static struct pt_claim claims[PT_SLOTS];
+static struct vm *owner[PT_SLOTS];
+static bool wired[PT_SLOTS];		/* SPI set up: undo on release */
+static spinlock_t pt_lock = SPINLOCK_INIT;
+
+static unsigned int host_regions(struct pt_region *r)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < plat.nram; i++)
+		r[n++] = (struct pt_region){ plat.ram[i].base, plat.ram[i].size, "host RAM" };
+	r[n++] = (struct pt_region){ plat.gic.dist_base, plat.gic.dist_size,
+				     "the host GIC distributor" };
+	r[n++] = (struct pt_region){ plat.gic.redist_base, plat.gic.redist_size,
+				     "the host GIC redistributors" };
+	r[n++] = (struct pt_region){ plat.uart_base, PT_HOST_UART_SIZE, "the host UART" };
+	return n;
+}
+
+/* The identity map puts the device at the same guest address: it must not
+ * hide the guest's RAM or an emulated device (those must trap). */
+static unsigned int guest_regions(const struct vm *vm, struct pt_region *r)
+{
+	r[0] = (struct pt_region){ VM_RAM_IPA, vm->mem_size, "guest RAM" };
+	r[1] = (struct pt_region){ VGIC_DIST_BASE, VGIC_DIST_SIZE, "the vGIC distributor" };
+	r[2] = (struct pt_region){ VGIC_REDIST_BASE, vm->nr_vcpus * VGIC_REDIST_STRIDE,
+				   "the vGIC redistributors" };
+	r[3] = (struct pt_region){ VM_DTB_UART_BASE, VM_DTB_UART_SIZE, "the virtual UART" };
+	return 4;
+}
+
+/* Under pt_lock. */
+static int check_all(const struct vm *vm, char *err, size_t errlen)
+{
+	struct pt_region regions[PT_MAX_REGIONS];
+	const struct pt_busy_irq irqs[] = {
+		{ plat.uart_irq, "the host UART's interrupt" },
+		{ PT_VUART_INTID, "the virtual UART's interrupt" },
+	};
+	unsigned int n = host_regions(regions);
+	struct pt_rules r = {
+		.regions = regions, .irqs = irqs, .nirqs = ARRAY_SIZE(irqs),
+		.claims = claims, .nclaims = PT_SLOTS, .nr_irqs = gic_nr_irqs(),
+		.guest_nr_irqs = GIC_SPI_BASE + VGIC_DEFAULT_NR_SPIS,
+	};
+
+	r.nregions = n + guest_regions(vm, regions + n);
+	return pt_check_devs(&r, vm->tmpl->devs, vm->tmpl->ndevs, err, errlen);
+}
+
+/* Under pt_lock, after check_all(): there are PT_SLOTS, enough for all. */
+static void claim(struct vm *vm, const struct pack_dev *d)
+{
+	for (unsigned int i = 0; i < PT_SLOTS; i++)
+		if (!owner[i]) {
+			claims[i] = (struct pt_claim){ d->base, d->size, d->irq, vm->id };
+			owner[i] = vm;
+			wired[i] = false;
+			return;
+		}
+}
+
+/* The physical SPI fired and the host left it active: hand it over. */
+static void pt_irq(unsigned int intid, void *arg)
+{
+	struct pt_claim *c = arg;
+	unsigned long f = spin_lock_irqsave(&pt_lock);
+	struct vm *vm = owner[c - claims];
+
+	if (vm && c->irq == intid)
+		vgic_set_level(virq_dist(vm), NULL, intid, true);
+	spin_unlock_irqrestore(&pt_lock, f);
+}
+
+static int wire_spi(struct vm *vm, unsigned int slot, char *err, size_t errlen)
+{
+	u32 irq = claims[slot].irq;
+
+	if (vgic_map_hw(virq_dist(vm), NULL, irq, irq) ||
+	    irq_register(irq, pt_irq, &claims[slot]))
+		return errmsg_set(err, errlen, -EBUSY, "SPI %u: cannot link it to the VM", irq);
+	wired[slot] = true;
+	gic_disable_irq(irq);
+	gic_set_active(irq, false);
+	gic_set_priority(irq, GIC_PRIO_DEFAULT);
+	gic_route_spi(irq, cpus[vm->vcpus[0]->pcpu].hwid);
+	irq_set_forwarded(irq, true);
+	gic_enable_irq(irq);
+	return 0;
+}
+
+static int act(struct vm *vm, unsigned int slot, char *err, size_t errlen)
+{
+	const struct pt_claim *c = &claims[slot];
+
+	if (vmem_map(vm, c->base, c->base, c->size, true))
+		return errmsg_set(err, errlen, -ENOMEM, "device %#llx+%#llx: cannot map it",
+				  (unsigned long long)c->base, (unsigned long long)c->size);
+	return c->irq ? wire_spi(vm, slot, err, errlen) : 0;
+}
+
+int passthrough_attach(struct vm *vm, char *err, size_t errlen)
+{
+	unsigned long f = spin_lock_irqsave(&pt_lock);
+	int r = check_all(vm, err, errlen);
+
+	for (unsigned int i = 0; i < vm->tmpl->ndevs && !r; i++)
+		claim(vm, &vm->tmpl->devs[i]);
+	spin_unlock_irqrestore(&pt_lock, f);
+	/* Only this VM's build touches its slots until it is released. */
+	for (unsigned int i = 0; i < PT_SLOTS && !r; i++)
+		if (owner[i] == vm)
+			r = act(vm, i, err, errlen);
+	return r;
+}
+
+/* Disabled first, then not forwarded: an SPI acknowledged meanwhile is
+ * either fully EOIed by irq_handle() or left active and cleared here. */
+static void unwire_spi(u32 irq)
+{
+	gic_disable_irq(irq);
+	irq_set_forwarded(irq, false);
+	irq_unregister(irq);
+}
+
+void passthrough_release(struct vm *vm)
+{
+	for (unsigned int i = 0; i < PT_SLOTS; i++) {
+		u32 irq = claims[i].irq;
+		bool was_wired = wired[i];
+		unsigned long f;
+
+		if (owner[i] != vm)
+			continue;
+		if (was_wired)
+			unwire_spi(irq);
+		f = spin_lock_irqsave(&pt_lock);
+		owner[i] = NULL;
+		claims[i] = (struct pt_claim){ 0 };
+		wired[i] = false;
+		spin_unlock_irqrestore(&pt_lock, f);
+		if (was_wired)
+			gic_set_active(irq, false);
+	}
+}
+
+void passthrough_reset(struct vm *vm)
+{
+	for (unsigned int i = 0; i < PT_SLOTS; i++)
+		if (owner[i] == vm && wired[i])
+			gic_set_active(claims[i].irq, false);
+}
