@@ -118,7 +118,7 @@ bench-host: $(BUILD)/zvm.bin
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
 		-mstrict-align -fno-pic -fno-pie -Wall -Wextra -Werror -Wno-unused-parameter
 GUEST_COMMON := tests/guests/start.S tests/guests/lib.c tests/guests/gic.c tests/guests/fp.S
-GUESTS := hello irqs ticker cpufeat passthru
+GUESTS := hello irqs ticker cpufeat passthru prio
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
 
 $(BUILD)/guests/%.elf: tests/guests/%.c $(GUEST_COMMON) $(wildcard tests/guests/*.h) tests/guests/guest.ld
@@ -181,7 +181,7 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $$(%_SRCS) $(wildcard tests/unit/inclu
 $(BUILD)/unit:
 	@mkdir -p $@
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) fuzz-regress
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 systest: $(BUILD)/zvm.bin $(TEST_PACK) $(DEFAULT_PACK)
@@ -198,3 +198,4 @@ FORCE:
 # The RTOS guest (the same kernel at EL1): make guest-rtos.
 include mk/guest-rtos.mk
 include mk/bench.mk
+include mk/fuzz.mk

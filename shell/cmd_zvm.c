@@ -172,6 +172,20 @@ static void info_vcpus(struct shell *sh, struct vm *vm)
 	}
 }
 
+/* How long `zvm new` took, and `zvm run` -> the guest's first instruction. */
+static void info_start(struct shell *sh, struct vm *vm)
+{
+	u64 first = READ_ONCE(vm->first_entry_at);
+
+	shell_printf(sh, "  start: built in %llu us, run -> first guest instruction ",
+		     (unsigned long long)k_ticks_to_us(vm->build_ticks));
+	if (first)
+		shell_printf(sh, "%llu ns\n",
+			     (unsigned long long)k_ticks_to_ns(first - vm->started_at));
+	else
+		shell_printf(sh, "-\n");
+}
+
 static void info_line(struct vm *vm, void *ctx)
 {
 	struct shell *sh = ctx;
@@ -197,6 +211,7 @@ static int zvm_info(struct shell *sh, int argc, char **argv)
 		return r;
 	shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
 	info_line(vm, sh);
+	info_start(sh, vm);
 	info_vcpus(sh, vm);
 	return 0;
 }

@@ -74,6 +74,8 @@ static int vcpu_enter(struct vcpu *v)
 	virq_enter(v);
 	vcpu_hw_load(v);
 	v->entries++;
+	if (!v->vm->first_entry_at)	/* start latency: zvm info -n */
+		v->vm->first_entry_at = k_now();
 	v->host_ticks += k_now() - t;
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();

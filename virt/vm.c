@@ -232,6 +232,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
 	u64 mem;
 	unsigned int nv;
 	int slot, vmid, r = check_config(cfg, &mem, &nv, err, errlen);
+	u64 t0 = k_now();
 	struct vm *vm;
 
 	if (r)
@@ -254,6 +255,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
 		else
 			vmid_free((u16)vmid);
 	} else {
+		vm->build_ticks = k_now() - t0;
 		vm_table[slot] = vm;
 		*out = vm;
 	}
@@ -270,6 +272,7 @@ static int vm_go(struct vm *vm)
 	/* Guest virtual time starts near 0 (CNTVCT = CNTPCT - CNTVOFF). */
 	vm->cntvoff = k_now();
 	vm->started_at = k_now();
+	vm->first_entry_at = 0;		/* vcpu_enter() stamps it */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		thread_start(vm->vcpus[i]->thread);
 	return 0;
@@ -279,6 +282,7 @@ static int vm_go(struct vm *vm)
 static int vm_restart_locked(struct vm *vm)
 {
 	char err[160] = "";
+	u64 t0 = k_now();
 	int r;
 
 	if (vm->state != VM_HALTED && vm->state != VM_CRASHED)
@@ -293,6 +297,7 @@ static int vm_restart_locked(struct vm *vm)
 		vm_stop_vcpus(vm);
 		return r;
 	}
+	vm->build_ticks = k_now() - t0;
 	pr_info("vm%u (%s): restarting", vm->id, vm->name);
 	return vm_go(vm);
 }

@@ -42,8 +42,9 @@ static unsigned int s2_index(u64 ipa, int level)
 	return (ipa >> (39 - 9 * level)) & 511;
 }
 
-/* Table at `level` (2 or 3) for ipa, created on demand from the L1 root. */
-static u64 *s2_walk(struct vm *vm, u64 ipa, int level)
+/* Table at `level` (2 or 3) for ipa, created on demand from the L1 root;
+ * NULL with *err = -ENOMEM, or -EEXIST if a block already maps ipa. */
+static u64 *s2_walk(struct vm *vm, u64 ipa, int level, int *err)
 {
 	u64 *t = vm->s2_root;
 
@@ -53,10 +54,12 @@ static u64 *s2_walk(struct vm *vm, u64 ipa, int level)
 		if (!(*e & S2_VALID)) {
 			u64 *n = s2_table_alloc();
 
+			*err = -ENOMEM;
 			if (!n)
 				return NULL;
 			*e = (u64)n | S2_VALID | S2_TABLE;
 		} else if (!(*e & S2_TABLE)) {
+			*err = -EEXIST;
 			return NULL;
 		}
 		t = (u64 *)(*e & S2_ADDR);
@@ -78,11 +81,12 @@ int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device)
 		return -EINVAL;
 	while (ipa < end) {
 		bool block = IS_ALIGNED(ipa | pa, BLOCK_2M) && end - ipa >= BLOCK_2M;
-		u64 *t = s2_walk(vm, ipa, block ? 2 : 3);
+		int err = 0;
+		u64 *t = s2_walk(vm, ipa, block ? 2 : 3, &err);
 		u64 *e;
 
 		if (!t)
-			return -ENOMEM;
+			return err;
 		e = &t[s2_index(ipa, block ? 2 : 3)];
 		if (*e & S2_VALID)
 			return -EEXIST;

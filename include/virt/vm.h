@@ -94,6 +94,8 @@ struct vm {
 	u64 cntvoff;			/* CNTVOFF_EL2: guest time starts near 0 */
 	u64 paused_at;
 	u64 started_at;
+	u64 build_ticks;		/* zvm new (or a restart): RAM, images, vCPUs */
+	u64 first_entry_at;		/* vCPU 0's first entry after a start; 0 = none yet */
 	struct ringbuf console;
 	u8 console_mem[VM_CONSOLE_BUF];
 	const struct pack *pack;	/* images, for a restart */

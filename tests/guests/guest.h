@@ -9,6 +9,7 @@
 void putc_(char c);
 void puts_(const char *s);
 void puthex(uint64_t v);
+void putdec(uint64_t v);
 void pass(const char *what);
 void fail(const char *what, uint64_t got);
 long psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -27,6 +27,19 @@ void puthex(uint64_t v)
 		putc_("0123456789abcdef"[(v >> i) & 15]);
 }
 
+void putdec(uint64_t v)
+{
+	char buf[24];
+	int i = 0;
+
+	do {
+		buf[i++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (i--)
+		putc_(buf[i]);
+}
+
 void pass(const char *what)
 {
 	puts_("PASS ");

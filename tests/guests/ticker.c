@@ -19,19 +19,6 @@ static uint64_t now(void)
 	return sysreg_read(cntvct_el0);
 }
 
-static void putdec(uint64_t v)
-{
-	char buf[24];
-	int i = 0;
-
-	do {
-		buf[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i--)
-		putc_(buf[i]);
-}
-
 static void drain_rx(void)
 {
 	while (!(mmio_r32(UART_BASE + 0x18) & (1u << 4))) {	/* FR.RXFE */
