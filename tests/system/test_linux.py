@@ -132,3 +132,22 @@ def test_crash_is_contained_and_vm_can_be_recreated(linux):
     with Console(linux, vm) as c:
         c.wait_ready()
         assert c.run("nproc").split()[-1] == "2"
+
+
+def test_linux_on_cpu_max():
+    """-cpu max: features ZVM does not switch (SVE, SME, MTE, pointer auth)
+    are hidden from the guest, so the stock kernel boots without traps."""
+    z = Zvm(cpu="max", pack=DEFAULT_PACK)
+    try:
+        z.wait_boot()
+        lx = z.vm_id("linux")
+        with Console(z, lx) as c:
+            c.wait_ready()
+            assert c.run("nproc").split()[-1] == "2"
+            dmesg = c.run("dmesg")
+            assert not re.search(r"WARNING|BUG|Call trace|SANITY CHECK|Unhandled", dmesg)
+            assert not re.search(r"detected: (SVE|Scalable Matrix|Memory Tagging|Address authentication)",
+                                 dmesg), dmesg
+        assert "unhandled exit" not in z.cmd("log")    # no exit ZVM did not know
+    finally:
+        z.close()
