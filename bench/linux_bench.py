@@ -103,7 +103,12 @@ class Guest:
         """Run a command; the marker is split in the echo so only the
         output matches."""
         self.n += 1
-        self.p.sendline(f'{line}; echo "@@DONE""{self.n}@@"')
+        text = f'{line}; echo "@@DONE""{self.n}@@"\r'
+        # In chunks: a whole line at once through `zvm look` loses its last
+        # characters under -icount (seen with a 50-character line).
+        for i in range(0, len(text), 16):
+            self.p.send(text[i:i + 16])
+            time.sleep(0.05)
         self.p.expect_exact(f"@@DONE{self.n}@@", timeout=timeout)
         out = self.p.before.replace("\r", "")
         self.p.expect_exact(GUEST_PROMPT, timeout=60)
