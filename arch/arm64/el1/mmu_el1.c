@@ -5,41 +5,22 @@
  * hypervisor scopes to this VM's VMID.
  */
 #include <arch/mmu.h>
+#include <arch/mmu_regs.h>
 #include <arch/sysreg.h>
 #include <zvm/compiler.h>
 
 /* TCR_EL1 fields. */
-#define TCR_T0SZ(bits) (64 - (bits))
-#define TCR_IRGN0_WBWA (1ULL << 8)
-#define TCR_ORGN0_WBWA (1ULL << 10)
-#define TCR_SH0_INNER (3ULL << 12)
-#define TCR_TG0_4K (0ULL << 14)
 #define TCR_EPD1 BIT_ULL(23)		/* no walks through TTBR1_EL1 */
 #define TCR_TG1_4K (2ULL << 30)
 #define TCR_IPS_SHIFT 32
 
 /* SCTLR_EL1 bits; RES1 = EOS, TSCXT, EIS, SPAN, nTLSMD, LSMAOE (ARMv8.0). */
-#define SCTLR_M BIT_ULL(0)
-#define SCTLR_C BIT_ULL(2)
-#define SCTLR_SA BIT_ULL(3)
-#define SCTLR_I BIT_ULL(12)
-#define SCTLR_WXN BIT_ULL(19)
 #define SCTLR_EL1_RES1 0x30d00800ULL
-
-static u64 pa_bits_to_ips(unsigned int bits)
-{
-	static const u8 table[] = { 32, 36, 40, 42, 44, 48 };
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(table); i++)
-		if (table[i] == bits)
-			return i;
-	return 5;
-}
 
 u64 mmu_hw_tcr(unsigned int pa_bits)
 {
 	return TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
-	       TCR_EPD1 | TCR_TG1_4K | (pa_bits_to_ips(pa_bits) << TCR_IPS_SHIFT);
+	       TCR_EPD1 | TCR_TG1_4K | (mmu_pa_size_field(pa_bits) << TCR_IPS_SHIFT);
 }
 
 u64 mmu_hw_sctlr(void)
