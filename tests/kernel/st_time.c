@@ -53,25 +53,28 @@ SELFTEST(sleep_accuracy, "10 ms sleep wakes after 10 ms, within a tick", st_slee
 
 static char wake_order[8];
 static unsigned int wake_n;
+static u64 order_base;		/* common start: deadlines do not depend on spawn time */
 
 static void timed_fn(void *arg)
 {
 	unsigned long ms = (unsigned long)arg;
 
-	k_msleep(ms);
-	wake_order[__atomic_fetch_add(&wake_n, 1, __ATOMIC_SEQ_CST)] = (char)('0' + ms / 25);
+	k_sleep_until(order_base + k_us_to_ticks(ms * 1000));
+	wake_order[__atomic_fetch_add(&wake_n, 1, __ATOMIC_SEQ_CST)] = (char)('0' + ms / 25 - 8);
 }
 
 /* Timeouts expire in deadline order, whatever the order they were armed.
- * Deadlines are 25 ms apart: an emulator's vCPU thread can be descheduled
- * by the host for ~10 ms, which must not reorder them. */
+ * Deadlines are absolute, 25 ms apart and 200 ms after a common start: an
+ * emulator's vCPU thread can be descheduled by the host for tens of ms
+ * (while the threads are spawned, too), which must not reorder them. */
 static int st_timeout_order(struct st_ctx *c)
 {
-	static const unsigned long ms[] = { 100, 25, 75, 50, 125 };
+	static const unsigned long ms[] = { 300, 225, 275, 250, 325 };
 	struct thread *t[5];
 	unsigned int cpu = st_cpu(1);
 
 	wake_n = 0;
+	order_base = k_now();
 	for (unsigned int i = 0; i < 5; i++)
 		t[i] = st_spawn("st-timed", timed_fn, (void *)ms[i], 4, (int)cpu);
 	for (unsigned int i = 0; i < 5; i++)
