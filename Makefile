@@ -198,4 +198,5 @@ FORCE:
 # The RTOS guest (the same kernel at EL1): make guest-rtos.
 include mk/guest-rtos.mk
 include mk/bench.mk
+include mk/bench-linux.mk
 include mk/fuzz.mk

@@ -91,9 +91,10 @@ def spawn(argv, log, timeout=300):
 class Guest:
     """The busybox shell on a console (bare QEMU, or a `zvm look` session)."""
 
+    n = 0   # markers unique over the run: `zvm look` replays old output
+
     def __init__(self, p):
         self.p = p
-        self.n = 0
 
     def wait_ready(self, timeout=600):
         self.p.expect_exact(READY, timeout=timeout)
@@ -102,17 +103,20 @@ class Guest:
     def run(self, line, timeout=300):
         """Run a command; the marker is split in the echo so only the
         output matches."""
-        self.n += 1
-        text = f'{line}; echo "@@DONE""{self.n}@@"\r'
+        Guest.n += 1
+        text = f'{line}; echo "@@DONE""{Guest.n}@@"\r'
         # In chunks: a whole line at once through `zvm look` loses its last
         # characters under -icount (seen with a 50-character line).
         for i in range(0, len(text), 16):
             self.p.send(text[i:i + 16])
             time.sleep(0.05)
-        self.p.expect_exact(f"@@DONE{self.n}@@", timeout=timeout)
+        self.p.expect_exact(f"@@DONE{Guest.n}@@", timeout=timeout)
         out = self.p.before.replace("\r", "")
         self.p.expect_exact(GUEST_PROMPT, timeout=60)
-        return out
+        # Only what follows the echo of this command: `zvm look` replays the
+        # console history (earlier commands' output) on attach.
+        echo = f'@@DONE""{Guest.n}@@"'
+        return out[out.rfind(echo) + len(echo):] if echo in out else out
 
     def boot_time(self):
         m = DMESG_READY.search(self.run(f"dmesg | grep {READY}"))
@@ -292,11 +296,12 @@ def report(bare, zvm, loops, wall):
             md.append(fmt_row(f"{hg} hog{'s' if hg != 1 else ''}: {what}",
                               b[i] if b else None, z[i] if z else None, "{:.0f}"))
     md += ["", "## VM exits per second of guest time, by reason (`zvm info -n`)", "",
-           "| interval | guest s | exits/s by reason | total/s |", "| --- | ---: | --- | ---: |"]
+           "| interval | guest s | exits/s by reason | total/s | exits |",
+           "| --- | ---: | --- | ---: | ---: |"]
     for tmpl, kern in KERNELS.items():
         for name, (r, dt) in zvm.get(tmpl, {}).get("exits", {}).items():
             cells = " ".join(f"{k}={v:.0f}" for k, v in sorted(r.items(), key=lambda x: -x[1]))
-            md.append(f"| {kern}, {name} | {dt:.1f} | {cells} | {sum(r.values()):.0f} |")
+            md.append(f"| {kern}, {name} | {dt:.1f} | {cells} | {sum(r.values()):.0f} | {sum(r.values()) * dt:.0f} |")
     md += ["", "The interval of each row is the VM's uptime between two `zvm info -n` "
            "(ms resolution); it includes the console typing of the `zvm look` session "
            "(mmio exits: vPL011).", ""]
@@ -350,7 +355,7 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--only", choices=("bare", "zvm"), help="one side only (debugging)")
     a = ap.parse_args()
-    build, out = pathlib.Path(a.build), pathlib.Path(a.out)
+    build, out = pathlib.Path(a.build).resolve(), pathlib.Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     pack, dtb, images = prepare(build, out)
     log = open(build / "bench-linux" / "linux_bench.log", "w")
