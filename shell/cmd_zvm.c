@@ -256,17 +256,6 @@ static void look_input(struct shell *sh, char c, void *ctx)
 	vpl011_rx_push(vm, c);
 }
 
-static void replay_console(struct shell *sh, struct vm *vm)
-{
-	char buf[128];
-	size_t off = 0, n;
-
-	while ((n = ringbuf_peek(&vm->console, off, buf, sizeof(buf))) > 0) {
-		shell_write(sh, buf, n);
-		off += n;
-	}
-}
-
 static int zvm_look(struct shell *sh, int argc, char **argv)
 {
 	struct vm *vm;
@@ -276,8 +265,7 @@ static int zvm_look(struct shell *sh, int argc, char **argv)
 		return r;
 	shell_printf(sh, "[attached to vm %u (%s); Ctrl-] returns to the host shell]\n", vm->id,
 		     vm->name);
-	replay_console(sh, vm);
-	vpl011_set_sink(vm, look_sink, sh);
+	vpl011_set_sink(vm, look_sink, sh);	/* history first, then live */
 	shell_set_input_hook(sh, look_input, vm);
 	return 0;
 }

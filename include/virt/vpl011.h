@@ -16,7 +16,9 @@ void vpl011_restart(struct vm *vm);
 /* Host console input for the guest (FIFO, then a 1 KiB backlog); false
  * when both are full. */
 bool vpl011_rx_push(struct vm *vm, char c);
-/* Live output sink while someone is attached with `zvm look` (NULL = none). */
+/* Attach a live output sink (`zvm look`): the console history is replayed
+ * into it first, atomically with respect to the guest's output. NULL
+ * detaches. */
 void vpl011_set_sink(struct vm *vm, void (*sink)(void *ctx, const char *s, size_t n), void *ctx);
 
 #endif

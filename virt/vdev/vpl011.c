@@ -269,7 +269,16 @@ void vpl011_set_sink(struct vm *vm, void (*sink)(void *ctx, const char *s, size_
 {
 	struct vpl011 *u = vm->vpl011;
 	unsigned long flags = spin_lock_irqsave(&u->lock);
+	char buf[128];
+	size_t off = 0, n;
 
+	/* Replay the history and install the sink in one step, under the lock
+	 * the guest's writes take: a byte written in between would otherwise
+	 * be in neither (seen as lost characters in `zvm look`). */
+	while (sink && (n = ringbuf_peek(&vm->console, off, buf, sizeof(buf))) > 0) {
+		sink(ctx, buf, n);
+		off += n;
+	}
 	u->sink = sink;
 	u->sink_ctx = ctx;
 	spin_unlock_irqrestore(&u->lock, flags);
