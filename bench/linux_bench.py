@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-import pexpect
+from benchlib import exit_counts, pct, pyplot, spawn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -50,7 +50,6 @@ bootargs = "{bootargs}"
 
 """
 HOGS = (0, 1, 2)
-EXIT = re.compile(r"(\w[\w-]*)=(\d+)")
 CT_LINE = re.compile(r"T:\s*(\d+).*?Min:\s*(\d+)\s+Act:\s*\d+\s+Avg:\s*(\d+)\s+Max:\s*(\d+)")
 DMESG_READY = re.compile(r"\[\s*([\d.]+)\]\s+" + READY)
 
@@ -79,13 +78,6 @@ def prepare(build, out_dir):
     # Both templates have the same machine (memory, vCPUs, devices, bootargs).
     subprocess.run([mkpack, "--dump-dtb", "linux-rt", str(pack), str(dtb)], check=True)
     return pack, dtb, images
-
-
-def spawn(argv, log, timeout=300):
-    p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
-                      timeout=timeout, maxread=65536)
-    p.logfile_read = log
-    return p
 
 
 class Guest:
@@ -144,7 +136,7 @@ def run_bare(images, dtb, loops, log):
                 "-dtb", str(dtb), "-kernel", str(kernel), "-initrd", str(initrd),
                 "-append", BOOTARGS, *ICOUNT]
         t0 = time.time()
-        p = spawn(argv, log)
+        p = spawn(argv, log, 300)
         try:
             g = Guest(p)
             g.wait_ready()
@@ -170,7 +162,7 @@ class Host:
         argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
                 "-cpu", CPU, "-smp", "4", "-m", "2G", "-nographic", "-nic", "none",
                 "-kernel", str(build / "zvm.bin"), "-initrd", str(pack), *ICOUNT]
-        self.p = spawn(argv, log)
+        self.p = spawn(argv, log, 300)
         self.p.expect_exact(PROMPT, timeout=120)
 
     def cmd(self, line, timeout=120):
@@ -182,10 +174,7 @@ class Host:
         """(uptime ms, {exit reason: count summed over vCPUs}, start line)."""
         out = self.cmd(f"zvm info -n {vm}")
         m = re.search(rf"^{vm}\s+\S+\s+\w+\s+\d+\s+\d+\s+(\d+)", out, re.M)
-        exits = {}
-        for line in re.findall(r"exits:(.*)", out):
-            for k, v in EXIT.findall(line):
-                exits[k] = exits.get(k, 0) + int(v)
+        exits = exit_counts(out)
         st = re.search(r"start: built in (\d+) us, run -> first guest instruction (\d+) ns",
                        out)
         return (int(m.group(1)) if m else 0, exits,
@@ -252,10 +241,6 @@ def run_zvm(build, pack, loops, log):
     return res
 
 
-def pct(b, z):
-    return (z - b) / b * 100 if b else float("nan")
-
-
 def fmt_row(item, b, z, unit_fmt="{:g}"):
     if b is None or z is None:
         return f"| {item} | {b if b is not None else 'missing'} | " \
@@ -309,12 +294,8 @@ def report(bare, zvm, loops, wall):
 
 
 def plot(bare, zvm, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("linux_bench: no matplotlib; no plot")
+    plt = pyplot("linux_bench")
+    if plt is None:
         return
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 5))
     names = list(KERNELS)

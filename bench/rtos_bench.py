@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-import pexpect
+from benchlib import exit_counts, pct, pyplot, spawn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -28,7 +28,6 @@ PROMPT = "zvm> "
 ESCAPE = "\x1d"
 LINE = re.compile(r"BENCH name=(\S+) unit=(\S+) min=(\d+) avg=([\d.]+) max=(\d+) n=(\d+) "
                   r"iter_ns=(\d+)")
-EXIT = re.compile(r"(\w[\w-]*)=(\d+)")
 RT_TEMPLATE = """[template rtos]
 os = rtos
 kernel = rtos-guest.bin
@@ -89,13 +88,6 @@ def prepare(build, linux=False):
     return pack, dtb, image
 
 
-def spawn(argv, log, timeout):
-    p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
-                      timeout=timeout)
-    p.logfile_read = log
-    return p
-
-
 def rtbench(p, args, timeout):
     """Run it; the echoed command line skips a replayed console history."""
     p.sendline("rtbench " + args)
@@ -143,8 +135,7 @@ class Host:
         return int(m.group(1))
 
     def exits(self, vm):
-        m = re.search(r"exits:(.*)", self.cmd(f"zvm info -n {vm}"))
-        return {k: int(v) for k, v in EXIT.findall(m.group(1))} if m else {}
+        return exit_counts(self.cmd(f"zvm info -n {vm}"))
 
     def guest(self, vm, args):
         """Attach, run rtbench, detach."""
@@ -183,10 +174,6 @@ def run_zvm(build, pack, groups, icount, log, others=(), smp=2, settle=None):
 
 def flat(groups):
     return {k: v for g in groups.values() for k, v in g.items()}
-
-
-def pct(b, z):
-    return (z - b) / b * 100 if b else float("nan")
 
 
 def table(bare, zvm, key):
@@ -230,12 +217,8 @@ def timer_rows(scen):
 
 
 def plot(bare, zvm, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("rtos_bench: no matplotlib (scripts/setup installs python3-matplotlib); no plot")
+    plt = pyplot("rtos_bench")
+    if plt is None:
         return
     names = [n for n in bare if n in zvm]
     fig, ax = plt.subplots(figsize=(12, 5))

@@ -1,0 +1,40 @@
+"""Pieces shared by the benchmark drivers (rtos_bench.py, linux_bench.py)."""
+import re
+
+import pexpect
+
+EXIT = re.compile(r"(\w[\w-]*)=(\d+)")
+
+
+def spawn(argv, log, timeout):
+    """QEMU on a pexpect pty, its console copied to log."""
+    p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8", codec_errors="replace",
+                      timeout=timeout, maxread=65536)
+    p.logfile_read = log
+    return p
+
+
+def pct(b, z):
+    """Overhead of z over the bare value b, in percent."""
+    return (z - b) / b * 100 if b else float("nan")
+
+
+def exit_counts(info):
+    """{exit reason: count} summed over the vCPUs of a `zvm info -n ID` output."""
+    exits = {}
+    for line in re.findall(r"exits:(.*)", info):
+        for k, v in EXIT.findall(line):
+            exits[k] = exits.get(k, 0) + int(v)
+    return exits
+
+
+def pyplot(tool):
+    """matplotlib.pyplot with a file backend, or None (and a message)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"{tool}: no matplotlib (scripts/setup installs python3-matplotlib); no plot")
+        return None
+    return plt
