@@ -73,10 +73,6 @@ static void gicd_irouter_write(void *dev, struct vcpu *v, u32 off, unsigned int 
 	vgic_irq_update(s->d, irq, was);
 }
 
-#define W32 VREG_W32
-#define W8_32 (VREG_W8 | VREG_W32)
-#define W32_64 (VREG_W32 | VREG_W64)
-
 static const struct vreg gicd_regs[] = {
 	{ 0x0000, 4, W32, gicd_ctlr_read, gicd_ctlr_write },	/* CTLR */
 	{ 0x0004, 4, W32, gicd_typer_read, NULL },		/* TYPER */

@@ -48,6 +48,11 @@ void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter);
 void vgic_for_each_irq(struct vgic_dist *d, void (*fn)(struct vgic_dist *, struct vgic_irq *,
 						       void *), void *arg);
 
+/* Access widths of the register descriptor tables (vgic_dist.c, vgic_redist.c). */
+#define W32 VREG_W32
+#define W8_32 (VREG_W8 | VREG_W32)
+#define W32_64 (VREG_W32 | VREG_W64)
+
 /* vgic_regs.c: per-interrupt register arrays shared by GICD and GICR_SGI. */
 u64 vgic_group_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
 void vgic_group_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val);

@@ -51,10 +51,6 @@ static void gicr_waker_write(void *dev, struct vcpu *v, u32 off, unsigned int si
 	s->c->sleep = val & GICR_WAKER_SLEEP;
 }
 
-#define W32 VREG_W32
-#define W8_32 (VREG_W8 | VREG_W32)
-#define W32_64 (VREG_W32 | VREG_W64)
-
 static const struct vreg gicr_rd_regs[] = {
 	{ 0x0000, 4, W32, vreg_raz, vreg_wi },			/* CTLR */
 	{ 0x0004, 4, W32, vgic_iidr_read, NULL },		/* IIDR */

@@ -64,20 +64,31 @@ void vgic_group_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64
 	vgic_field_write(dev, off, size, 1, val, set_group);
 }
 
-/* Set/clear-enable: write 1 to set (clear), 0 has no effect. */
+/*
+ * The set/clear register pairs (IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER):
+ * writing 1 sets (clears) that INTID's bit, 0 has no effect.
+ */
+#define VGIC_SET_CLEAR_REGS(name, member)						\
+static void set_##name(struct vgic_irq *irq, u32 f)					\
+{											\
+	irq->member |= f;								\
+}											\
+static void clear_##name(struct vgic_irq *irq, u32 f)					\
+{											\
+	irq->member &= !f;								\
+}											\
+void vgic_s##name##_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val) \
+{											\
+	vgic_field_write(dev, off, size, 1, val, set_##name);				\
+}											\
+void vgic_c##name##_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val) \
+{											\
+	vgic_field_write(dev, off, size, 1, val, clear_##name);			\
+}
+
 static u32 get_enabled(const struct vgic_irq *irq)
 {
 	return irq->enabled;
-}
-
-static void set_enable(struct vgic_irq *irq, u32 f)
-{
-	irq->enabled |= f;
-}
-
-static void clear_enable(struct vgic_irq *irq, u32 f)
-{
-	irq->enabled &= !f;
 }
 
 u64 vgic_enable_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
@@ -85,15 +96,7 @@ u64 vgic_enable_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
 	return vgic_field_read(dev, off, size, 1, get_enabled);
 }
 
-void vgic_senable_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, set_enable);
-}
-
-void vgic_cenable_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, clear_enable);
-}
+VGIC_SET_CLEAR_REGS(enable, enabled)
 
 /*
  * Set/clear-pending act on the latch. Clearing does not lower a level
@@ -105,44 +108,16 @@ static u32 get_pending(const struct vgic_irq *irq)
 	return vgic_irq_pending(irq);
 }
 
-static void set_pending(struct vgic_irq *irq, u32 f)
-{
-	irq->pending_latch |= f;
-}
-
-static void clear_pending(struct vgic_irq *irq, u32 f)
-{
-	irq->pending_latch &= !f;
-}
-
 u64 vgic_pending_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
 {
 	return vgic_field_read(dev, off, size, 1, get_pending);
 }
 
-void vgic_spending_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, set_pending);
-}
-
-void vgic_cpending_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, clear_pending);
-}
+VGIC_SET_CLEAR_REGS(pending, pending_latch)
 
 static u32 get_active(const struct vgic_irq *irq)
 {
 	return irq->active;
-}
-
-static void set_active(struct vgic_irq *irq, u32 f)
-{
-	irq->active |= f;
-}
-
-static void clear_active(struct vgic_irq *irq, u32 f)
-{
-	irq->active &= !f;
 }
 
 u64 vgic_active_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
@@ -150,15 +125,7 @@ u64 vgic_active_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
 	return vgic_field_read(dev, off, size, 1, get_active);
 }
 
-void vgic_sactive_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, set_active);
-}
-
-void vgic_cactive_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
-{
-	vgic_field_write(dev, off, size, 1, val, clear_active);
-}
+VGIC_SET_CLEAR_REGS(active, active)
 
 /* IPRIORITYR: one byte per INTID, byte- or word-accessible. */
 static u32 get_prio(const struct vgic_irq *irq)
