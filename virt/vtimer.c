@@ -82,15 +82,13 @@ void vtimer_enter(struct vcpu *v)
 	want = owes(v);
 
 	/*
-	 * Set it on every entry while owed, not only on a change of the cached
-	 * state: the guest may EOI the interrupt and the timer fire again in
-	 * one run, and with the cache alone a physical PPI left pending (not
-	 * active) kept exiting the vCPU at the instruction that re-armed its
-	 * timer with IRQs masked - a livelock of seconds under load
-	 * (tests/system/test_twin.py). The window is short: from the timer
-	 * firing to the guest's EOI.
+	 * While owed, set it on every entry rather than trusting the cache:
+	 * the guest may EOI the interrupt and the timer fire again within one
+	 * run, behind the cache's back. The window is short (from the timer
+	 * firing to the guest's EOI), so the extra GICR write is cheap. Past
+	 * the fast path, want or the cache is set: clear or set accordingly.
 	 */
-	if (want || want != phys_active[cpu]) {
+	if (want || phys_active[cpu]) {
 		gic_set_active(VGIC_PPI_VTIMER, want);
 		phys_active[cpu] = want;
 	}
