@@ -57,11 +57,16 @@ void pl011_putc(char c)
 	reg_wr(UART_DR, (u8)c);
 }
 
+/* Acknowledge first, then drain. The other order loses input for good: a
+ * byte landing between the last empty check and the ICR write has its
+ * interrupt cleared while it sits in the FIFO, and QEMU's PL011 raises RX
+ * only when the FIFO goes from empty to non-empty, so nothing would ever
+ * interrupt again (seen as a console that stops reading mid-line). */
 static void pl011_irq(unsigned int intid, void *arg)
 {
+	reg_wr(UART_ICR, INT_RX | INT_RT);
 	while (!(reg_rd(UART_FR) & FR_RXFE))
 		console_rx_push((char)(reg_rd(UART_DR) & 0xff));
-	reg_wr(UART_ICR, INT_RX | INT_RT);
 }
 
 int pl011_init_irq(unsigned int intid)
