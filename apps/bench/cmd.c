@@ -1,11 +1,12 @@
 /*
  * The `rtbench [quick] [lat|obj|timer]` shell command (apps/bench/bench.h)
- * and the `busy` boot argument (a lowest-priority thread that never idles:
- * the "busy VM" of the timer-latency scenarios).
+ * and the `busy` boot argument (lowest-priority threads that never idle:
+ * the "busy VM" of the timer-latency scenarios, or busy sibling CPUs).
  */
 #include <kernel/config.h>
 #include <kernel/init.h>
 #include <kernel/platform.h>
+#include <kernel/printk.h>
 #include <kernel/selftest.h>
 #include <lib/string.h>
 #include <shell/shell.h>
@@ -87,20 +88,42 @@ static void spinner(void *arg)
 		;
 }
 
-static bool has_busy_arg(const char *args)
+/* The busy boot argument: none, "busy" (one spinner on any CPU) or
+ * "busy=siblings" (one pinned to every CPU but 0, the periodic task's). */
+enum busy_mode { BUSY_NONE, BUSY_ONE, BUSY_SIBLINGS, BUSY_BAD };
+
+static enum busy_mode busy_arg(const char *args)
 {
-	for (const char *p = args; *p; p++)
-		if ((p == args || p[-1] == ' ') && !strncmp(p, "busy", 4) &&
-		    (p[4] == ' ' || !p[4]))
-			return true;
-	return false;
+	static const char sib[] = "=siblings";
+
+	for (const char *p = args; *p; p++) {
+		if ((p != args && p[-1] != ' ') || strncmp(p, "busy", 4))
+			continue;
+		if (p[4] == ' ' || !p[4])
+			return BUSY_ONE;
+		if (!strncmp(p + 4, sib, sizeof(sib) - 1) &&
+		    (p[4 + sizeof(sib) - 1] == ' ' || !p[4 + sizeof(sib) - 1]))
+			return BUSY_SIBLINGS;
+		return BUSY_BAD;
+	}
+	return BUSY_NONE;
 }
 
 static int busy_start(void)
 {
 	struct thread_params tp = { .name = "busy", .entry = spinner, .prio = PRIO_LOWEST_USER,
 				    .affinity = CPU_ANY };
+	enum busy_mode mode = busy_arg(plat.bootargs);
+	int err = 0;
 
-	return has_busy_arg(plat.bootargs) ? thread_create(&tp, NULL) : 0;
+	if (mode == BUSY_BAD)
+		pr_err("busy: bad boot argument (use 'busy' or 'busy=siblings')");
+	if (mode == BUSY_ONE)
+		return thread_create(&tp, NULL);
+	for (unsigned int cpu = 1; mode == BUSY_SIBLINGS && cpu < plat.ncpus && !err; cpu++) {
+		tp.affinity = BIT_ULL(cpu);
+		err = thread_create(&tp, NULL);
+	}
+	return err;
 }
 INITCALL_LATE(busy_start);

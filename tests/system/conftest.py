@@ -64,6 +64,8 @@ class Zvm:
         self.p.expect(pattern, timeout=timeout)
         seen = self.p.before + self.p.after
         self.p.send(ESCAPE)
+        # A guest's own shell may print the same prompt: wait for ours.
+        self.p.expect_exact("[detached from vm", timeout=timeout)
         self.p.expect_exact(PROMPT, timeout=timeout)
         return seen.replace("\r", "")
 

@@ -2,19 +2,26 @@
 its period while Linux runs stress-ng on all its CPUs and then panics, and
 the host shell answers throughout. Run under -icount (guest time is
 instruction-counted and deterministic), so the lateness the periodic task
-reports is a property of ZVM, not of how busy the machine running QEMU is."""
+reports is a property of ZVM and the emulator, not of how busy the machine
+running QEMU is; see quiet_windows() for the one emulator effect excluded."""
+import itertools
 import re
 import time
 
 import pytest
 
 from conftest import BUILD, Zvm
+from test_rtos_guest import RtosGuest
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
+QUERY = itertools.count()
+# The `periodic` command's answer; a report line goes on with " window_max_ns"
+# and either may be cut into by the other.
+QUERY_OUT = r"PERIODIC n=(\d+) period_us=\d+ max_late_ns=\d+\r*[^\d \r]"
 ICOUNT = ("-icount", "shift=0,align=off,sleep=off")
-# Worst wake-up lateness of the 1 ms periodic task while Linux is stressed
-# and crashes, under icount. Measured: 2.75-13.5 us (docs/benchmarks.md);
-# the bound leaves room for changes in the exit path, not for a lost period.
+# Worst wake-up lateness of the 1 ms periodic task beside an idle and then
+# crashing Linux, under icount. Measured: 2.7 us (docs/benchmarks.md); the
+# bound leaves room for changes in the exit path, not for a lost period.
 LATENESS_BOUND_NS = 50_000
 
 pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
@@ -23,57 +30,118 @@ pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
 
 def periodic_lines(text):
     return [dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", l))
-            for l in re.findall(r"PERIODIC n=.*", text)]
+            for l in re.findall(r"PERIODIC n=.* window_max_ns=.*", text)]
 
 
 @pytest.fixture(scope="module")
 def twin():
     z = Zvm(pack=DEFAULT_PACK, extra=ICOUNT)
     z.BOOT = z.wait_boot()
+    z.reports = {}
     yield z
     z.close()
 
 
 def rt_periods(twin, rt):
-    return periodic_lines(twin.look(rt, r"PERIODIC n=\d+ .*\n", timeout=120))[-1]["n"]
+    """The RT task's period count now, from its `periodic` shell command.
+    Every attach replays the console history: keep its reports (one per
+    1000 periods) in twin.reports, as the history ring forgets old ones.
+    The bogus command first marks where this query's output starts."""
+    mark = f"__q{next(QUERY)}__"
+    seen = twin.look(rt, rf"{mark}[\s\S]*{QUERY_OUT}",
+                     send=f"{mark}\rperiodic\r")
+    for l in periodic_lines(seen):
+        twin.reports[l["n"]] = l
+    return int(re.findall(QUERY_OUT, seen)[-1])
+
+
+def wait_rt_periods(twin, rt, n):
+    while (now := rt_periods(twin, rt)) < n:
+        time.sleep(1)
+    return now
+
+
+def in_linux(twin, lx, line, expect, timeout=300):
+    twin.p.sendline(f"zvm look -n {lx}")
+    twin.p.expect_exact("[attached")
+    twin.p.sendline(line)
+    twin.p.expect_exact(expect, timeout=timeout)
+    twin.p.send("\x1d")
+    twin.p.expect_exact("zvm> ")
 
 
 def test_rt_vm_keeps_its_period_while_linux_is_stressed_and_crashes(twin):
     rt, lx = twin.vm_id("rtos"), twin.vm_id("linux")
     # Let Linux boot (about 4 s of guest time) before attaching to its
     # console: see docs/benchmarks.md, "Known issue: console while booting".
-    while rt_periods(twin, rt) < 8000:
-        time.sleep(1)
+    wait_rt_periods(twin, rt, 8000)
     twin.look(lx, r"guest# ", timeout=300)           # Linux is up
-    start_n = rt_periods(twin, rt)
-    twin.p.sendline(f"zvm look -n {lx}")
-    twin.p.expect_exact("[attached")
-    twin.p.sendline("stress-ng --cpu 2 -t 4s")
-    twin.p.expect_exact("successful run completed", timeout=300)
-    twin.p.sendline("echo c > /proc/sysrq-trigger")
-    twin.p.expect_exact("Kernel panic", timeout=120)
-    twin.p.send("\x1d")
-    twin.p.expect_exact("zvm> ")
+    up_n = rt_periods(twin, rt)
+    start_n = wait_rt_periods(twin, rt, up_n + 3000)  # Linux idle at its shell
+    in_linux(twin, lx, "stress-ng --cpu 2 -t 4s", "successful run completed")
+    stress_end_n = rt_periods(twin, rt)
+    # The crash comes when the stress is over, in a window the strict
+    # bound covers (see quiet_windows).
+    wait_rt_periods(twin, rt, stress_end_n + 2000)
+    in_linux(twin, lx, "echo c > /proc/sysrq-trigger", "Kernel panic", timeout=120)
     assert "ZVM" in twin.cmd("version")               # the host answers
     assert twin.vm_state(lx) == "crashed"
     assert twin.vm_state(rt) == "running"
-    seen = periodic_lines(twin.look(rt, rf"PERIODIC n={start_n + 5000} .*\n", timeout=300))
-    during = [l for l in seen if l["n"] > start_n]
-    assert len(during) >= 5                           # the RT task kept running
-    twin.during = during
+    crash_n = rt_periods(twin, rt)
+    wait_rt_periods(twin, rt, crash_n + 3000)
+    seen = [twin.reports[n] for n in sorted(twin.reports)]
+    assert [l["n"] for l in seen] == list(range(seen[0]["n"], seen[-1]["n"] + 1, 1000)), \
+        "a report missed (the console history wrapped between two looks)"
+    assert len([l for l in seen if l["n"] > start_n]) >= 5   # the RT task kept running
+    twin.phases = dict(seen=seen, up_n=up_n, start_n=start_n, stress_end_n=stress_end_n,
+                       crash_n=crash_n)
     # the crashed VM can be deleted and created again
     assert f"vm {lx} deleted" in twin.cmd(f"zvm delete -n {lx}")
     vm = twin.new_vm("linux")
     assert f"vm {vm} running" in twin.cmd(f"zvm run -n {vm}")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known issue (docs/benchmarks.md, 'RT isolation'): most runs measure 2.7 us, "
-    "about one run in three shows a stall of the RT VM of 0.1-0.8 s of guest time "
-    "while Linux runs stress-ng; root cause not found yet"))
-def test_rt_lateness_within_bound_during_linux_stress_and_crash(twin):
-    during = getattr(twin, "during", None)
-    assert during, "the previous test did not get that far"
-    worst = max(l["window_max_ns"] for l in during)
-    print(f"worst lateness while Linux was stressed and crashed: {worst} ns")
-    assert worst <= LATENESS_BOUND_NS, during
+def quiet_windows(ph):
+    """Report windows (1000 periods each, ending at n) with no CPU-bound
+    Linux vCPU beside the RT VM: Linux idle at its shell before the stress,
+    and from 1 s after the stress (whose last report may lag 1000 periods)
+    through the crash and after it. The stress windows are left out: under
+    -icount QEMU runs all vCPUs round-robin in one thread, and a busy
+    sibling vCPU delays a bare-metal RT guest's timer wake-ups by
+    0.3-0.5 s without any hypervisor (docs/benchmarks.md, 'RT isolation')."""
+    return [l for l in ph["seen"]
+            if ph["up_n"] + 1000 <= l["n"] <= ph["start_n"]
+            or l["n"] >= ph["stress_end_n"] + 2000]
+
+
+def test_rt_lateness_within_bound_while_linux_idles_and_crashes(twin):
+    ph = getattr(twin, "phases", None)
+    assert ph, "the previous test did not get that far"
+    quiet = quiet_windows(ph)
+    before = [l for l in quiet if l["n"] <= ph["start_n"]]
+    after = [l for l in quiet if l["n"] > ph["crash_n"]]
+    assert len(before) >= 2 and len(after) >= 2, ph
+    worst = max(l["window_max_ns"] for l in quiet)
+    stress = [l["window_max_ns"] for l in ph["seen"] if l not in quiet and l["n"] > ph["start_n"]]
+    print(f"RT worst lateness: {worst} ns beside idle/crashing Linux; "
+          f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound)")
+    assert worst <= LATENESS_BOUND_NS, quiet
+
+
+@pytest.mark.parametrize("busy", ["", "busy=siblings"])
+def test_emulator_alone_delays_a_bare_rt_guest_beside_a_busy_vcpu(busy):
+    """The assumption behind quiet_windows(), checked: the RT guest alone
+    on QEMU (no ZVM, no Linux), -icount, with one sibling vCPU that only
+    spins, is woken hundreds of ms late; with the sibling idle, 688 ns.
+    If a QEMU update makes this fail, the stress windows can be bounded."""
+    g = RtosGuest(smp=2, mem="512M", extra=(*ICOUNT, "-append", f"periodic=1000,1000 {busy}"))
+    try:
+        g.p.expect(r"PERIODIC n=2000 .*\n", timeout=120)
+        worst = max(l["window_max_ns"] for l in periodic_lines(g.p.before + g.p.after))
+    finally:
+        g.close()
+    print(f"bare RT guest, {busy or 'sibling idle'}: worst lateness {worst} ns")
+    if busy:
+        assert worst > 10_000_000
+    else:
+        assert worst <= LATENESS_BOUND_NS
