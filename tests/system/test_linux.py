@@ -51,6 +51,7 @@ class Console:
 
     def __exit__(self, *exc):
         self.z.p.send("\x1d")
+        self.z.p.expect_exact("[detached from vm", timeout=30)
         self.z.p.expect_exact("zvm> ", timeout=30)
 
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, Zvm
+from conftest import BUILD, ESCAPE, Zvm
 from test_rtos_guest import RtosGuest
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
@@ -66,7 +66,8 @@ def in_linux(twin, lx, line, expect, timeout=300):
     twin.p.expect_exact("[attached")
     twin.p.sendline(line)
     twin.p.expect_exact(expect, timeout=timeout)
-    twin.p.send("\x1d")
+    twin.p.send(ESCAPE)
+    twin.p.expect_exact("[detached from vm")
     twin.p.expect_exact("zvm> ")
 
 
