@@ -61,23 +61,13 @@ static void periodic_thread(void *arg)
 	}
 }
 
-static const char *find_arg(const char *args)
-{
-	for (const char *p = args; *p; p++)
-		if ((p == args || p[-1] == ' ') && !strncmp(p, ARG, sizeof(ARG) - 1))
-			return p + sizeof(ARG) - 1;
-	return NULL;
-}
-
-/* "periodic=1000" or "periodic=1000,500" in the boot arguments. */
-static bool parse_bootarg(const char *p, u64 *period_us, u64 *every)
+/* The value of "periodic=1000" or "periodic=1000,500" in the boot arguments. */
+static bool parse_bootarg(const char *p, size_t len, u64 *period_us, u64 *every)
 {
 	char buf[48];
-	size_t len = 0;
 	char *comma;
 
-	while (p[len] && p[len] != ' ' && len < sizeof(buf) - 1)
-		len++;
+	len = MIN(len, sizeof(buf) - 1);
 	memcpy(buf, p, len);
 	buf[len] = '\0';
 	comma = strchr(buf, ',');
@@ -96,11 +86,12 @@ static int periodic_start(void)
 		.name = "periodic", .entry = periodic_thread, .prio = PERIODIC_PRIO,
 		.affinity = BIT_ULL(0),
 	};
-	const char *arg = find_arg(plat.bootargs);
+	const char *arg;
+	size_t len;
 
-	if (!arg)
+	if (!cmdline_find(plat.bootargs, "periodic", &arg, &len) || !arg)
 		return 0;
-	if (!parse_bootarg(arg, &pt.period_us, &pt.report_every)) {
+	if (!parse_bootarg(arg, len, &pt.period_us, &pt.report_every)) {
 		pr_err("periodic: bad '%s<period_us>[,<report_every>]' boot argument", ARG);
 		return 0;
 	}

@@ -1,6 +1,8 @@
-/* Number parsing: decimal or 0x-hex, optional sign, optional size suffix. */
+/* Number parsing: decimal or 0x-hex, optional sign, optional size suffix;
+ * command-line words. */
 #include <lib/parse.h>
 #include <lib/ctype.h>
+#include <lib/string.h>
 #include <zvm/errno.h>
 
 /* Value of digit c in base (10 or 16), or -1. */
@@ -104,4 +106,26 @@ int str_to_size(const char *s, u64 *out)
 		return -ERANGE;
 	*out = v << shift;
 	return 0;
+}
+
+bool cmdline_find(const char *args, const char *name, const char **val, size_t *len)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = args; *p; p++) {
+		if ((p != args && p[-1] != ' ') || strncmp(p, name, n))
+			continue;
+		if (p[n] == ' ' || !p[n]) {
+			*val = NULL;
+			*len = 0;
+			return true;
+		}
+		if (p[n] != '=')
+			continue;
+		*val = p + n + 1;
+		for (*len = 0; (*val)[*len] && (*val)[*len] != ' '; (*len)++)
+			;
+		return true;
+	}
+	return false;
 }

@@ -8,6 +8,7 @@
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
+#include <lib/parse.h>
 #include <lib/string.h>
 #include <shell/shell.h>
 #include <zvm/errno.h>
@@ -94,19 +95,14 @@ enum busy_mode { BUSY_NONE, BUSY_ONE, BUSY_SIBLINGS, BUSY_BAD };
 
 static enum busy_mode busy_arg(const char *args)
 {
-	static const char sib[] = "=siblings";
+	const char *val;
+	size_t len;
 
-	for (const char *p = args; *p; p++) {
-		if ((p != args && p[-1] != ' ') || strncmp(p, "busy", 4))
-			continue;
-		if (p[4] == ' ' || !p[4])
-			return BUSY_ONE;
-		if (!strncmp(p + 4, sib, sizeof(sib) - 1) &&
-		    (p[4 + sizeof(sib) - 1] == ' ' || !p[4 + sizeof(sib) - 1]))
-			return BUSY_SIBLINGS;
-		return BUSY_BAD;
-	}
-	return BUSY_NONE;
+	if (!cmdline_find(args, "busy", &val, &len))
+		return BUSY_NONE;
+	if (!val)
+		return BUSY_ONE;
+	return len == 8 && !strncmp(val, "siblings", 8) ? BUSY_SIBLINGS : BUSY_BAD;
 }
 
 static int busy_start(void)

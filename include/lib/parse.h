@@ -1,6 +1,6 @@
 /*
  * Number parsing for command lines, boot arguments and config strings
- * (lib/parse.c). All functions return 0 on success, -EINVAL for malformed
+ * (lib/parse.c), and finding a word on a kernel command line. All functions return 0 on success, -EINVAL for malformed
  * input (including the empty string and trailing garbage) and -ERANGE when
  * the value does not fit. *out is written only on success.
  */
@@ -27,5 +27,14 @@ int str_to_s64(const char *s, s64 *out);
  * case), e.g. "512M", "4G", "0x1000", "64k".
  */
 int str_to_size(const char *s, u64 *out);
+
+/*
+ * Find the word `name` on a kernel command line of space-separated words,
+ * alone ("busy") or with a value ("periodic=1000"). Returns false when no
+ * word is `name` itself (a word that merely starts with it, "busybox", does
+ * not count). When found, *val is the value (NULL for a bare name) and
+ * *len its length, up to the next space or the end.
+ */
+bool cmdline_find(const char *args, const char *name, const char **val, size_t *len);
 
 #endif

@@ -126,6 +126,31 @@ static void test_parse_prefix(void **state)
 	assert_int_equal(str_parse_u64(NULL, &end, &v), -EINVAL);
 }
 
+static void test_cmdline_find(void **state)
+{
+	const char *line = "console=ttyAMA0 busybox=1 busy periodic=1000,500 quiet";
+	const char *val = "unset";
+	size_t len = 99;
+
+	(void)state;
+	assert_true(cmdline_find(line, "periodic", &val, &len));
+	assert_int_equal(len, 8);
+	assert_memory_equal(val, "1000,500", 8);
+	assert_true(cmdline_find(line, "busy", &val, &len));	/* not busybox=1 */
+	assert_null(val);
+	assert_int_equal(len, 0);
+	assert_true(cmdline_find(line, "quiet", &val, &len));	/* last word */
+	assert_null(val);
+	assert_true(cmdline_find(line, "console", &val, &len));	/* first word */
+	assert_int_equal(len, 7);
+	assert_false(cmdline_find(line, "period", &val, &len));	/* a prefix only */
+	assert_false(cmdline_find(line, "tty", &val, &len));	/* inside a value */
+	assert_false(cmdline_find("", "busy", &val, &len));
+	assert_true(cmdline_find("x periodic=", "periodic", &val, &len));
+	assert_int_equal(len, 0);
+	assert_string_equal(val, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_to_size),
 		cmocka_unit_test(test_to_s64),
 		cmocka_unit_test(test_parse_prefix),
+		cmocka_unit_test(test_cmdline_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
