@@ -1,5 +1,6 @@
 """Pieces shared by the benchmark drivers (rtos_bench.py, linux_bench.py)."""
 import re
+import subprocess
 
 import pexpect
 
@@ -38,3 +39,16 @@ def pyplot(tool):
         print(f"{tool}: no matplotlib (scripts/setup installs python3-matplotlib); no plot")
         return None
     return plt
+
+
+def make_pack(build, d, manifest, dtb_template, dtb_name):
+    """Write d/bench.manifest, build d/bench.pack with mkpack and dump the
+    DTB ZVM builds for dtb_template (the bare run boots with it); returns
+    (pack, dtb)."""
+    (d / "bench.manifest").write_text(manifest)
+    mkpack = str(build / "tools" / "mkpack")
+    pack, dtb = d / "bench.pack", d / dtb_name
+    subprocess.run([mkpack, "-o", str(pack), str(d / "bench.manifest")], check=True,
+                   capture_output=True)
+    subprocess.run([mkpack, "--dump-dtb", dtb_template, str(pack), str(dtb)], check=True)
+    return pack, dtb

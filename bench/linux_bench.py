@@ -21,11 +21,10 @@ by reason during boot and each cyclictest run. Writes <out>/linux.md and
 import argparse
 import pathlib
 import re
-import subprocess
 import sys
 import time
 
-from benchlib import exit_counts, pct, pyplot, spawn
+from benchlib import exit_counts, make_pack, pct, pyplot, spawn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -70,13 +69,8 @@ def prepare(build, out_dir):
             sys.exit(f"linux_bench: {k} or {i} missing: run tools/fetch-guests")
     manifest = "".join(TEMPLATE.format(name=t, kernel=k, initrd=i, mem=MEM, bootargs=BOOTARGS)
                        for t, (k, i) in images.items())
-    (d / "bench.manifest").write_text(manifest)
-    mkpack = str(build / "tools" / "mkpack")
-    pack, dtb = d / "bench.pack", d / "linux.dtb"
-    subprocess.run([mkpack, "-o", str(pack), str(d / "bench.manifest")], check=True,
-                   capture_output=True)
     # Both templates have the same machine (memory, vCPUs, devices, bootargs).
-    subprocess.run([mkpack, "--dump-dtb", "linux-rt", str(pack), str(dtb)], check=True)
+    pack, dtb = make_pack(build, d, manifest, "linux-rt", "linux.dtb")
     return pack, dtb, images
 
 

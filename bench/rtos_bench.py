@@ -15,11 +15,10 @@ stress-ng on other pCPUs. Writes <out>/latest.md and <out>/latest.png.
 import argparse
 import pathlib
 import re
-import subprocess
 import sys
 import time
 
-from benchlib import exit_counts, pct, pyplot, spawn
+from benchlib import exit_counts, make_pack, pct, pyplot, spawn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -79,12 +78,7 @@ def prepare(build, linux=False):
         deb = build / "guests" / "debian"
         manifest += LINUX_TEMPLATE.format(kernel=deb / "Image-cloud",
                                           initrd=deb / "initramfs-bench.cpio.gz")
-    (d / "bench.manifest").write_text(manifest)
-    mkpack = str(build / "tools" / "mkpack")
-    pack, dtb = d / "bench.pack", d / "rtos.dtb"
-    subprocess.run([mkpack, "-o", str(pack), str(d / "bench.manifest")], check=True,
-                   capture_output=True)
-    subprocess.run([mkpack, "--dump-dtb", "rtos", str(pack), str(dtb)], check=True)
+    pack, dtb = make_pack(build, d, manifest, "rtos", "rtos.dtb")
     return pack, dtb, image
 
 
