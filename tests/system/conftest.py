@@ -2,7 +2,6 @@
 import os
 import pathlib
 import re
-import shlex
 
 import pexpect
 import pytest
@@ -14,6 +13,17 @@ BOOT_TIMEOUT = int(os.environ.get("ZVM_BOOT_TIMEOUT", "60"))
 # The image pack of test guests (make pack); tests that need none pass pack=None.
 TEST_PACK = BUILD / "guests" / "pack.bin"
 ESCAPE = "\x1d"   # Ctrl-]: leaves `zvm look`
+# The kernel's self-tests (tests/kernel), host and RTOS guest alike.
+SELFTESTS = ["preempt", "prio_order", "timeslice", "sleep_accuracy", "timeout_order",
+             "cross_wake", "mutex_pi", "ipc_stress", "affinity", "suspend_resume"]
+
+
+def assert_selftests_pass(out):
+    """The `selftest` command's output: every self-test ran and passed."""
+    assert not re.search(r"^FAIL", out, re.M), out
+    for name in SELFTESTS:
+        assert re.search(rf"^PASS {name}\s", out, re.M), name
+    assert f"selftest: {len(SELFTESTS)} passed, 0 failed, 0 skipped" in out
 
 
 class Zvm:

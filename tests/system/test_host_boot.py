@@ -1,8 +1,6 @@
 """The host kernel boots on QEMU virt and its shell behaves like a shell."""
 import re
 
-import pexpect
-
 
 def test_banner_reports_cpus_and_memory_from_dt(zvm):
     assert "ZVM hypervisor" in zvm.banner
