@@ -3,6 +3,7 @@
 #include <kernel/cpu.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
+#include <kernel/timeout.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
 #include <shell/shell.h>
@@ -38,6 +39,18 @@ struct thread *st_spawn(const char *name, thread_entry_t fn, void *arg, unsigned
 void st_join(struct thread *t)
 {
 	thread_join(t, NULL);
+}
+
+bool st_wait(bool (*cond)(void), unsigned int ms)
+{
+	u64 end = k_now() + k_us_to_ticks((u64)ms * 1000);
+
+	while (!cond()) {
+		if (k_now() >= end)
+			return false;
+		k_msleep(1);
+	}
+	return true;
 }
 
 unsigned int st_cpu(unsigned int nth)

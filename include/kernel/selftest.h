@@ -39,6 +39,10 @@ struct thread *st_spawn(const char *name, thread_entry_t fn, void *arg, unsigned
 			int cpu);
 /* Join and free a spawned thread. */
 void st_join(struct thread *t);
+/* Poll cond() every millisecond until it holds (true) or `ms` pass (false).
+ * Tests wait for an event this way instead of sleeping a fixed time: the
+ * emulator's host may deschedule a vCPU thread for many milliseconds. */
+bool st_wait(bool (*cond)(void), unsigned int ms);
 /* CPU to use for a test that wants its own CPU, avoiding the shell's CPU 0
  * when possible. */
 unsigned int st_cpu(unsigned int nth);

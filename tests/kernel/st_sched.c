@@ -10,6 +10,7 @@ struct order_log {
 	char ev[LOG_MAX];
 	unsigned int n;
 	volatile bool low_started;
+	volatile bool high_ran;
 };
 
 static void log_ev(struct order_log *l, char c)
@@ -24,15 +25,21 @@ static struct order_log olog;
 
 static void low_fn(void *arg)
 {
+	u64 give_up = k_now() + k_us_to_ticks(2000000);
+
 	log_ev(&olog, 'L');
 	olog.low_started = true;
-	k_busy_wait_us(30000);	/* stays runnable: only preemption lets H in */
+	/* Stays runnable until H has run: only preemption lets H in. Not a
+	 * fixed time, which a host descheduling the emulator could outlast. */
+	while (!olog.high_ran && k_now() < give_up)
+		;
 	log_ev(&olog, 'l');
 }
 
 static void high_fn(void *arg)
 {
 	log_ev(&olog, 'H');
+	olog.high_ran = true;
 }
 
 /* A higher-priority thread woken from another CPU preempts a running

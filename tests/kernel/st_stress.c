@@ -102,70 +102,107 @@ static int st_ipc_stress(struct st_ctx *c)
 SELFTEST(ipc_stress, "msgq + semaphore stress across all CPUs, checksummed", st_ipc_stress);
 
 static volatile unsigned int seen_cpu_mask;
-static volatile bool migrate_stop;
+static volatile bool spin_stop;
+static unsigned int migrate_to;
 
 /* Runs until told to stop, not for a fixed time: a host that deschedules
- * the emulator's vCPUs for tens of ms must not end it before the check. */
+ * the emulator's vCPUs for tens of ms must not end it before the check.
+ * Interrupts are masked from reading the CPU id to recording it, so a
+ * migration cannot fall in between and record the CPU it left. */
 static void migrator(void *arg)
 {
-	while (!migrate_stop)
+	while (!spin_stop) {
+		unsigned long flags = arch_irq_save();
+
 		__atomic_fetch_or(&seen_cpu_mask, 1u << arch_cpu_id(), __ATOMIC_RELAXED);
+		arch_irq_restore(flags);
+	}
 }
 
-/* Changing the affinity of a running thread moves it; it never runs where
- * it is not allowed. */
+static bool ran_somewhere(void)
+{
+	return seen_cpu_mask != 0;
+}
+
+static bool ran_on_target(void)
+{
+	return seen_cpu_mask & (1u << migrate_to);
+}
+
+/* Changing the affinity of a running thread moves it; once it has run on
+ * its new CPU it never runs on the old one again. */
 static int st_affinity(struct st_ctx *c)
 {
-	unsigned int a = st_cpu(0), b = st_cpu(1);
+	unsigned int a = st_cpu(0), b = st_cpu(1), after;
+	bool started, moved, ran;
 	struct thread *t;
 
 	if (a == b)
 		return ST_SKIP;	/* single CPU: nothing to migrate to */
 	seen_cpu_mask = 0;
-	migrate_stop = false;
+	spin_stop = false;
+	migrate_to = b;
 	t = st_spawn("st-migrate", migrator, NULL, 6, (int)a);
-	k_msleep(10);
-	seen_cpu_mask = 0;
+	started = st_wait(ran_somewhere, 2000);
 	thread_set_affinity(t, BIT_ULL(b));
-	k_msleep(5);
+	moved = st_wait(ran_on_target, 2000);
 	seen_cpu_mask = 0;
 	k_msleep(10);
-	ST_CHECK(c, seen_cpu_mask == (1u << b), "ran on mask %#x after moving to CPU %u",
-		 seen_cpu_mask, b);
-	migrate_stop = true;
+	ran = st_wait(ran_somewhere, 2000);
+	after = seen_cpu_mask;
+	spin_stop = true;
 	st_join(t);
+	ST_CHECK(c, started, "pinned thread never ran on CPU %u", a);
+	ST_CHECK(c, moved, "still not on CPU %u 2 s after the affinity change", b);
+	ST_CHECK(c, ran && after == (1u << b), "ran on mask %#x after moving to CPU %u", after, b);
 	return 0;
 }
 SELFTEST(affinity, "affinity change migrates a running thread", st_affinity);
 
 static volatile u64 spins;
+static u64 spins_seen;
+static struct thread *spin_thread;
 
 static void spinner(void *arg)
 {
-	u64 end = k_now() + k_us_to_ticks(80000);
-
-	while (k_now() < end)
+	while (!spin_stop)
 		spins++;
+}
+
+static bool spinning(void)
+{
+	return spins != spins_seen;
+}
+
+static bool suspended(void)
+{
+	return READ_ONCE(spin_thread->state) == THREAD_SUSPENDED;
 }
 
 static int st_suspend(struct st_ctx *c)
 {
-	/* Below the shell's priority, so that on one CPU the shell still gets
-	 * to suspend it. */
-	struct thread *t = st_spawn("st-spin", spinner, NULL, 12, (int)st_cpu(0));
+	bool started, stopped, resumed;
 	u64 before;
 
-	k_msleep(5);
-	thread_suspend(t);
-	k_msleep(1);
+	/* Below the shell's priority, so that on one CPU the shell still gets
+	 * to suspend it. */
+	spins = spins_seen = 0;
+	spin_stop = false;
+	spin_thread = st_spawn("st-spin", spinner, NULL, 12, (int)st_cpu(0));
+	started = st_wait(spinning, 2000);
+	thread_suspend(spin_thread);
+	stopped = st_wait(suspended, 2000);	/* its CPU takes the kick */
 	before = spins;
 	k_msleep(10);
-	ST_CHECK(c, spins == before, "suspended thread kept running");
-	ST_CHECK(c, t->state == THREAD_SUSPENDED, "state %s", thread_state_name(t->state));
-	thread_resume(t);
-	k_msleep(5);
-	ST_CHECK(c, spins != before, "resumed thread did not run");
-	st_join(t);
+	spins_seen = spins;
+	thread_resume(spin_thread);
+	resumed = st_wait(spinning, 2000);
+	spin_stop = true;
+	st_join(spin_thread);
+	ST_CHECK(c, started, "spinner never ran");
+	ST_CHECK(c, stopped, "not suspended 2 s after thread_suspend");
+	ST_CHECK(c, spins_seen == before, "suspended thread kept running");
+	ST_CHECK(c, resumed, "resumed thread did not run");
 	return 0;
 }
 SELFTEST(suspend_resume, "suspend stops a running thread, resume restarts it", st_suspend);
