@@ -275,6 +275,12 @@ unsigned int gic_ack(void)
 	return iar & 0xffffff;
 }
 
+/* What gic_ack() would return now, without acknowledging it (1023: none). */
+unsigned int gic_highest_pending(void)
+{
+	return read_sysreg(icc_hppir1_el1) & 0xffffff;
+}
+
 void gic_priority_drop(unsigned int intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);

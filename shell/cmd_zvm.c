@@ -150,7 +150,7 @@ static int zvm_delete(struct shell *sh, int argc, char **argv)
 }
 
 static const char *const exit_names[EXIT_NR] = {
-	"irq", "wfi", "wfe", "hvc", "smc", "sysreg", "mmio", "dabt-bad", "iabt", "fp", "undef",
+	"irq", "vtimer", "wfi", "wfe", "hvc", "smc", "sysreg", "mmio", "dabt-bad", "iabt", "fp", "undef",
 	"other",
 };
 

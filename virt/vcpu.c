@@ -79,6 +79,13 @@ static int vcpu_enter(struct vcpu *v)
 	v->host_ticks += k_now() - t;
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();
+	while (kind == GUEST_EXIT_IRQ && vtimer_fast_exit(v)) {
+		v->exits[EXIT_VTIMER]++;
+		v->entries++;
+		v->host_ticks += k_now() - t;
+		kind = __guest_enter(&v->arch.ctx);
+		t = k_now();
+	}
 	vcpu_hw_save(v);
 	virq_exit(v);
 	v->host_ticks += k_now() - t;

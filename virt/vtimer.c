@@ -14,7 +14,9 @@
 #include <kernel/init.h>
 #include <kernel/irq.h>
 #include <kernel/timeout.h>
+#include <virt/vcpu_hw.h>
 #include <virt/vgic.h>
+#include <virt/vgic_hw.h>
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vtimer.h>
@@ -103,6 +105,38 @@ static void vtimer_fire(struct vcpu *v)
 		virq_set_private(v, VGIC_PPI_VTIMER, true);
 }
 
+static bool timer_asserted(u64 ctl)
+{
+	return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+}
+
+/*
+ * The exit was caused by the physical PPI 27 (the host's highest pending
+ * interrupt; nothing of higher priority waits) with the guest's timer
+ * condition met. Same result as the full path (vtimer_exit() then
+ * vtimer_enter()): the virtual PPI pending in an LR with HW = 1, the
+ * physical one active until the guest deactivates it - which also stops it
+ * from signalling again. A host interrupt pending behind it makes the
+ * guest exit again at once and takes the full path.
+ */
+bool vtimer_fast_exit(struct vcpu *v)
+{
+	u64 lr;
+	int n;
+
+	if (gic_highest_pending() != VGIC_PPI_VTIMER || !timer_asserted(vcpu_hw_live_cntv_ctl()))
+		return false;
+	n = vgic_fast_inject_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, vgic_hw_elrsr(), &lr);
+	if (n < 0)
+		return false;
+	vgic_hw_write_lr((unsigned int)n, lr);
+	gic_set_active(VGIC_PPI_VTIMER, true);
+	phys_active[arch_cpu_id()] = true;
+	v->vtimer_owed = true;
+	return true;
+}
+
 void vtimer_exit(struct vcpu *v)
 {
 	u64 ctl = v->arch.sys.cntv_ctl;
@@ -114,8 +148,7 @@ void vtimer_exit(struct vcpu *v)
 		v->vtimer_owed = owes(v);
 		phys_active[arch_cpu_id()] = v->vtimer_owed;
 	}
-	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
-	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
+	if (timer_asserted(ctl))
 		vtimer_fire(v);
 }
 

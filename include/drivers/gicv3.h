@@ -23,6 +23,7 @@ struct gic_info {
 int gic_init(const struct gic_info *info);	/* boot CPU: distributor */
 int gic_init_cpu(void);				/* every CPU: redistributor + ICC */
 unsigned int gic_ack(void);			/* ICC_IAR1_EL1 */
+unsigned int gic_highest_pending(void);		/* ICC_HPPIR1_EL1, no acknowledge */
 void gic_eoi(unsigned int intid);		/* priority drop + deactivate */
 void gic_priority_drop(unsigned int intid);	/* EOImode=1: drop only */
 void gic_deactivate(unsigned int intid);

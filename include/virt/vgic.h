@@ -231,6 +231,19 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v);
 void vgic_sync(struct vgic_dist *d, struct vcpu *v);
 
 /*
+ * Fast injection of a hardware-linked private interrupt (the virtual
+ * timer) while v is between two guest runs with its LRs still loaded in
+ * hardware, i.e. without vgic_sync()/vgic_flush(). elrsr is
+ * ICH_ELRSR_EL2: bit n set when LR n holds no interrupt. Takes the LR the
+ * model already gave intid if the guest is done with it, else a free one,
+ * and records the injection as a flush would have (so the next sync folds
+ * it like any other). Returns the LR index, with the value to write in
+ * *val (also in bank->lr), or -1 if the full path must handle it: not
+ * HW-linked, not deliverable, still live, queued behind others, no LR.
+ */
+int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val);
+
+/*
  * WFI: whether v has an interrupt the guest would take now: pending,
  * enabled, group enabled in GICD_CTLR, not active, and priority below
  * bank->vmcr's VPMR. Call after vgic_sync() (bank->vmcr must be current).

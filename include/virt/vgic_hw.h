@@ -16,4 +16,9 @@ void vgic_hw_load(const struct vgic_lr_bank *b);
  * (ICH_HCR_EL2 = 0) so no maintenance interrupt reaches the host. */
 void vgic_hw_save(struct vgic_lr_bank *b);
 
+/* While a vCPU's interface is live (between load and save): ICH_ELRSR_EL2
+ * (bit n: LR n holds no interrupt), and a write of one LR. */
+u32 vgic_hw_elrsr(void);
+void vgic_hw_write_lr(unsigned int n, u64 val);
+
 #endif

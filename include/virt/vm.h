@@ -20,9 +20,10 @@
 #define VM_CONSOLE_BUF 16384
 
 
-/* Exit reasons counted per vCPU (the `zvm info` columns). */
+/* Exit reasons counted per vCPU (the `zvm info` columns). EXIT_VTIMER: an
+ * irq exit for the guest's own timer, injected on the fast path. */
 enum exit_reason {
-	EXIT_IRQ, EXIT_WFI, EXIT_WFE, EXIT_HVC, EXIT_SMC, EXIT_SYSREG, EXIT_DABT_MMIO,
+	EXIT_IRQ, EXIT_VTIMER, EXIT_WFI, EXIT_WFE, EXIT_HVC, EXIT_SMC, EXIT_SYSREG, EXIT_DABT_MMIO,
 	EXIT_DABT_BAD, EXIT_IABT, EXIT_FP, EXIT_UNDEF, EXIT_OTHER, EXIT_NR,
 };
 

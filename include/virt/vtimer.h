@@ -23,6 +23,13 @@ void vtimer_enter(struct vcpu *v);
 /* After exit (after vgic_sync): a timer that fired in the guest becomes a
  * pending virtual PPI 27. */
 void vtimer_exit(struct vcpu *v);
+/*
+ * Right after an IRQ exit, IRQs masked, v's context still loaded: if the
+ * exit is v's own timer firing, inject it straight into a list register
+ * and return true, so the caller re-enters the guest at once (no EL1
+ * context switch, no scheduler). False: take the full exit path.
+ */
+bool vtimer_fast_exit(struct vcpu *v);
 /* Host counter value at which the guest's virtual timer fires, or K_FOREVER. */
 u64 vtimer_deadline(const struct vcpu *v);
 /* After a WFI sleep: inject the interrupt if the deadline passed. */

@@ -71,6 +71,18 @@ def test_autostart_shows_both_vms_running(linux):
     assert linux.vm_state(linux.linux) == "running"
 
 
+def test_rt_vm_timer_interrupts_take_the_fast_path(linux):
+    """The RT VM's 1 kHz periodic task: nearly every timer interrupt is
+    injected by vtimer_fast_exit() (counted as vtimer=), not the full
+    irq exit path."""
+    info = linux.cmd(f"zvm info -n {linux.vm_id('rtos')}")
+    uptime = int(re.search(r"^\s*\d+\s+rtos\s+running\s+\d+\s+\d+\s+(\d+)", info, re.M).group(1))
+    fast = int(re.search(r"\bvtimer=(\d+)", info).group(1))
+    slow = re.search(r"\birq=(\d+)", info)     # absent when 0
+    slow = int(slow.group(1)) if slow else 0
+    assert fast > uptime // 2 and slow * 10 < fast, info
+
+
 def test_linux_boots_smp_with_timer_and_uart(linux):
     with Console(linux, linux.linux) as c:
         c.wait_ready()

@@ -395,6 +395,105 @@ static void test_hw_linked(void **state)
 	tvm_free(t);
 }
 
+/* ICH_ELRSR_EL2 of the simulated guest: LRs holding no interrupt. */
+static u32 elrsr(struct tvm *t, unsigned int n)
+{
+	u32 e = 0;
+
+	for (unsigned int i = 0; i < bank(t, n)->nr_lr; i++)
+		if (!(bank(t, n)->lr[i] & VGIC_LR_STATE))
+			e |= 1u << i;
+	return e;
+}
+
+static int fast(struct tvm *t, u32 intid)
+{
+	u64 val = 0;
+	int i = vgic_fast_inject_hw(&t->d, tvcpu(t, 0), intid, elrsr(t, 0), &val);
+
+	if (i >= 0)
+		assert_int_equal(val, bank(t, 0)->lr[i]);
+	return i;
+}
+
+static struct tvm *vtimer_vm(unsigned int nr_lr)
+{
+	struct tvm *t = tvm_new(1, 64, nr_lr);
+
+	enable_dist(t);
+	assert_int_equal(vgic_map_hw(&t->d, tvcpu(t, 0), VGIC_PPI_VTIMER, VGIC_PPI_VTIMER), 0);
+	enable_irq(t, 0, VGIC_PPI_VTIMER);
+	flush(t, 0);
+	return t;
+}
+
+/* The vtimer fast path: injected straight into an LR between two guest
+ * runs, then folded by the next sync like a flushed one; its own LR is
+ * re-used once the guest deactivated it; the pending state survives. */
+static void test_fast_inject_hw(void **state)
+{
+	struct tvm *t = vtimer_vm(4);
+	struct vcpu *v = tvcpu(t, 0);
+	int i = fast(t, VGIC_PPI_VTIMER);
+	u64 lr;
+
+	assert_true(i >= 0);
+	lr = bank(t, 0)->lr[i];
+	assert_true(lr & VGIC_LR_HW);
+	assert_int_equal(lr_intid(lr), VGIC_PPI_VTIMER);
+	assert_int_equal((lr & VGIC_LR_PINTID_MASK) >> VGIC_LR_PINTID_SHIFT, VGIC_PPI_VTIMER);
+	assert_int_equal(lr & VGIC_LR_STATE, VGIC_LR_PENDING);
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);	/* still live */
+	guest_ack(t, 0, VGIC_PPI_VTIMER);
+	guest_eoi(t, 0, VGIC_PPI_VTIMER);
+	/* No exit in between: the model still thinks it is in LR i. */
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), i);
+	sync_(t, 0);
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, VGIC_PPI_VTIMER), VGIC_LR_PENDING);	/* not lost */
+	guest_ack(t, 0, VGIC_PPI_VTIMER);
+	sync_(t, 0);
+	flush(t, 0);
+	assert_int_equal(lr_state(t, 0, VGIC_PPI_VTIMER), VGIC_LR_ACTIVE);
+	guest_eoi(t, 0, VGIC_PPI_VTIMER);
+	sync_(t, 0);
+	assert_false(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	flush(t, 0);
+	assert_int_equal(lr_valid(t, 0), 0);
+	tvm_free(t);
+}
+
+/* Whatever the fast path cannot do in one step goes the full way. */
+static void test_fast_inject_refused(void **state)
+{
+	struct tvm *t = vtimer_vm(2);
+	struct vcpu *v = tvcpu(t, 0);
+
+	assert_int_equal(fast(t, 3), -1);				/* an SGI */
+	assert_int_equal(fast(t, 30), -1);				/* not HW-linked */
+	wr(t, GICR_SGI(0) + 0x0180, 4, 1u << VGIC_PPI_VTIMER);	/* GICR_ICENABLER0 */
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* disabled */
+	enable_irq(t, 0, VGIC_PPI_VTIMER);
+	/* Both LRs taken by other interrupts, the timer queued behind them. */
+	enable_irq(t, 0, 20);
+	enable_irq(t, 0, 21);
+	set_prio(t, 0, VGIC_PPI_VTIMER, 0xf0);
+	assert_int_equal(vgic_inject_edge(&t->d, v, 20), 0);
+	assert_int_equal(vgic_inject_edge(&t->d, v, 21), 0);
+	flush(t, 0);
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* no free LR */
+	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, true), 0);
+	sync_(t, 0);
+	flush(t, 0);
+	guest_ack(t, 0, 20);
+	guest_eoi(t, 0, 20);
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* queued, not live */
+	assert_false(vgic_irq_is_active(&t->d, v, VGIC_PPI_VTIMER));
+	tvm_free(t);
+}
+
 /* An SPI linked to a physical INTID above 511 (pINTID is 13 bits wide). */
 static void test_hw_linked_spi(void **state)
 {
@@ -676,6 +775,8 @@ int main(void)
 		cmocka_unit_test(test_level),
 		cmocka_unit_test(test_level_latch_while_live),
 		cmocka_unit_test(test_hw_linked),
+		cmocka_unit_test(test_fast_inject_hw),
+		cmocka_unit_test(test_fast_inject_refused),
 		cmocka_unit_test(test_hw_linked_spi),
 		cmocka_unit_test(test_map_hw_invalid),
 		cmocka_unit_test(test_sgi_targets),

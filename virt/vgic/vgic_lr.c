@@ -151,6 +151,58 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	vgic_unlock(d, f, v);
 }
 
+/* An LR for irq that the hardware reports empty: its own (the guest has
+ * deactivated it), else one the model does not use. -1 if none. */
+static int vgic_fast_lr(const struct vgic_cpu *c, const struct vgic_irq *irq, u32 elrsr)
+{
+	if (irq->lr != VGIC_NONE)
+		return (elrsr & BIT(irq->lr)) ? irq->lr : -1;
+	if (irq->queued != VGIC_NONE)
+		return -1;	/* waiting for an LR: flush keeps the priority order */
+	for (u32 i = 0; i < c->bank.nr_lr; i++)
+		if (!c->lr_irq[i] && (elrsr & BIT(i)))
+			return (int)i;
+	return -1;
+}
+
+static int vgic_fast_inject_locked(struct vgic_dist *d, struct vgic_cpu *c, struct vgic_irq *irq,
+				   u32 elrsr)
+{
+	int i = vgic_fast_lr(c, irq, elrsr);
+
+	if (i < 0 || !irq->hw || !irq->enabled || irq->target != c->id ||
+	    !vgic_group_enabled(d->ctlr, irq))
+		return -1;
+	if (irq->lr == VGIC_NONE) {
+		irq->pending_latch = true;
+		vgic_irq_update(d, irq, false);	/* onto the ap_list, as a flush expects */
+	} else {
+		/* Its LR is empty: the guest deactivated it since the flush. */
+		irq->active = false;
+		irq->pending_latch = true;
+	}
+	irq->lr = (u8)i;
+	c->lr_irq[i] = irq;
+	c->bank.lr[i] = vgic_lr_encode(d, irq);	/* moves the latch into the LR */
+	return i;
+}
+
+int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val)
+{
+	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	unsigned long f;
+	int i;
+
+	if (!c || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
+		return -1;
+	f = vgic_lock(d);
+	i = vgic_fast_inject_locked(d, c, &c->priv[intid], elrsr);
+	if (i >= 0)
+		*val = c->bank.lr[i];
+	vgic_unlock(d, f, v);
+	return i;
+}
+
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(d, v);

@@ -182,6 +182,11 @@ void vcpu_hw_save(struct vcpu *v)
 	isb();
 }
 
+u64 vcpu_hw_live_cntv_ctl(void)
+{
+	return read_sysreg(cntv_ctl_el0);
+}
+
 void vcpu_hw_reset_sysregs(struct vcpu *v)
 {
 	struct vcpu_sysregs *s = &v->arch.sys;

@@ -39,6 +39,16 @@ static u64 lr_read(unsigned int n)
 	return val;
 }
 
+u32 vgic_hw_elrsr(void)
+{
+	return (u32)read_sysreg(ich_elrsr_el2);
+}
+
+void vgic_hw_write_lr(unsigned int n, u64 val)
+{
+	lr_write(n, val);
+}
+
 unsigned int vgic_hw_nr_lr(void)
 {
 	return ICH_VTR_LISTREGS(read_sysreg(ich_vtr_el2));
