@@ -3,15 +3,20 @@
 #   make bench         full run: deterministic (icount) + wall clock, timer
 #                      scenarios; writes bench/results/latest.{md,png}
 #   make bench-quick   few iterations, deterministic only (what the tests run)
+#   make exit-trace    hypervisor instructions of one virtual-timer exit, by
+#                      function (gdb single-step; bench/exit_trace.py)
 # BENCH_ARGS adds options, e.g. BENCH_ARGS=--linux for the busy-Linux scenario
 # (needs build/guests/debian from tools/fetch-guests).
 BENCH_DEPS := $(BUILD)/zvm.bin $(BUILD)/rtos-guest.bin $(MKPACK)
 BENCH_ARGS ?=
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick exit-trace
 bench: $(BENCH_DEPS)
 	$(PYTHON) bench/rtos_bench.py --build $(BUILD) $(BENCH_ARGS)
 
 bench-quick: $(BENCH_DEPS)
 	$(PYTHON) bench/rtos_bench.py --build $(BUILD) --quick --no-wall \
 		--out $(BUILD)/bench/results $(BENCH_ARGS)
+
+exit-trace: $(BENCH_DEPS)
+	$(PYTHON) bench/exit_trace.py --build $(BUILD)

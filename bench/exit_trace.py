@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Count the hypervisor instructions of one VM exit, by function.
+
+`make exit-trace` boots ZVM on QEMU with gdb's stub (-s) and an RT VM whose
+1 ms periodic task (apps/periodic.c) arms its virtual timer 1000 times a
+second, so nearly every exit to EL2 is a virtual-timer interrupt. gdb-multiarch
+(driven through its Python API: this file is also the gdb script) breaks at
+the lower-EL IRQ vector (lower64_irq), then single-steps - interrupts
+allowed, as in a real run - until the CPU is back below EL2, and records
+every program counter. The PCs are resolved to functions with addr2line.
+
+Output: instructions per exit for a few consecutive exits (the same number
+each time when the path is deterministic) and the functions of one of them.
+This is how docs/benchmarks.md counts the virtual-timer path; it measures
+code, not time, so it is exact and needs no -icount.
+
+    python3 bench/exit_trace.py --build build [--exits 4] [--skip 50]
+"""
+import argparse
+import collections
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+MANIFEST = """[template rt]
+os = rtos
+kernel = {image}
+memory = 32M
+vcpus = 1
+pcpus = 1
+priority = 2
+bootargs = "periodic=1000,100000"
+autostart = yes
+"""
+MAX_STEPS = 50000     # an exit longer than this is reported as such
+
+
+def in_gdb():
+    """The gdb side: trace N exits after skipping some, write the PCs."""
+    import gdb  # noqa: only inside gdb
+    out, n, skip = os.environ["TRACE_OUT"], int(os.environ["TRACE_N"]), int(os.environ["TRACE_SKIP"])
+    gdb.execute("set pagination off")
+    gdb.execute("target remote :" + os.environ["TRACE_PORT"])
+    gdb.execute("maintenance packet Qqemu.sstep=0x1")   # step with IRQs and timers on
+    gdb.execute("hbreak lower64_irq")
+    for _ in range(skip):
+        gdb.execute("continue", to_string=True)
+    with open(out, "w") as f:
+        for e in range(n):
+            gdb.execute("continue", to_string=True)
+            pcs = []
+            while len(pcs) < MAX_STEPS:
+                if (int(gdb.parse_and_eval("$cpsr")) >> 2) & 3 < 2:
+                    break     # back in the guest
+                pcs.append(int(gdb.parse_and_eval("$pc")) & (2**64 - 1))
+                gdb.execute("stepi", to_string=True)
+            f.write("EXIT %d\n" % e + "".join("%x\n" % p for p in pcs))
+    gdb.execute("kill")
+
+
+def functions(elf, pcs):
+    """addr2line -f over the PCs: the function of each (inlined: the innermost)."""
+    r = subprocess.run(["aarch64-linux-gnu-addr2line", "-f", "-e", str(elf)],
+                       input="".join("%x\n" % p for p in pcs), capture_output=True, text=True,
+                       check=True)
+    return r.stdout.splitlines()[0::2]
+
+
+def parse(path):
+    exits, cur = [], None
+    for line in pathlib.Path(path).read_text().splitlines():
+        if line.startswith("EXIT"):
+            cur = []
+            exits.append(cur)
+        else:
+            cur.append(int(line, 16))
+    return exits
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", type=pathlib.Path, default=pathlib.Path("build"))
+    ap.add_argument("--exits", type=int, default=4, help="exits to trace")
+    ap.add_argument("--skip", type=int, default=50, help="exits to let pass first (boot)")
+    ap.add_argument("--port", default="1234")
+    a = ap.parse_args()
+    b = a.build.resolve()
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+        (d / "t.manifest").write_text(MANIFEST.format(image=b / "rtos-guest.bin"))
+        subprocess.run([str(b / "tools" / "mkpack"), "-o", str(d / "t.pack"), str(d / "t.manifest")],
+                       check=True)
+        qemu = subprocess.Popen(
+            ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
+             "cortex-a53", "-smp", "2", "-m", "1G", "-nographic", "-nic", "none",
+             "-kernel", str(b / "zvm.bin"), "-initrd", str(d / "t.pack"),
+             "-gdb", "tcp::" + a.port],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(2)     # boot and autostart; the skipped exits do the rest
+            env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
+                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port)
+            subprocess.run(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x", __file__],
+                           env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
+            exits = parse(d / "pcs")
+        finally:
+            qemu.kill()
+            qemu.wait()
+    if not exits:
+        sys.exit("exit_trace: no exit traced")
+    print("instructions per exit:", " ".join(str(len(e)) for e in exits))
+    last = exits[-1]
+    for name, n in collections.Counter(functions(b / "zvm.elf", last)).most_common():
+        print("%6d  %s" % (n, name))
+
+
+if __name__ == "__main__":
+    if "gdb" in sys.modules:
+        in_gdb()
+    else:
+        main()
