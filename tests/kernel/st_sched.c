@@ -120,7 +120,9 @@ static void slice_fn(void *arg)
 static int st_timeslice(struct st_ctx *c)
 {
 	unsigned int cpu = st_cpu(2);
-	u64 end = k_now() + k_us_to_ticks(200000);
+	/* 40 slices: a host that deschedules the emulator for a slice or two
+	 * (charged to whichever thread was running) must not tip the ratio. */
+	u64 end = k_now() + k_us_to_ticks(400000);
 	struct thread *a, *b;
 	u64 lo, hi;
 
