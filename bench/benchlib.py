@@ -41,14 +41,19 @@ def pyplot(tool):
     return plt
 
 
-def make_pack(build, d, manifest, dtb_template, dtb_name):
-    """Write d/bench.manifest, build d/bench.pack with mkpack and dump the
-    DTB ZVM builds for dtb_template (the bare run boots with it); returns
-    (pack, dtb)."""
+def build_pack(build, d, manifest):
+    """Write d/bench.manifest and build d/bench.pack with mkpack; returns the pack."""
     (d / "bench.manifest").write_text(manifest)
-    mkpack = str(build / "tools" / "mkpack")
-    pack, dtb = d / "bench.pack", d / dtb_name
-    subprocess.run([mkpack, "-o", str(pack), str(d / "bench.manifest")], check=True,
-                   capture_output=True)
-    subprocess.run([mkpack, "--dump-dtb", dtb_template, str(pack), str(dtb)], check=True)
+    pack = d / "bench.pack"
+    subprocess.run([str(build / "tools" / "mkpack"), "-o", str(pack), str(d / "bench.manifest")],
+                   check=True, capture_output=True)
+    return pack
+
+
+def make_pack(build, d, manifest, dtb_template, dtb_name):
+    """build_pack(), then dump the DTB ZVM builds for dtb_template (the bare
+    run boots with it); returns (pack, dtb)."""
+    pack, dtb = build_pack(build, d, manifest), d / dtb_name
+    subprocess.run([str(build / "tools" / "mkpack"), "--dump-dtb", dtb_template, str(pack),
+                    str(dtb)], check=True)
     return pack, dtb

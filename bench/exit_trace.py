@@ -88,15 +88,14 @@ def main():
     ap.add_argument("--port", default="1234")
     a = ap.parse_args()
     b = a.build.resolve()
+    from benchlib import build_pack   # not at the top: gdb runs this file too
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
-        (d / "t.manifest").write_text(MANIFEST.format(image=b / "rtos-guest.bin"))
-        subprocess.run([str(b / "tools" / "mkpack"), "-o", str(d / "t.pack"), str(d / "t.manifest")],
-                       check=True)
+        pack = build_pack(b, d, MANIFEST.format(image=b / "rtos-guest.bin"))
         qemu = subprocess.Popen(
             ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
              "cortex-a53", "-smp", "2", "-m", "1G", "-nographic", "-nic", "none",
-             "-kernel", str(b / "zvm.bin"), "-initrd", str(d / "t.pack"),
+             "-kernel", str(b / "zvm.bin"), "-initrd", str(pack),
              "-gdb", "tcp::" + a.port],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

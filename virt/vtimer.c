@@ -68,6 +68,14 @@ int vtimer_init(struct vcpu *v)
 	return vgic_map_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER);
 }
 
+/* Hold the physical PPI 27 active (the guest owes its deactivation) or not,
+ * on this pCPU, and remember which. */
+static void phys_set_active(unsigned int cpu, bool active)
+{
+	gic_set_active(VGIC_PPI_VTIMER, active);
+	phys_active[cpu] = active;
+}
+
 static bool owes(struct vcpu *v)
 {
 	return vgic_irq_owes_deactivation(virq_dist(v->vm), v, VGIC_PPI_VTIMER);
@@ -78,7 +86,7 @@ void vtimer_enter(struct vcpu *v)
 	unsigned int cpu = arch_cpu_id();
 	bool want;
 
-	/* Fast path (most entries): nothing owed, physical PPI inactive. */
+	/* Most entries: nothing owed, physical PPI inactive. */
 	if (!v->vtimer_owed && !phys_active[cpu])
 		return;
 	want = owes(v);
@@ -88,12 +96,10 @@ void vtimer_enter(struct vcpu *v)
 	 * the guest may EOI the interrupt and the timer fire again within one
 	 * run, behind the cache's back. The window is short (from the timer
 	 * firing to the guest's EOI), so the extra GICR write is cheap. Past
-	 * the fast path, want or the cache is set: clear or set accordingly.
+	 * that early return, want or the cache is set: clear or set accordingly.
 	 */
-	if (want || phys_active[cpu]) {
-		gic_set_active(VGIC_PPI_VTIMER, want);
-		phys_active[cpu] = want;
-	}
+	if (want || phys_active[cpu])
+		phys_set_active(cpu, want);
 }
 
 static void vtimer_fire(struct vcpu *v)
@@ -131,8 +137,7 @@ bool vtimer_fast_exit(struct vcpu *v)
 	if (n < 0)
 		return false;
 	vgic_hw_write_lr((unsigned int)n, lr);
-	gic_set_active(VGIC_PPI_VTIMER, true);
-	phys_active[arch_cpu_id()] = true;
+	phys_set_active(arch_cpu_id(), true);
 	v->vtimer_owed = true;
 	return true;
 }
