@@ -3,7 +3,7 @@
 #   make guest-rtos   build/rtos-guest.bin (arm64 Image) and build/rtos-guest.elf
 #   make run-rtos     boot it bare on QEMU virt (EL1; RTOS_MACHINE to change)
 # Same sources as the host image except: arch/arm64/el1/ instead of el2/
-# (include path and objects), no virt/, no `zvm` shell commands and no
+# (include path and objects), no virt/, no `zvm` shell commands (shell/cmd_zvm*.c) and no
 # VM image loader/pack code; plus the guest applications in apps/.
 # Objects go to build/rtos/.
 RTOS_BUILD     := $(BUILD)/rtos
@@ -14,7 +14,7 @@ RTOS_MEM       ?= 1G
 RTOS_SRCS := $(wildcard arch/arm64/*.c arch/arm64/*.S arch/arm64/el1/*.c arch/arm64/el1/*.S) \
 	     $(KERNEL_SRCS) $(DRIVER_SRCS) \
 	     $(filter-out lib/loader% lib/pack%,$(LIB_SRCS)) \
-	     $(filter-out shell/cmd_zvm.c,$(SHELL_SRCS)) $(KTEST_SRCS) \
+	     $(filter-out shell/cmd_zvm%.c,$(SHELL_SRCS)) $(KTEST_SRCS) \
 	     $(wildcard apps/*.c apps/*/*.c)
 RTOS_OBJS := $(patsubst %,$(RTOS_BUILD)/%.o,$(RTOS_SRCS))
 

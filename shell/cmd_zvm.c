@@ -9,19 +9,28 @@
 #include <virt/vpl011.h>
 #include <zvm/errno.h>
 
+#include "cmd_zvm.h"
+
 #define LOOK_ESCAPE 0x1d	/* Ctrl-] as in telnet: back to the host shell */
 
-static int parse_id(struct shell *sh, int argc, char **argv, struct vm **out)
+int zvm_parse_id(struct shell *sh, int argc, char **argv, const char *flags, u32 *set,
+		 struct vm **out)
 {
+	char optstring[16] = "n:";
 	struct args_opt st;
 	u64 id = ~0ULL;
 	int c;
 
+	strlcpy(optstring + 2, flags, sizeof(optstring) - 2);
+	if (set)
+		*set = 0;
 	args_opt_init(&st);
-	while ((c = args_getopt(&st, argc, argv, "n:")) != ARGS_OPT_END) {
+	while ((c = args_getopt(&st, argc, argv, optstring)) != ARGS_OPT_END) {
 		if (c < 0)
 			return shell_opt_error(sh, &st, c);
-		if (str_to_u64(st.arg, &id)) {
+		if (c != 'n') {
+			*set |= BIT(strchr(flags, c) - flags);
+		} else if (str_to_u64(st.arg, &id)) {
 			shell_printf(sh, "zvm %s: bad VM id '%s'\n", argv[0], st.arg);
 			return -EINVAL;
 		}
@@ -36,6 +45,11 @@ static int parse_id(struct shell *sh, int argc, char **argv, struct vm **out)
 		return 1;
 	}
 	return 0;
+}
+
+static int parse_id(struct shell *sh, int argc, char **argv, struct vm **out)
+{
+	return zvm_parse_id(sh, argc, argv, "", NULL, out);
 }
 
 static int report(struct shell *sh, const char *what, struct vm *vm, int r)
@@ -169,6 +183,7 @@ static void info_vcpus(struct shell *sh, struct vm *vm)
 		shell_printf(sh, "\n    %llu ns in the hypervisor per exit on average\n",
 			     (unsigned long long)(v->entries ?
 				k_ticks_to_ns(v->host_ticks) / v->entries : 0));
+		zvm_latency_summary(sh, v);
 	}
 }
 
@@ -277,7 +292,9 @@ static const struct shell_subcmd zvm_subs[] = {
 	{ "delete", "zvm delete -n ID", "stop a VM and free its memory", zvm_delete },
 	{ "info", "zvm info [-n ID]", "list VMs, or one VM's vCPUs and exits", zvm_info },
 	{ "look", "zvm look -n ID", "attach to a VM's console (Ctrl-] detaches)", zvm_look },
+	{ "latency", "zvm latency -n ID [-c]", "timer interrupt delivery latency per vCPU (-c: clear)",
+	  zvm_latency },
 	{ "templates", "zvm templates", "list the templates in the image pack", zvm_templates },
 };
-SHELL_CMD_GROUP(zvm, "zvm <new|run|pause|delete|info|look|templates> ...", "manage virtual machines",
+SHELL_CMD_GROUP(zvm, "zvm <new|run|pause|delete|info|look|latency|templates> ...", "manage virtual machines",
 		zvm_subs);

@@ -76,6 +76,7 @@ static int vcpu_enter(struct vcpu *v)
 	v->entries++;
 	if (!v->vm->first_entry_at)	/* start latency: zvm info -n */
 		v->vm->first_entry_at = k_now();
+	vtimer_account_entry(v);
 	v->host_ticks += k_now() - t;
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();
@@ -86,6 +87,7 @@ static int vcpu_enter(struct vcpu *v)
 		kind = __guest_enter(&v->arch.ctx);
 		t = k_now();
 	}
+	v->last_exit_kind = kind;
 	vcpu_hw_save(v);
 	virq_exit(v);
 	v->host_ticks += k_now() - t;

@@ -10,6 +10,7 @@
  * guest's EOI deactivates the physical interrupt in hardware.
  */
 #include <drivers/gicv3.h>
+#include <arch/esr.h>
 #include <kernel/arch_interface.h>
 #include <kernel/init.h>
 #include <kernel/irq.h>
@@ -102,13 +103,46 @@ void vtimer_enter(struct vcpu *v)
 		phys_set_active(cpu, want);
 }
 
+static void lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned int why)
+{
+	struct vtimer_lat *l = &v->vtimer_lat[path];
+	u64 now = k_now(), d = now > due ? now - due : 0;
+
+	l->count++;
+	l->sum += d;
+	l->hist[d ? MIN(63 - __builtin_clzll(d), VTIMER_HIST_NR - 1) : 0]++;
+	if (d >= l->max) {
+		l->max = d;
+		l->worst_exit = why;
+	}
+}
+
+/*
+ * Just before entry: a delivery vtimer_fire() set up reaches the guest now
+ * (in an LR, unless more interrupts are pending than there are LRs). The
+ * exit just handled is the one in flight when the timer came due.
+ */
+void vtimer_account_entry(struct vcpu *v)
+{
+	unsigned int why;
+
+	if (!v->vtimer_due)
+		return;
+	why = v->last_exit_kind == GUEST_EXIT_SYNC ? ESR_EC(v->arch.ctx.esr) : VTIMER_WHY_IRQ;
+	lat_record(v, VTIMER_FULL, v->vtimer_due, why);
+	v->vtimer_due = 0;
+}
+
 static void vtimer_fire(struct vcpu *v)
 {
 	v->vtimer_owed = true;
 	/* Already owed (e.g. the guest exits inside its timer handler before
 	 * reprogramming): do not latch a second, spurious delivery. */
-	if (!owes(v))
-		virq_set_private(v, VGIC_PPI_VTIMER, true);
+	if (owes(v))
+		return;
+	virq_set_private(v, VGIC_PPI_VTIMER, true);
+	if (!v->vtimer_due)
+		v->vtimer_due = vtimer_deadline(v);
 }
 
 static bool timer_asserted(u64 ctl)
@@ -139,6 +173,7 @@ bool vtimer_fast_exit(struct vcpu *v)
 	vgic_hw_write_lr((unsigned int)n, lr);
 	phys_set_active(arch_cpu_id(), true);
 	v->vtimer_owed = true;
+	lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff, VTIMER_WHY_IRQ);
 	return true;
 }
 

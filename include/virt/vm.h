@@ -36,6 +36,25 @@ struct vcpu_sysregs {
 	u64 vmpidr;
 };
 
+/*
+ * How late the guest's timer interrupt reaches it (`zvm info -n`, `zvm
+ * latency`): host counter ticks from the timer's deadline to the guest
+ * entry that carries it, split by path, with a log2 histogram (bucket i
+ * holds [2^i, 2^(i+1)) ticks, bucket 0 also 0, the last everything above).
+ * For the full path, `worst_exit` says what the vCPU was doing when its
+ * slowest delivery came due: VTIMER_WHY_IRQ for an interrupt exit, else the
+ * exception class (ESR_EL2.EC) of the exit being handled. Statistics only:
+ * the shell reads and clears them without stopping the vCPU.
+ */
+enum vtimer_path { VTIMER_FAST, VTIMER_FULL, VTIMER_PATH_NR };
+#define VTIMER_WHY_IRQ 64
+#define VTIMER_HIST_NR 16
+struct vtimer_lat {
+	u64 count, sum, max;
+	unsigned int worst_exit;
+	u32 hist[VTIMER_HIST_NR];
+};
+
 struct vcpu_arch {
 	struct guest_ctx ctx;		/* general registers, written by guest.S */
 	struct vcpu_sysregs sys;
@@ -64,6 +83,9 @@ struct vcpu {
 	u64 entries;
 	u64 host_ticks;			/* counter ticks spent in the hypervisor for it */
 	bool vtimer_owed;		/* its virtual timer PPI may be pending/active */
+	int last_exit_kind;		/* GUEST_EXIT_* of the latest exit */
+	u64 vtimer_due;			/* deadline of a full-path delivery in flight, or 0 */
+	struct vtimer_lat vtimer_lat[VTIMER_PATH_NR];
 };
 
 struct pack;

@@ -30,6 +30,9 @@ void vtimer_exit(struct vcpu *v);
  * context switch, no scheduler). False: take the full exit path.
  */
 bool vtimer_fast_exit(struct vcpu *v);
+/* Right before entering the guest: account a full-path timer delivery
+ * (the latency `zvm info -n` shows). */
+void vtimer_account_entry(struct vcpu *v);
 /* Host counter value at which the guest's virtual timer fires, or K_FOREVER. */
 u64 vtimer_deadline(const struct vcpu *v);
 /* After a WFI sleep: inject the interrupt if the deadline passed. */

@@ -187,6 +187,11 @@ u64 vcpu_hw_live_cntv_ctl(void)
 	return read_sysreg(cntv_ctl_el0);
 }
 
+u64 vcpu_hw_live_cntv_cval(void)
+{
+	return read_sysreg(cntv_cval_el0);
+}
+
 void vcpu_hw_reset_sysregs(struct vcpu *v)
 {
 	struct vcpu_sysregs *s = &v->arch.sys;

@@ -1,0 +1,85 @@
+/*
+ * `zvm latency` and the delivery line of `zvm info -n`: how late each
+ * vCPU's timer interrupt reached the guest (virt/vtimer.c measures it), so
+ * that a real-time user can see the hypervisor's share of a wake-up without
+ * instrumenting the guest.
+ */
+#include <arch/esr.h>
+#include <kernel/timeout.h>
+#include <lib/string.h>
+#include <virt/vm.h>
+
+#include "cmd_zvm.h"
+
+static const char *const path_name[VTIMER_PATH_NR] = { "fast", "full" };
+
+static unsigned long long ns(u64 ticks)
+{
+	return (unsigned long long)k_ticks_to_ns(ticks);
+}
+
+static const char *worst_exit_name(const struct vtimer_lat *l)
+{
+	return l->worst_exit == VTIMER_WHY_IRQ ? "interrupt" : esr_class_name(l->worst_exit);
+}
+
+void zvm_latency_summary(struct shell *sh, const struct vcpu *v)
+{
+	shell_printf(sh, "    timer irq delivery (deadline -> guest entry):");
+	for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
+		const struct vtimer_lat *l = &v->vtimer_lat[p];
+
+		shell_printf(sh, "%s %s %llu", p ? ";" : "", path_name[p],
+			     (unsigned long long)l->count);
+		if (l->count)
+			shell_printf(sh, " avg %llu ns max %llu ns", ns(l->sum / l->count),
+				     ns(l->max));
+		if (l->count && p == VTIMER_FULL)
+			shell_printf(sh, " (during: %s)", worst_exit_name(l));
+	}
+	shell_printf(sh, "\n");
+}
+
+/* The non-empty histogram buckets as "[lo, hi) ns: count" lines. */
+static void print_hist(struct shell *sh, const struct vtimer_lat *l)
+{
+	for (unsigned int i = 0; i < VTIMER_HIST_NR; i++) {
+		if (!l->hist[i])
+			continue;
+		if (i == VTIMER_HIST_NR - 1)
+			shell_printf(sh, "      >= %8llu ns: %u\n", ns(1ULL << i), l->hist[i]);
+		else
+			shell_printf(sh, "      < %9llu ns: %u\n", ns(2ULL << i), l->hist[i]);
+	}
+}
+
+int zvm_latency(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+	u32 set;
+	int r = zvm_parse_id(sh, argc, argv, "c", &set, &vm);
+
+	if (r)
+		return r;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		shell_printf(sh, "vcpu%u (pcpu %u): timer irq delivery, deadline -> guest entry\n",
+			     i, v->pcpu);
+		for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
+			const struct vtimer_lat *l = &v->vtimer_lat[p];
+
+			shell_printf(sh, "  %s path: %llu", path_name[p], (unsigned long long)l->count);
+			if (l->count)
+				shell_printf(sh, ", avg %llu ns, max %llu ns",
+					     ns(l->sum / l->count), ns(l->max));
+			shell_printf(sh, "\n");
+			print_hist(sh, l);
+		}
+		if (set)	/* racy against the vCPU by design: statistics only */
+			memset(v->vtimer_lat, 0, sizeof(v->vtimer_lat));
+	}
+	if (set)
+		shell_printf(sh, "cleared\n");
+	return 0;
+}
