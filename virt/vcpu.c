@@ -64,6 +64,25 @@ static bool vcpu_wait_power_on(struct vcpu *v)
 	return vcpu_should_run(v);
 }
 
+/*
+ * From the lower-EL IRQ vector (guest.S), the guest's context loaded, IRQs
+ * masked, on the exception stack: if the interrupt is v's own timer, inject
+ * it and return true so that the vector returns straight into the guest
+ * (no world switch, no scheduler). False: a full exit.
+ */
+bool vcpu_irq_fast(struct guest_ctx *ctx)
+{
+	struct vcpu *v = container_of(ctx, struct vcpu, arch.ctx);
+	u64 t = k_now(), done = vtimer_fast_exit(v);
+
+	if (!done)
+		return false;
+	v->exits[EXIT_VTIMER]++;
+	v->entries++;
+	v->host_ticks += done - t;
+	return true;
+}
+
 static int vcpu_enter(struct vcpu *v)
 {
 	unsigned long flags = arch_irq_save();
@@ -80,13 +99,6 @@ static int vcpu_enter(struct vcpu *v)
 	v->host_ticks += k_now() - t;
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();
-	while (kind == GUEST_EXIT_IRQ && vtimer_fast_exit(v)) {
-		v->exits[EXIT_VTIMER]++;
-		v->entries++;
-		v->host_ticks += k_now() - t;
-		kind = __guest_enter(&v->arch.ctx);
-		t = k_now();
-	}
 	v->last_exit_kind = kind;
 	vcpu_hw_save(v);
 	virq_exit(v);

@@ -103,7 +103,8 @@ void vtimer_enter(struct vcpu *v)
 		phys_set_active(cpu, want);
 }
 
-static void lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned int why)
+/* Record one delivery that came due at `due` (host counter); returns now. */
+static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned int why)
 {
 	struct vtimer_lat *l = &v->vtimer_lat[path];
 	u64 now = k_now(), d = now > due ? now - due : 0;
@@ -115,6 +116,7 @@ static void lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned 
 		l->max = d;
 		l->worst_exit = why;
 	}
+	return now;
 }
 
 /*
@@ -160,21 +162,21 @@ static bool timer_asserted(u64 ctl)
  * from signalling again. A host interrupt pending behind it makes the
  * guest exit again at once and takes the full path.
  */
-bool vtimer_fast_exit(struct vcpu *v)
+u64 vtimer_fast_exit(struct vcpu *v)
 {
 	u64 lr;
 	int n;
 
 	if (gic_highest_pending() != VGIC_PPI_VTIMER || !timer_asserted(vcpu_hw_live_cntv_ctl()))
-		return false;
+		return 0;
 	n = vgic_fast_inject_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, vgic_hw_elrsr(), &lr);
 	if (n < 0)
-		return false;
+		return 0;
 	vgic_hw_write_lr((unsigned int)n, lr);
 	phys_set_active(arch_cpu_id(), true);
 	v->vtimer_owed = true;
-	lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff, VTIMER_WHY_IRQ);
-	return true;
+	return lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff,
+			  VTIMER_WHY_IRQ);
 }
 
 void vtimer_exit(struct vcpu *v)

@@ -16,6 +16,16 @@ static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 	return flags;
 }
 
+/* Never waits: false (interrupts as they were) if someone holds it. */
+static inline bool spin_trylock_irqsave(spinlock_t *l, unsigned long *flags)
+{
+	*flags = arch_irq_save();
+	if (arch_spin_trylock(l))
+		return true;
+	arch_irq_restore(*flags);
+	return false;
+}
+
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	arch_spin_unlock(l);

@@ -24,12 +24,13 @@ void vtimer_enter(struct vcpu *v);
  * pending virtual PPI 27. */
 void vtimer_exit(struct vcpu *v);
 /*
- * Right after an IRQ exit, IRQs masked, v's context still loaded: if the
- * exit is v's own timer firing, inject it straight into a list register
- * and return true, so the caller re-enters the guest at once (no EL1
- * context switch, no scheduler). False: take the full exit path.
+ * On an IRQ from the guest (vcpu_irq_fast()), IRQs masked, v's context
+ * loaded: if it is v's own timer firing, inject it straight into a list
+ * register and return the host counter at which it was done, so the
+ * guest is re-entered at once (no EL1 context switch, no scheduler).
+ * 0: take the full exit path.
  */
-bool vtimer_fast_exit(struct vcpu *v);
+u64 vtimer_fast_exit(struct vcpu *v);
 /* Right before entering the guest: account a full-path timer delivery
  * (the latency `zvm info -n` shows). */
 void vtimer_account_entry(struct vcpu *v);

@@ -453,6 +453,9 @@ static void test_fast_inject_hw(void **state)
 	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
 	flush(t, 0);
 	assert_int_equal(lr_state(t, 0, VGIC_PPI_VTIMER), VGIC_LR_PENDING);	/* not lost */
+	/* The fast path's own encoder gives what a flush encodes for the
+	 * same state, bit for bit (priority, group, HW, pINTID, pending). */
+	assert_int_equal(bank(t, 0)->lr[lr_find(t, 0, VGIC_PPI_VTIMER)], lr);
 	guest_ack(t, 0, VGIC_PPI_VTIMER);
 	sync_(t, 0);
 	flush(t, 0);
@@ -473,6 +476,9 @@ static void test_fast_inject_refused(void **state)
 
 	assert_int_equal(fast(t, 3), -1);				/* an SGI */
 	assert_int_equal(fast(t, 30), -1);				/* not HW-linked */
+	t->d.lock.held = true;		/* another vCPU in the model: never wait */
+	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);
+	t->d.lock.held = false;
 	wr(t, GICR_SGI(0) + 0x0180, 4, 1u << VGIC_PPI_VTIMER);	/* GICR_ICENABLER0 */
 	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* disabled */
 	enable_irq(t, 0, VGIC_PPI_VTIMER);

@@ -53,6 +53,48 @@ __guest_enter:
 	eret
 	.size __guest_enter, . - __guest_enter
 
+/*
+ * IRQ from the guest, on SP_EL2 with the guest's x0/x1 pushed there. Offer
+ * it first to vcpu_irq_fast() (C, IRQs masked, on this exception stack):
+ * an interrupt it can inject without the exit - the guest's own timer -
+ * costs only the registers a C call may clobber (AAPCS64: x0-x18, x30;
+ * x19-x29 it preserves). EL1 state, SP_EL0, ELR/SPSR_EL2 and FP/SIMD
+ * (the hypervisor is built -mgeneral-regs-only) stay the guest's. If it
+ * declines, the registers are put back and this becomes a full exit.
+ */
+	.global guest_irq
+guest_irq:
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	str	x18, [x0, #16 * 9]
+	str	x30, [x0, #16 * 15]
+	bl	vcpu_irq_fast
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
+	ldp	x2, x3, [x1, #16 * 1]
+	ldp	x4, x5, [x1, #16 * 2]
+	ldp	x6, x7, [x1, #16 * 3]
+	ldp	x8, x9, [x1, #16 * 4]
+	ldp	x10, x11, [x1, #16 * 5]
+	ldp	x12, x13, [x1, #16 * 6]
+	ldp	x14, x15, [x1, #16 * 7]
+	ldp	x16, x17, [x1, #16 * 8]
+	ldr	x18, [x1, #16 * 9]
+	ldr	x30, [x1, #16 * 15]
+	cbz	w0, 1f
+	ldp	x0, x1, [sp], #16
+	eret
+1:	mov	x1, #GUEST_EXIT_IRQ
+	b	guest_exit
+
 /* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
  * there and x1 = exit kind. */
 	.global guest_exit

@@ -44,6 +44,13 @@ _Static_assert(__builtin_offsetof(struct guest_ctx, host) == GCTX_HOST, "host of
 
 /* Run the guest until it exits; returns a GUEST_EXIT_* kind. IRQs off. */
 int __guest_enter(struct guest_ctx *ctx);
+/*
+ * Provided by virt/ (vcpu.c), called by guest.S on an IRQ from the guest
+ * before any exit work, on the exception stack with IRQs masked and only
+ * the guest's caller-saved registers saved in ctx: true = handled, return
+ * to the guest at once; false = take the full exit (GUEST_EXIT_IRQ).
+ */
+bool vcpu_irq_fast(struct guest_ctx *ctx);
 #endif
 
 #endif

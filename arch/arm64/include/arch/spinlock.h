@@ -20,22 +20,13 @@ typedef union {
 static inline void arch_spin_lock(arch_spinlock_t *l)
 {
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	u16 cur;
 
-	/*
-	 * Uncontended, the common case: the lock is ours at once, no WFE.
-	 * Beyond saving the instructions, this matters under an emulator
-	 * that runs all CPUs on one host thread (QEMU TCG round-robin, as
-	 * with -icount): there WFE is a yield that hands the host thread to
-	 * the next CPU for its whole time slice, so a WFE on every lock made
-	 * every vGIC access a chance to stall for microseconds.
-	 */
-	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == ticket)
-		return;
 	/* SEVL + WFE: the first WFE falls through, later ones sleep until the
 	 * owner's store (which clears our exclusive monitor) or an SEV. */
 	__asm__ volatile("sevl" ::: "memory");
 	for (;;) {
+		u16 cur;
+
 		__asm__ volatile("wfe\n ldaxrh %w0, [%1]" : "=&r"(cur) : "r"(&l->owner) : "memory");
 		if (cur == ticket)
 			break;
