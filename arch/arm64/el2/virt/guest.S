@@ -13,6 +13,18 @@
 #include <arch/exception.h>
 #include <arch/guest_ctx.h>
 
+/* x2-x17 to/from ctx->x[] (the guest's registers) at \base. */
+.macro guest_regs op, base
+	\op	x2, x3, [\base, #16 * 1]
+	\op	x4, x5, [\base, #16 * 2]
+	\op	x6, x7, [\base, #16 * 3]
+	\op	x8, x9, [\base, #16 * 4]
+	\op	x10, x11, [\base, #16 * 5]
+	\op	x12, x13, [\base, #16 * 6]
+	\op	x14, x15, [\base, #16 * 7]
+	\op	x16, x17, [\base, #16 * 8]
+.endm
+
 	.text
 	.global __guest_enter
 	.type __guest_enter, %function
@@ -34,14 +46,7 @@ __guest_enter:
 	ldp	x1, x2, [x0, #GCTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
+	guest_regs ldp, x0
 	ldp	x18, x19, [x0, #16 * 9]
 	ldp	x20, x21, [x0, #16 * 10]
 	ldp	x22, x23, [x0, #16 * 11]
@@ -66,27 +71,13 @@ __guest_enter:
 guest_irq:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
+	guest_regs stp, x0
 	str	x18, [x0, #16 * 9]
 	str	x30, [x0, #16 * 15]
 	bl	vcpu_irq_fast
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
-	ldp	x2, x3, [x1, #16 * 1]
-	ldp	x4, x5, [x1, #16 * 2]
-	ldp	x6, x7, [x1, #16 * 3]
-	ldp	x8, x9, [x1, #16 * 4]
-	ldp	x10, x11, [x1, #16 * 5]
-	ldp	x12, x13, [x1, #16 * 6]
-	ldp	x14, x15, [x1, #16 * 7]
-	ldp	x16, x17, [x1, #16 * 8]
+	guest_regs ldp, x1
 	ldr	x18, [x1, #16 * 9]
 	ldr	x30, [x1, #16 * 15]
 	cbz	w0, 1f
@@ -101,14 +92,7 @@ guest_irq:
 guest_exit:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
+	guest_regs stp, x0
 	stp	x18, x19, [x0, #16 * 9]
 	stp	x20, x21, [x0, #16 * 10]
 	stp	x22, x23, [x0, #16 * 11]
