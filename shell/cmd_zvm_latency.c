@@ -18,6 +18,15 @@ static unsigned long long ns(u64 ticks)
 	return (unsigned long long)k_ticks_to_ns(ticks);
 }
 
+static u64 lat_count(const struct vtimer_lat *l)
+{
+	u64 n = 0;
+
+	for (unsigned int i = 0; i < VTIMER_HIST_NR; i++)
+		n += l->hist[i];
+	return n;
+}
+
 static const char *worst_exit_name(const struct vtimer_lat *l)
 {
 	return l->worst_exit == VTIMER_WHY_IRQ ? "interrupt" : esr_class_name(l->worst_exit);
@@ -28,13 +37,12 @@ void zvm_latency_summary(struct shell *sh, const struct vcpu *v)
 	shell_printf(sh, "    timer irq delivery (deadline -> guest entry):");
 	for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
 		const struct vtimer_lat *l = &v->vtimer_lat[p];
+		u64 n = lat_count(l);
 
-		shell_printf(sh, "%s %s %llu", p ? ";" : "", path_name[p],
-			     (unsigned long long)l->count);
-		if (l->count)
-			shell_printf(sh, " avg %llu ns max %llu ns", ns(l->sum / l->count),
-				     ns(l->max));
-		if (l->count && p == VTIMER_FULL)
+		shell_printf(sh, "%s %s %llu", p ? ";" : "", path_name[p], (unsigned long long)n);
+		if (n)
+			shell_printf(sh, " avg %llu ns max %llu ns", ns(l->sum / n), ns(l->max));
+		if (n && p == VTIMER_FULL)
 			shell_printf(sh, " (during: %s)", worst_exit_name(l));
 	}
 	shell_printf(sh, "\n");
@@ -47,9 +55,11 @@ static void print_hist(struct shell *sh, const struct vtimer_lat *l)
 		if (!l->hist[i])
 			continue;
 		if (i == VTIMER_HIST_NR - 1)
-			shell_printf(sh, "      >= %8llu ns: %u\n", ns(1ULL << i), l->hist[i]);
+			shell_printf(sh, "      >= %8llu ns: %llu\n", ns(1ULL << i),
+				     (unsigned long long)l->hist[i]);
 		else
-			shell_printf(sh, "      < %9llu ns: %u\n", ns(2ULL << i), l->hist[i]);
+			shell_printf(sh, "      < %9llu ns: %llu\n", ns(2ULL << i),
+				     (unsigned long long)l->hist[i]);
 	}
 }
 
@@ -68,11 +78,12 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 			     i, v->pcpu);
 		for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
 			const struct vtimer_lat *l = &v->vtimer_lat[p];
+			u64 n = lat_count(l);
 
-			shell_printf(sh, "  %s path: %llu", path_name[p], (unsigned long long)l->count);
-			if (l->count)
-				shell_printf(sh, ", avg %llu ns, max %llu ns",
-					     ns(l->sum / l->count), ns(l->max));
+			shell_printf(sh, "  %s path: %llu", path_name[p], (unsigned long long)n);
+			if (n)
+				shell_printf(sh, ", avg %llu ns, max %llu ns", ns(l->sum / n),
+					     ns(l->max));
 			shell_printf(sh, "\n");
 			print_hist(sh, l);
 		}

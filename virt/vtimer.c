@@ -109,7 +109,6 @@ static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned i
 	struct vtimer_lat *l = &v->vtimer_lat[path];
 	u64 now = k_now(), d = now > due ? now - due : 0;
 
-	l->count++;
 	l->sum += d;
 	l->hist[d ? MIN(63 - __builtin_clzll(d), VTIMER_HIST_NR - 1) : 0]++;
 	if (d >= l->max) {

@@ -50,9 +50,9 @@ enum vtimer_path { VTIMER_FAST, VTIMER_FULL, VTIMER_PATH_NR };
 #define VTIMER_WHY_IRQ 64
 #define VTIMER_HIST_NR 16
 struct vtimer_lat {
-	u64 count, sum, max;
+	u64 sum, max;			/* the count is the histogram's total */
 	unsigned int worst_exit;
-	u32 hist[VTIMER_HIST_NR];
+	u64 hist[VTIMER_HIST_NR];	/* 64-bit: a 1 kHz timer fills a u32 in 50 days */
 };
 
 struct vcpu_arch {
