@@ -82,8 +82,9 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 
 			shell_printf(sh, "  %s path: %llu", path_name[p], (unsigned long long)n);
 			if (n)
-				shell_printf(sh, ", avg %llu ns, max %llu ns", ns(l->sum / n),
-					     ns(l->max));
+				shell_printf(sh, ", avg %llu ns, max %llu ns; in ZVM avg %llu ns, "
+					     "max %llu ns", ns(l->sum / n), ns(l->max),
+					     ns(l->zvm_sum / n), ns(l->zvm_max));
 			shell_printf(sh, "\n");
 			print_hist(sh, l);
 		}

@@ -73,7 +73,7 @@ static bool vcpu_wait_power_on(struct vcpu *v)
 bool vcpu_irq_fast(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, arch.ctx);
-	u64 t = k_now(), done = vtimer_fast_exit(v);
+	u64 t = k_now(), done = vtimer_fast_exit(v, t);
 
 	if (!done)
 		return false;
@@ -100,6 +100,7 @@ static int vcpu_enter(struct vcpu *v)
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();
 	v->last_exit_kind = kind;
+	v->left_guest_at = t;
 	vcpu_hw_save(v);
 	virq_exit(v);
 	v->host_ticks += k_now() - t;

@@ -21,6 +21,7 @@
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vtimer.h>
+#include <virt/vtimer_lat.h>
 
 #define CNTV_CTL_ENABLE BIT(0)
 #define CNTV_CTL_IMASK BIT(1)
@@ -104,17 +105,12 @@ void vtimer_enter(struct vcpu *v)
 }
 
 /* Record one delivery that came due at `due` (host counter); returns now. */
-static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, unsigned int why)
+static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, u64 left,
+		      unsigned int why)
 {
-	struct vtimer_lat *l = &v->vtimer_lat[path];
-	u64 now = k_now(), d = now > due ? now - due : 0;
+	u64 now = k_now();
 
-	l->sum += d;
-	l->hist[d ? MIN(63 - __builtin_clzll(d), VTIMER_HIST_NR - 1) : 0]++;
-	if (d >= l->max) {
-		l->max = d;
-		l->worst_exit = why;
-	}
+	vtimer_lat_add(&v->vtimer_lat[path], due, left, now, why);
 	return now;
 }
 
@@ -130,7 +126,7 @@ void vtimer_account_entry(struct vcpu *v)
 	if (!v->vtimer_due)
 		return;
 	why = v->last_exit_kind == GUEST_EXIT_SYNC ? ESR_EC(v->arch.ctx.esr) : VTIMER_WHY_IRQ;
-	lat_record(v, VTIMER_FULL, v->vtimer_due, why);
+	lat_record(v, VTIMER_FULL, v->vtimer_due, v->left_guest_at, why);
 	v->vtimer_due = 0;
 }
 
@@ -161,7 +157,7 @@ static bool timer_asserted(u64 ctl)
  * from signalling again. A host interrupt pending behind it makes the
  * guest exit again at once and takes the full path.
  */
-u64 vtimer_fast_exit(struct vcpu *v)
+u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 {
 	u64 lr;
 	int n;
@@ -174,7 +170,7 @@ u64 vtimer_fast_exit(struct vcpu *v)
 	vgic_hw_write_lr((unsigned int)n, lr);
 	phys_set_active(arch_cpu_id(), true);
 	v->vtimer_owed = true;
-	return lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff,
+	return lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff, left,
 			  VTIMER_WHY_IRQ);
 }
 

@@ -51,6 +51,7 @@ enum vtimer_path { VTIMER_FAST, VTIMER_FULL, VTIMER_PATH_NR };
 #define VTIMER_HIST_NR 16
 struct vtimer_lat {
 	u64 sum, max;			/* the count is the histogram's total */
+	u64 zvm_sum, zvm_max;		/* the hypervisor's part (vtimer_lat_add()) */
 	unsigned int worst_exit;
 	u64 hist[VTIMER_HIST_NR];	/* 64-bit: a 1 kHz timer fills a u32 in 50 days */
 };
@@ -84,6 +85,7 @@ struct vcpu {
 	u64 host_ticks;			/* counter ticks spent in the hypervisor for it */
 	bool vtimer_owed;		/* its virtual timer PPI may be pending/active */
 	int last_exit_kind;		/* GUEST_EXIT_* of the latest exit */
+	u64 left_guest_at;		/* host counter at the latest exit */
 	u64 vtimer_due;			/* deadline of a full-path delivery in flight, or 0 */
 	struct vtimer_lat vtimer_lat[VTIMER_PATH_NR];
 };

@@ -30,7 +30,7 @@ void vtimer_exit(struct vcpu *v);
  * guest is re-entered at once (no EL1 context switch, no scheduler).
  * 0: take the full exit path.
  */
-u64 vtimer_fast_exit(struct vcpu *v);
+u64 vtimer_fast_exit(struct vcpu *v, u64 left);
 /* Right before entering the guest: account a full-path timer delivery
  * (the latency `zvm info -n` shows). */
 void vtimer_account_entry(struct vcpu *v);

@@ -1,7 +1,7 @@
 /* Unit tests of the virtualization core's pure parts: the VM state
  * machine, vPSCI CPU_ON validation, data-abort and sysreg syndrome
- * decoding, MMIO load extension, the register-table dispatcher and the
- * MMIO bus. */
+ * decoding, MMIO load extension, the register-table dispatcher, the
+ * MMIO bus and the timer delivery statistics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <virt/mmio.h>
 #include <virt/vm_state.h>
 #include <virt/vpsci.h>
+#include <virt/vtimer_lat.h>
 
 static void test_vm_transitions(void **state)
 {
@@ -203,6 +204,40 @@ static void test_mmio_bus(void **state)
 	assert_null(mmio_bus_find(&bus, 0x9002000));
 }
 
+/* Deadline 1000. The hypervisor's part starts at the later of the deadline
+ * and the exit: before that the interrupt had not reached it. */
+static void test_vtimer_lat_split(void **state)
+{
+	struct vtimer_lat l = { 0 };
+
+	/* Exit at 1300 (the CPU took the interrupt 300 late), entry at 1500. */
+	vtimer_lat_add(&l, 1000, 1300, 1500, VTIMER_WHY_IRQ);
+	assert_int_equal(l.sum, 500);
+	assert_int_equal(l.zvm_sum, 200);
+	assert_int_equal(l.zvm_max, 200);
+	assert_int_equal(l.hist[8], 1);		/* 500 in [256, 512) */
+	/* Already out of the guest (an MMIO exit since 900): all of it is ZVM's. */
+	vtimer_lat_add(&l, 1000, 900, 1100, 36);
+	assert_int_equal(l.zvm_sum, 300);
+	assert_int_equal(l.zvm_max, 200);
+	assert_int_equal(l.max, 500);
+	assert_int_equal(l.worst_exit, VTIMER_WHY_IRQ);
+	assert_int_equal(l.hist[6], 1);		/* 100 in [64, 128) */
+	/* A later maximum takes the exit kind with it. */
+	vtimer_lat_add(&l, 1000, 990, 1900, 24);
+	assert_int_equal(l.max, 900);
+	assert_int_equal(l.worst_exit, 24);
+	assert_int_equal(l.zvm_max, 900);
+	/* Counter values that do not move forward count as 0, in bucket 0. */
+	vtimer_lat_add(&l, 2000, 2100, 1990, 24);
+	assert_int_equal(l.hist[0], 1);
+	assert_int_equal(l.sum, 1500);
+	assert_int_equal(l.zvm_sum, 1200);
+	/* Beyond the last bucket everything lands in it. */
+	vtimer_lat_add(&l, 0, 0, 1ULL << 40, 24);
+	assert_int_equal(l.hist[VTIMER_HIST_NR - 1], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_sysreg_decode),
 		cmocka_unit_test(test_vreg_dispatch),
 		cmocka_unit_test(test_mmio_bus),
+		cmocka_unit_test(test_vtimer_lat_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,42 @@
+/*
+ * Timer delivery statistics (`zvm latency`): one delivery into a vCPU's
+ * histogram. Pure arithmetic on host counter values, inline because it runs
+ * on the timer fast path, and in its own header so that host unit tests
+ * can check it without the hardware.
+ */
+#ifndef VIRT_VTIMER_LAT_H
+#define VIRT_VTIMER_LAT_H
+
+#include <virt/vm.h>
+#include <zvm/compiler.h>
+
+static inline unsigned int vtimer_lat_bucket(u64 d)
+{
+	return d ? MIN(63 - __builtin_clzll(d), VTIMER_HIST_NR - 1) : 0;
+}
+
+/*
+ * `due`: the deadline; `left`: when the vCPU last left the guest (the exit
+ * that carries the delivery, or the one it came due behind); `now`: the
+ * entry that delivers it. The part from max(due, left) to now is the
+ * hypervisor's; before that, the interrupt had not yet reached it (the
+ * CPU's own interrupt latency, host code with interrupts masked, or, on an
+ * emulator, time in which the emulated CPU was not being run).
+ */
+static inline void vtimer_lat_add(struct vtimer_lat *l, u64 due, u64 left, u64 now,
+				  unsigned int why)
+{
+	u64 d = now > due ? now - due : 0;
+	u64 from = MAX(due, left), z = now > from ? now - from : 0;
+
+	l->sum += d;
+	l->hist[vtimer_lat_bucket(d)]++;
+	if (d >= l->max) {
+		l->max = d;
+		l->worst_exit = why;
+	}
+	l->zvm_sum += z;
+	l->zvm_max = MAX(l->zvm_max, z);
+}
+
+#endif
