@@ -321,6 +321,21 @@ static int copy_token(struct fdt_writer *w, const struct fdt_token *t, int *leve
 	}
 }
 
+int fdt_w_copy_props(struct fdt_writer *w, const struct fdt *f, int node,
+		     bool (*skip)(const char *name, const void *ctx), const void *ctx)
+{
+	const char *name;
+	const void *val;
+	int prop, len, err = 0;
+
+	fdt_for_each_property(prop, f, node) {
+		val = fdt_property_value(f, prop, &name, &len);
+		if (val && !(skip && skip(name, ctx)))
+			err = err ? err : fdt_w_prop(w, name, val, (u32)len);
+	}
+	return err;
+}
+
 int fdt_w_copy_node(struct fdt_writer *w, const struct fdt *f, int node)
 {
 	struct fdt_token t;

@@ -67,12 +67,13 @@ static int make_dtb(const struct pack *pk, const struct pack_template *t,
 	struct vm_dtb_params prm = {
 		.mem_base = ram->base, .mem_size = ram->size, .nr_vcpus = t->vcpus,
 		.bootargs = t->bootargs, .initrd_start = b->layout.initrd_start,
-		.initrd_end = b->layout.initrd_end,
+		.initrd_end = b->layout.initrd_end, .devs = t->devs, .nr_devs = t->ndevs,
 	};
 	struct pack_entry e;
 	int ret;
 
 	if (!t->dtb[0]) {
+		prm.host_dtb = vm_dtb_host(&prm.host_dtb_size);
 		ret = vm_dtb_build(&prm, scratch, scratch_size);
 	} else if (pack_find_entry(pk, t->dtb, &e)) {
 		return errmsg_set(err, errlen, -ENOENT, "dtb '%s' is not in the pack", t->dtb);

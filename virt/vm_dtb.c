@@ -193,6 +193,8 @@ int vm_dtb_build(const struct vm_dtb_params *p, void *buf, size_t size)
 	gic(&w, p->nr_vcpus);
 	timer(&w);
 	uart_and_clock(&w);
+	if (vm_dtb_devices(&w, p, PH_CLK) < 0)
+		return -EINVAL;
 	fdt_w_end_node(&w);
 	return fdt_w_finish(&w, 0);
 }

@@ -20,8 +20,10 @@ static bool is_memory_node(const struct fdt *f, int node)
 
 /* Properties that vm_dtb_chosen_props() may set, dropped from the source
  * /chosen: bootargs only when we have new ones. */
-static bool replaced_in_chosen(const char *name, const struct vm_dtb_params *p)
+static bool replaced_in_chosen(const char *name, const void *ctx)
 {
+	const struct vm_dtb_params *p = ctx;
+
 	if (!strcmp(name, "linux,initrd-start") || !strcmp(name, "linux,initrd-end"))
 		return true;
 	return !strcmp(name, "bootargs") && p->bootargs && p->bootargs[0];
@@ -31,18 +33,11 @@ static bool replaced_in_chosen(const char *name, const struct vm_dtb_params *p)
 static void copy_chosen(struct fdt_writer *w, const struct fdt *f, int node,
 			const struct vm_dtb_params *p)
 {
-	const char *name;
-	const void *val;
-	int prop, child, len;
+	int child;
 
 	fdt_w_begin_node(w, "chosen");
-	if (node >= 0) {
-		fdt_for_each_property(prop, f, node) {
-			val = fdt_property_value(f, prop, &name, &len);
-			if (val && !replaced_in_chosen(name, p))
-				fdt_w_prop(w, name, val, (u32)len);
-		}
-	}
+	if (node >= 0)
+		fdt_w_copy_props(w, f, node, replaced_in_chosen, p);
 	vm_dtb_chosen_props(w, p);
 	if (node >= 0)
 		fdt_for_each_subnode(child, f, node)
@@ -50,18 +45,6 @@ static void copy_chosen(struct fdt_writer *w, const struct fdt *f, int node,
 	fdt_w_end_node(w);
 }
 
-static void copy_root_props(struct fdt_writer *w, const struct fdt *f, int root)
-{
-	const char *name;
-	const void *val;
-	int prop, len;
-
-	fdt_for_each_property(prop, f, root) {
-		val = fdt_property_value(f, prop, &name, &len);
-		if (val)
-			fdt_w_prop(w, name, val, (u32)len);
-	}
-}
 
 static void copy_reservations(struct fdt_writer *w, const struct fdt *f)
 {
@@ -80,7 +63,7 @@ static void copy_root(struct fdt_writer *w, const struct fdt *f, const struct vm
 	const char *name;
 
 	fdt_w_begin_node(w, "");
-	copy_root_props(w, f, root);
+	fdt_w_copy_props(w, f, root, NULL, NULL);
 	fdt_for_each_subnode(child, f, root) {
 		name = fdt_node_name(f, child, NULL);
 		if (is_memory_node(f, child))

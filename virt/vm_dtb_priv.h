@@ -13,4 +13,8 @@ void vm_dtb_chosen_props(struct fdt_writer *w, const struct vm_dtb_params *p);
 /* True when p has an initrd. */
 bool vm_dtb_has_initrd(const struct vm_dtb_params *p);
 
+/* Nodes for p's passthrough devices, under the root (vm_dtb_devs.c);
+ * returns how many were described, or -EBADMSG if host_dtb is bad. */
+int vm_dtb_devices(struct fdt_writer *w, const struct vm_dtb_params *p, u32 guest_clk);
+
 #endif

@@ -52,6 +52,10 @@ int fdt_w_prop_cells(struct fdt_writer *w, const char *name, const u32 *cells, i
  * ac address cells and sc size cells (the parent's #address/#size-cells). */
 int fdt_w_prop_reg(struct fdt_writer *w, int ac, int sc, const u64 *addr_size, int n);
 
+/* Copy node's properties (not its subnodes) into w's open node, except
+ * those for which skip(name, ctx) is true (skip may be NULL). */
+int fdt_w_copy_props(struct fdt_writer *w, const struct fdt *f, int node,
+		     bool (*skip)(const char *name, const void *ctx), const void *ctx);
 /* Copy node of f, with its properties and whole subtree, into w. */
 int fdt_w_copy_node(struct fdt_writer *w, const struct fdt *f, int node);
 

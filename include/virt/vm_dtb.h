@@ -26,6 +26,8 @@
 
 #include <zvm/types.h>
 
+struct pack_dev;
+
 #define VM_DTB_RAM_BASE 0x40000000ULL
 #define VM_DTB_GICD_BASE 0x08000000ULL
 #define VM_DTB_GICD_SIZE 0x10000ULL
@@ -45,7 +47,18 @@ struct vm_dtb_params {
 	const char *bootargs;	/* NULL or "": no bootargs (patch: keep the DTB's) */
 	u64 initrd_start;	/* IPA range of the initrd; none when */
 	u64 initrd_end;		/*   initrd_end <= initrd_start */
+	/* Passthrough devices (template `device` lines): vm_dtb_build()
+	 * describes each with a copy of host_dtb's node for it (see
+	 * virt/vm_dtb_devs.c); none when host_dtb is NULL. */
+	const struct pack_dev *devs;
+	u32 nr_devs;
+	const void *host_dtb;	/* a valid DTB of host_dtb_size bytes */
+	u32 host_dtb_size;
 };
+
+/* The host's device tree for vm_dtb_params.host_dtb, provided by what the
+ * build links: the hypervisor's (platform.c), none in tools (NULL). */
+const void *vm_dtb_host(u32 *size);
 
 /* Affinity value (MPIDR_EL1 Aff1:Aff0) and cpu@ reg of vCPU n. */
 u64 vm_dtb_vcpu_mpidr(u32 n);

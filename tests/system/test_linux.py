@@ -144,6 +144,21 @@ def test_linux_boots_smp_with_timer_and_uart(linux):
     assert re.search(r"vcpu1: pcpu 3, .* on,", out), out
 
 
+def test_passthrough_rtc_found_by_linux_from_the_generated_dtb(linux):
+    """The default pack passes the host's PL031 RTC to Linux; ZVM copies
+    its node from the host device tree into the VM's, so Linux's driver
+    binds, takes the hardware-linked SPI 34 and reads the board's clock
+    (QEMU's RTC starts at the host's wall-clock time)."""
+    with Console(linux, linux.linux) as c:
+        c.wait_ready()
+        assert re.search(r"rtc-pl031 9010000\.pl031: registered as rtc0", c.run("dmesg")), \
+            c.run("dmesg | grep -i rtc")
+        assert re.search(r"GICv3\s+34 Level\s+rtc-pl031", c.run("cat /proc/interrupts"))
+        now = int(c.run("cat /sys/class/rtc/rtc0/since_epoch").split()[-1])
+        assert abs(now - time.time()) < 600, now
+        assert c.run("cat /proc/device-tree/pl031@9010000/compatible").strip().startswith("arm,pl031")
+
+
 def test_reboot_restarts_and_poweroff_halts(linux):
     with Console(linux, linux.linux) as c:
         c.send("reboot -f")

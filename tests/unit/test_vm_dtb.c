@@ -16,6 +16,7 @@
 #include <dtb_fixture.h>
 #include <lib/byteorder.h>
 #include <lib/fdt_write.h>
+#include <lib/pack.h>
 #include <virt/vm_dtb.h>
 #include <zvm/compiler.h>
 #include <zvm/errno.h>
@@ -306,6 +307,178 @@ static void test_build_dtc_clean(void **state)
 	free(text);
 }
 
+/* ---- passthrough devices ----------------------------------------------------- */
+
+#define RTC_BASE 0x9010000ULL
+#define RTC_INTID 34		/* QEMU virt's PL031: SPI 2 */
+
+static struct pack_dev rtc_dev = { RTC_BASE, 0x1000, RTC_INTID };
+
+static int build_with(const struct pack_dev *devs, u32 n, const void *host, u32 host_size)
+{
+	struct vm_dtb_params p = params;
+
+	p.devs = devs;
+	p.nr_devs = n;
+	p.host_dtb = host;
+	p.host_dtb_size = host_size;
+	return vm_dtb_build(&p, out, sizeof(out_words));
+}
+
+/* The guest's fixed clock (what /pl011@9000000's apb_pclk points at). */
+static u32 guest_clock(void)
+{
+	u32 ph = 0;
+
+	assert_int_equal(fdt_getprop_cell(&f, node(UART), "clocks", 1, &ph), 0);
+	return ph;
+}
+
+static u32 guest_clock_after(int size)
+{
+	open_ok(out, size);
+	return guest_clock();
+}
+
+/* QEMU's own DTB as the host's: the PL031 RTC's node, adapted. */
+static void test_passthrough_node_from_host(void **state)
+{
+	static const u32 irq[] = { 0, RTC_INTID - 32, 4 };
+	size_t size;
+	u8 *qemu = read_whole_file(dtb_path, &size);
+	u32 clk = 0;
+	int rtc;
+
+	open_ok(out, build_with(&rtc_dev, 1, qemu, (u32)size));
+	rtc = node("/pl031@9010000");
+	assert_int_equal(fdt_node_check_compatible(&f, rtc, "arm,pl031"), 0);
+	assert_int_equal(fdt_node_check_compatible(&f, rtc, "arm,primecell"), 0);
+	assert_int_equal(fdt_reg_count(&f, rtc), 1);
+	assert_reg(rtc, 0, RTC_BASE, 0x1000);
+	assert_cells(rtc, "interrupts", irq, 3);
+	assert_str(rtc, "clock-names", "apb_pclk");
+	assert_int_equal(fdt_getprop_cell(&f, rtc, "clocks", 0, &clk), 0);
+	assert_int_equal(clk, guest_clock());
+	assert_no_prop("/pl031@9010000", "phandle");
+	assert_no_prop("/pl031@9010000", "interrupt-parent");
+	/* Without an SPI the guest gets no interrupt for it. */
+	rtc_dev.irq = 0;
+	open_ok(out, build_with(&rtc_dev, 1, qemu, (u32)size));
+	assert_no_prop("/pl031@9010000", "interrupts");
+	rtc_dev.irq = RTC_INTID;
+	/* No host tree (a tool), or no node at that address: not described. */
+	open_ok(out, build_with(&rtc_dev, 1, NULL, 0));
+	assert_true(fdt_path_offset(&f, "/pl031@9010000") < 0);
+	{
+		const struct pack_dev none = { 0x9100000, 0x1000, 0 };
+
+		open_ok(out, build_with(&none, 1, qemu, (u32)size));
+		assert_true(fdt_node_offset_by_compatible(&f, -1, "arm,pl031") < 0);
+	}
+	/* A host tree that does not parse is refused, not half-used. */
+	qemu[0] ^= 0xff;
+	assert_int_equal(build_with(&rtc_dev, 1, qemu, (u32)size), -EINVAL);
+	free(qemu);
+}
+
+/*
+ * A board-like host tree: the device under an identity-mapped bus, with
+ * properties that name providers the guest does not have, a 1-cell clock
+ * provider, a second reg entry outside the passed-through region; a twin
+ * under a translating bus and a disabled one at other addresses.
+ */
+static int build_board_host(void)
+{
+	static const u64 dev_reg[] = { 0x20000000, 0x1000, 0x30000000, 0x1000 };
+	static const u64 other[] = { 0x21000000, 0x1000 }, off[] = { 0x22000000, 0x1000 };
+	const u32 irq[] = { 0, 40, 1 }, clocks[] = { 7, 3, 8 }, pwr[] = { 9 };
+	struct fdt_writer w;
+
+	fdt_w_init(&w, src, sizeof(src_words));
+	fdt_w_begin_node(&w, "");
+	fdt_w_prop_u32(&w, "#address-cells", 2);
+	fdt_w_prop_u32(&w, "#size-cells", 2);
+	fdt_w_begin_node(&w, "cru");
+	fdt_w_prop_u32(&w, "#clock-cells", 1);
+	fdt_w_prop_u32(&w, "phandle", 7);
+	fdt_w_end_node(&w);
+	fdt_w_begin_node(&w, "osc");
+	fdt_w_prop_u32(&w, "#clock-cells", 0);
+	fdt_w_prop_u32(&w, "phandle", 8);
+	fdt_w_end_node(&w);
+	fdt_w_begin_node(&w, "soc");
+	fdt_w_prop_u32(&w, "#address-cells", 2);
+	fdt_w_prop_u32(&w, "#size-cells", 2);
+	fdt_w_prop_empty(&w, "ranges");
+	fdt_w_begin_node(&w, "serial@20000000");
+	fdt_w_prop_string(&w, "compatible", "snps,dw-apb-uart");
+	fdt_w_prop_reg(&w, 2, 2, dev_reg, 2);
+	fdt_w_prop_cells(&w, "interrupts", irq, 3);
+	fdt_w_prop_cells(&w, "clocks", clocks, 3);
+	fdt_w_prop_cells(&w, "power-domains", pwr, 1);
+	fdt_w_prop_cells(&w, "vcc-supply", pwr, 1);
+	fdt_w_prop_cells(&w, "pinctrl-0", pwr, 1);
+	fdt_w_prop_cells(&w, "reset-gpios", pwr, 1);
+	fdt_w_prop_u32(&w, "reg-shift", 2);
+	fdt_w_prop_u32(&w, "phandle", 10);
+	fdt_w_prop_string(&w, "status", "okay");
+	fdt_w_begin_node(&w, "bluetooth");
+	fdt_w_end_node(&w);
+	fdt_w_end_node(&w);
+	fdt_w_begin_node(&w, "serial@22000000");
+	fdt_w_prop_string(&w, "compatible", "snps,dw-apb-uart");
+	fdt_w_prop_reg(&w, 2, 2, off, 1);
+	fdt_w_prop_string(&w, "status", "disabled");
+	fdt_w_end_node(&w);
+	fdt_w_end_node(&w);
+	fdt_w_begin_node(&w, "bus");
+	fdt_w_prop_u32(&w, "#address-cells", 2);
+	fdt_w_prop_u32(&w, "#size-cells", 2);
+	{
+		static const u32 ranges[] = { 0, 0, 0, 0x40, 0, 0, 0, 0x1000000 };
+
+		fdt_w_prop_cells(&w, "ranges", ranges, 8);
+	}
+	fdt_w_begin_node(&w, "serial@21000000");
+	fdt_w_prop_string(&w, "compatible", "snps,dw-apb-uart");
+	fdt_w_prop_reg(&w, 2, 2, other, 1);
+	fdt_w_end_node(&w);
+	fdt_w_end_node(&w);
+	fdt_w_end_node(&w);
+	return fdt_w_finish(&w, 0);
+}
+
+static void test_passthrough_node_adapted(void **state)
+{
+	static const struct pack_dev devs[] = {
+		{ 0x20000000, 0x1000, 72 }, { 0x21000000, 0x1000, 0 }, { 0x22000000, 0x1000, 0 },
+	};
+	static const u32 irq[] = { 0, 40, 1 };
+	static const char *const gone[] = {
+		"power-domains", "vcc-supply", "pinctrl-0", "reset-gpios", "phandle", "status",
+	};
+	int host = build_board_host(), uart;
+	u32 clk = guest_clock_after(build_with(devs, 3, src, (u32)host));
+
+	uart = node("/serial@20000000");
+	assert_reg(uart, 0, 0x20000000, 0x1000);
+	assert_int_equal(fdt_reg_count(&f, uart), 1);	/* 0x30000000 is not passed */
+	assert_cells(uart, "interrupts", irq, 3);	/* the host's flags: edge */
+	/* Two host clocks (one with a 1-cell specifier): two guest clocks. */
+	{
+		const u32 want[] = { clk, clk };
+
+		assert_cells(uart, "clocks", want, 2);
+	}
+	assert_int_equal(u32_prop(uart, "reg-shift"), 2);
+	for (size_t i = 0; i < ARRAY_SIZE(gone); i++)
+		assert_no_prop("/serial@20000000", gone[i]);
+	assert_true(fdt_first_subnode(&f, uart) < 0);
+	/* Behind a translating bus, or disabled: not described. */
+	assert_true(fdt_path_offset(&f, "/serial@21000000") < 0);
+	assert_true(fdt_path_offset(&f, "/serial@22000000") < 0);
+}
+
 /* ---- patched --------------------------------------------------------------- */
 
 /* A board DTB of its own: 1-cell addresses, two memory nodes (one found
@@ -446,6 +619,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_build_uart_clock),
 		cmocka_unit_test(test_build_refused),
 		cmocka_unit_test(test_build_dtc_clean),
+		cmocka_unit_test(test_passthrough_node_from_host),
+		cmocka_unit_test(test_passthrough_node_adapted),
 		cmocka_unit_test(test_patch_replaces_memory_and_chosen),
 		cmocka_unit_test(test_patch_keeps_bootargs),
 		cmocka_unit_test(test_patch_adds_chosen),
