@@ -1,5 +1,6 @@
 /* `zvm ...`: create, run, pause, inspect, attach to and delete VMs. */
 #include <kernel/sched.h>
+#include <lib/pack.h>
 #include <lib/parse.h>
 #include <lib/string.h>
 #include <shell/args.h>
@@ -201,6 +202,21 @@ static void info_start(struct shell *sh, struct vm *vm)
 		shell_printf(sh, "-\n");
 }
 
+/* The template's passthrough devices (in the VM's DTB when the host's
+ * tree has a node for them: docs/virtualization.md, "Passthrough"). */
+static void info_devices(struct shell *sh, const struct vm *vm)
+{
+	for (u32 i = 0; i < vm->tmpl->ndevs; i++) {
+		const struct pack_dev *d = &vm->tmpl->devs[i];
+
+		shell_printf(sh, "  device 0x%llx+0x%llx", (unsigned long long)d->base,
+			     (unsigned long long)d->size);
+		if (d->irq)
+			shell_printf(sh, ", SPI %u", d->irq);
+		shell_printf(sh, " (passthrough)\n");
+	}
+}
+
 static void info_line(struct vm *vm, void *ctx)
 {
 	struct shell *sh = ctx;
@@ -227,6 +243,7 @@ static int zvm_info(struct shell *sh, int argc, char **argv)
 	shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
 	info_line(vm, sh);
 	info_start(sh, vm);
+	info_devices(sh, vm);
 	info_vcpus(sh, vm);
 	return 0;
 }

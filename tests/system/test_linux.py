@@ -157,6 +157,7 @@ def test_passthrough_rtc_found_by_linux_from_the_generated_dtb(linux):
         now = int(c.run("cat /sys/class/rtc/rtc0/since_epoch").split()[-1])
         assert abs(now - time.time()) < 600, now
         assert c.run("cat /proc/device-tree/pl031@9010000/compatible").strip().startswith("arm,pl031")
+    assert "device 0x9010000+0x1000, SPI 34 (passthrough)" in linux.cmd(f"zvm info -n {linux.linux}")
 
 
 def test_reboot_restarts_and_poweroff_halts(linux):
