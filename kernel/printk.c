@@ -10,6 +10,7 @@
 #include <lib/ringbuf.h>
 
 static void (*out_putc)(char c);
+static size_t (*pending_take)(char *buf, size_t n);
 static spinlock_t console_lock = SPINLOCK_INIT;
 static spinlock_t log_lock = SPINLOCK_INIT;
 static u8 log_mem[CONFIG_LOG_BUF_SIZE];
@@ -40,12 +41,29 @@ static void put_bytes(const char *s, size_t n)
 			out_putc(s[i]);
 }
 
+void console_set_pending(size_t (*take)(char *buf, size_t n))
+{
+	pending_take = take;
+}
+
+static void emit_pending(void)
+{
+	size_t (*take)(char *buf, size_t n) = READ_ONCE(pending_take);
+	char buf[128];
+	size_t got;
+
+	while (take && (got = take(buf, sizeof(buf))) > 0)
+		put_bytes(buf, got);
+}
+
 static void locked_output(void (*emit)(const char *s, size_t n), const char *s, size_t n)
 {
 	unsigned long flags = arch_irq_save();
 
 	if (!panic_mode)
 		arch_spin_lock(&console_lock);
+	if (!panic_mode)	/* its lock's holder may be a stopped CPU too */
+		emit_pending();
 	emit(s, n);
 	if (!panic_mode)
 		arch_spin_unlock(&console_lock);
@@ -60,6 +78,11 @@ void console_write(const char *s, size_t n)
 void console_write_raw(const char *s, size_t n)
 {
 	locked_output(put_bytes, s, n);
+}
+
+void console_flush_pending(void)
+{
+	locked_output(put_bytes, NULL, 0);
 }
 
 void printk_panic_mode(void)

@@ -12,7 +12,6 @@
 
 #include "cmd_zvm.h"
 
-#define LOOK_ESCAPE 0x1d	/* Ctrl-] as in telnet: back to the host shell */
 
 int zvm_parse_id(struct shell *sh, int argc, char **argv, const char *flags, u32 *set,
 		 struct vm **out)
@@ -264,41 +263,6 @@ static int zvm_templates(struct shell *sh, int argc, char **argv)
 		shell_printf(sh, "%-16s %-10s %8llu %5u %4u %s\n", t.name, pack_os_name(t.os),
 			     (unsigned long long)(t.mem_size >> 20), t.vcpus, t.priority,
 			     t.autostart ? "yes" : "no");
-	return 0;
-}
-
-/* `zvm look`: the VM's console on ours until the escape key. Only this
- * shell deletes VMs, and it is hooked while attached, so vm stays valid. */
-
-static void look_sink(void *ctx, const char *s, size_t n)
-{
-	shell_write(ctx, s, n);
-}
-
-static void look_input(struct shell *sh, char c, void *ctx)
-{
-	struct vm *vm = ctx;
-
-	if (c == LOOK_ESCAPE) {
-		vpl011_set_sink(vm, NULL, NULL);
-		shell_printf(sh, "\n[detached from vm %u]\n", vm->id);
-		shell_clear_input_hook(sh);
-		return;
-	}
-	vpl011_rx_push(vm, c);
-}
-
-static int zvm_look(struct shell *sh, int argc, char **argv)
-{
-	struct vm *vm;
-	int r = parse_id(sh, argc, argv, &vm);
-
-	if (r)
-		return r;
-	shell_printf(sh, "[attached to vm %u (%s); Ctrl-] returns to the host shell]\n", vm->id,
-		     vm->name);
-	vpl011_set_sink(vm, look_sink, sh);	/* history first, then live */
-	shell_set_input_hook(sh, look_input, vm);
 	return 0;
 }
 

@@ -19,5 +19,8 @@ int zvm_parse_id(struct shell *sh, int argc, char **argv, const char *flags, u32
 /* One line per vCPU for `zvm info -n`: timer interrupt delivery by path. */
 void zvm_latency_summary(struct shell *sh, const struct vcpu *v);
 int zvm_latency(struct shell *sh, int argc, char **argv);
+/* `zvm look` (cmd_zvm_look.c). */
+#define LOOK_ESCAPE 0x1d	/* Ctrl-] as in telnet: back to the host shell */
+int zvm_look(struct shell *sh, int argc, char **argv);
 
 #endif

@@ -15,6 +15,15 @@ __printf(1, 2) void kprintf(const char *fmt, ...);
 void console_write(const char *s, size_t n);
 /* Bytes as they are (no \n -> \r\n): for terminal protocols. */
 void console_write_raw(const char *s, size_t n);
+/*
+ * A source of console output written by someone else's thread (`zvm look`
+ * buffers a guest's bytes): take(buf, n) hands over up to n bytes, 0 when
+ * none. Every console write first empties it, under the console lock, so
+ * its bytes and the host's messages come out in the order they were made.
+ */
+void console_set_pending(size_t (*take)(char *buf, size_t n));
+/* Write out what the pending source holds now. */
+void console_flush_pending(void);
 
 /* Messages at or below this level reach the console; all reach the log. */
 void printk_set_console_level(enum log_level level);
