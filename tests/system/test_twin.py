@@ -86,6 +86,11 @@ def test_rt_vm_keeps_its_period_while_linux_is_stressed_and_crashes(twin):
     wait_rt_periods(twin, rt, stress_end_n + 2000)
     in_linux(twin, lx, "echo c > /proc/sysrq-trigger", "Kernel panic", timeout=120)
     assert "ZVM" in twin.cmd("version")               # the host answers
+    # "Kernel panic" is printed before Linux stops its other CPU and asks
+    # for the warm reset that marks the VM crashed.
+    deadline = time.time() + 60
+    while twin.vm_state(lx) != "crashed" and time.time() < deadline:
+        time.sleep(0.5)
     assert twin.vm_state(lx) == "crashed"
     assert twin.vm_state(rt) == "running"
     crash_n = rt_periods(twin, rt)
