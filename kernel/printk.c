@@ -10,7 +10,7 @@
 #include <lib/ringbuf.h>
 
 static void (*out_putc)(char c);
-static size_t (*pending_take)(char *buf, size_t n);
+static bool (*redirect)(const char *s, size_t n);
 static spinlock_t console_lock = SPINLOCK_INIT;
 static spinlock_t log_lock = SPINLOCK_INIT;
 static u8 log_mem[CONFIG_LOG_BUF_SIZE];
@@ -23,37 +23,44 @@ void console_set_output(void (*putc)(char c))
 	out_putc = putc;
 }
 
-static void raw_write(const char *s, size_t n)
-{
-	if (!out_putc)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			out_putc('\r');
-		out_putc(s[i]);
-	}
-}
-
-static void put_bytes(const char *s, size_t n)
+/* To the UART, one byte at a time (console lock held, or panic mode). */
+static void uart_bytes(const char *s, size_t n)
 {
 	if (out_putc)
 		for (size_t i = 0; i < n; i++)
 			out_putc(s[i]);
 }
 
-void console_set_pending(size_t (*take)(char *buf, size_t n))
+/* Where console output goes: the redirect while one takes it. */
+static void put_bytes(const char *s, size_t n)
 {
-	pending_take = take;
+	bool (*r)(const char *s, size_t n) = panic_mode ? NULL : READ_ONCE(redirect);
+
+	if (!r || !r(s, n))
+		uart_bytes(s, n);
 }
 
-static void emit_pending(void)
+static void raw_write(const char *s, size_t n)
 {
-	size_t (*take)(char *buf, size_t n) = READ_ONCE(pending_take);
-	char buf[128];
-	size_t got;
+	char buf[64];
+	size_t k = 0;
 
-	while (take && (got = take(buf, sizeof(buf))) > 0)
-		put_bytes(buf, got);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			buf[k++] = '\r';
+		buf[k++] = s[i];
+		if (k >= sizeof(buf) - 1) {
+			put_bytes(buf, k);
+			k = 0;
+		}
+	}
+	if (k)
+		put_bytes(buf, k);
+}
+
+void console_set_redirect(bool (*fn)(const char *s, size_t n))
+{
+	WRITE_ONCE(redirect, fn);
 }
 
 static void locked_output(void (*emit)(const char *s, size_t n), const char *s, size_t n)
@@ -62,12 +69,15 @@ static void locked_output(void (*emit)(const char *s, size_t n), const char *s, 
 
 	if (!panic_mode)
 		arch_spin_lock(&console_lock);
-	if (!panic_mode)	/* its lock's holder may be a stopped CPU too */
-		emit_pending();
 	emit(s, n);
 	if (!panic_mode)
 		arch_spin_unlock(&console_lock);
 	arch_irq_restore(flags);
+}
+
+void console_write_uart(const char *s, size_t n)
+{
+	locked_output(uart_bytes, s, n);
 }
 
 void console_write(const char *s, size_t n)
@@ -78,11 +88,6 @@ void console_write(const char *s, size_t n)
 void console_write_raw(const char *s, size_t n)
 {
 	locked_output(put_bytes, s, n);
-}
-
-void console_flush_pending(void)
-{
-	locked_output(put_bytes, NULL, 0);
 }
 
 void printk_panic_mode(void)

@@ -2,15 +2,13 @@
  * `zvm look`: the VM's console on ours until the escape key. Only this
  * shell deletes VMs, and it is hooked while attached, so vm stays valid.
  *
- * The guest's bytes are not written to the host UART by the vCPU that
- * wrote them: its emulated PL011 store only copies them into a buffer
- * here and, at the first byte of a burst, wakes the `look` thread on
- * pCPU 0, which does the (slow, polled) UART output. A guest printing
- * while someone watches costs its own vCPU a memory copy, not the UART's
- * pace, and it never waits for the console lock that the host's other
- * output takes. The buffer is the console's pending source
- * (console_set_pending()): any host message empties it first, so guest
- * output and host messages reach the screen in the order they were made.
+ * While attached, only the `look` thread (pCPU 0) writes the host UART.
+ * The guest's bytes (the vCPU's emulated UARTDR store) and the host's own
+ * console output (printk from any CPU, the shell; console_set_redirect())
+ * are both copied into one buffer here, which wakes the thread at the
+ * first byte of a burst. So a guest printing while someone watches costs
+ * its vCPU a memory copy, not the UART's pace, no host message waits for
+ * guest output, and the two reach the screen in the order they were made.
  */
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -28,44 +26,71 @@
 #define LOOK_BUF (2 * VM_CONSOLE_BUF)	/* the whole history at once; a power of two */
 
 static struct {
-	spinlock_t lock;	/* taken by vCPUs (look_sink) and the console */
+	spinlock_t lock;	/* taken by vCPUs and under the console lock */
 	struct ringbuf out;
 	u8 mem[LOOK_BUF];
+	bool attached;		/* the buffer takes bytes */
 	bool waiting;		/* the thread sleeps until the next byte */
 	u64 dropped;		/* bytes that did not fit, not yet reported */
 	struct semaphore wake;
-} look = { .lock = SPINLOCK_INIT };
+	struct mutex pump;	/* one writer of buffered bytes at a time */
+} look = { .lock = SPINLOCK_INIT, .pump = MUTEX_INIT(look.pump) };
+
+/* Buffer bytes for the thread; false once detached. */
+static bool look_put(const char *s, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&look.lock);
+	bool ok = look.attached, wake = false;
+	size_t put;
+
+	if (ok) {
+		put = ringbuf_write(&look.out, s, n);
+		look.dropped += n - put;
+		wake = look.waiting;
+		look.waiting = false;
+	}
+	spin_unlock_irqrestore(&look.lock, flags);
+	if (wake)
+		sem_give(&look.wake);
+	return ok;
+}
 
 /* vCPU context (an emulated UARTDR store), under the vPL011's lock. */
 static void look_sink(void *ctx, const char *s, size_t n)
 {
-	unsigned long flags = spin_lock_irqsave(&look.lock);
-	size_t put = ringbuf_write(&look.out, s, n);
-	bool wake = look.waiting && put;
-
-	look.dropped += n - put;
-	if (wake)
-		look.waiting = false;
-	spin_unlock_irqrestore(&look.lock, flags);
-	if (wake)
-		sem_give(&look.wake);
+	look_put(s, n);
 }
 
-/* The console's pending source: a drop report first, then the bytes. */
-static size_t look_take(char *buf, size_t n)
+/* A drop report first, then buffered bytes; 0 when empty. With detach,
+ * an empty buffer also stops taking bytes, atomically with the check. */
+static size_t take(char *buf, size_t n, bool detach)
 {
 	unsigned long flags = spin_lock_irqsave(&look.lock);
 	size_t got;
 
 	if (look.dropped) {
-		got = (size_t)fmt_snprintf(buf, n, "\r\n[zvm: %llu bytes of output dropped]\r\n",
-					   (unsigned long long)look.dropped);
+		got = MIN((size_t)fmt_snprintf(buf, n, "\r\n[zvm: %llu bytes of output dropped]\r\n",
+					       (unsigned long long)look.dropped), n);
 		look.dropped = 0;
 	} else {
 		got = ringbuf_read(&look.out, buf, n);
 	}
+	if (!got && detach)
+		look.attached = false;
 	spin_unlock_irqrestore(&look.lock, flags);
-	return MIN(got, n);
+	return got;
+}
+
+/* Write out what is buffered (all of it, when detaching). */
+static void drain(bool detach)
+{
+	char buf[256];
+	size_t n;
+
+	mutex_lock(&look.pump, K_FOREVER);
+	while ((n = take(buf, sizeof(buf), detach)) > 0)
+		console_write_uart(buf, n);
+	mutex_unlock(&look.pump);
 }
 
 /* Nothing buffered: the next byte wakes the thread. */
@@ -82,7 +107,7 @@ static bool arm_if_empty(void)
 static void look_thread(void *arg)
 {
 	for (;;) {
-		console_flush_pending();
+		drain(false);
 		if (arm_if_empty())
 			sem_take(&look.wake, K_FOREVER);
 	}
@@ -99,7 +124,7 @@ static int look_start_thread(void)
 	if (err)
 		return err;
 	sem_init(&look.wake, 0, 1);
-	console_set_pending(look_take);
+	console_set_redirect(look_put);	/* takes nothing until attached */
 	return thread_create(&p, NULL);
 }
 INITCALL_LATE(look_start_thread);
@@ -112,8 +137,9 @@ static void look_input(struct shell *sh, char c, void *ctx)
 		vpl011_rx_push(vm, c);
 		return;
 	}
-	vpl011_set_sink(vm, NULL, NULL);	/* no byte is added after this */
-	shell_printf(sh, "\n[detached from vm %u]\n", vm->id);	/* after the rest */
+	vpl011_set_sink(vm, NULL, NULL);	/* no guest byte is added after this */
+	drain(true);				/* then the console is the UART's again */
+	shell_printf(sh, "\n[detached from vm %u]\n", vm->id);
 	shell_clear_input_hook(sh);
 }
 
@@ -121,9 +147,13 @@ int zvm_look(struct shell *sh, int argc, char **argv)
 {
 	struct vm *vm;
 	int r = zvm_parse_id(sh, argc, argv, "", NULL, &vm);
+	unsigned long flags;
 
 	if (r)
 		return r;
+	flags = spin_lock_irqsave(&look.lock);
+	look.attached = true;
+	spin_unlock_irqrestore(&look.lock, flags);
 	shell_printf(sh, "[attached to vm %u (%s); Ctrl-] returns to the host shell]\n", vm->id,
 		     vm->name);
 	vpl011_set_sink(vm, look_sink, NULL);	/* history first, then live */

@@ -16,14 +16,15 @@ void console_write(const char *s, size_t n);
 /* Bytes as they are (no \n -> \r\n): for terminal protocols. */
 void console_write_raw(const char *s, size_t n);
 /*
- * A source of console output written by someone else's thread (`zvm look`
- * buffers a guest's bytes): take(buf, n) hands over up to n bytes, 0 when
- * none. Every console write first empties it, under the console lock, so
- * its bytes and the host's messages come out in the order they were made.
+ * While fn is set, console output (printk, the shell) is handed to it
+ * instead of the UART: `zvm look` buffers it with the guest's bytes, so
+ * that only its own thread writes the UART and the two stay in order.
+ * fn runs under the console lock and returns false to refuse (the bytes
+ * then go to the UART). Panic output always goes to the UART.
  */
-void console_set_pending(size_t (*take)(char *buf, size_t n));
-/* Write out what the pending source holds now. */
-void console_flush_pending(void);
+void console_set_redirect(bool (*fn)(const char *s, size_t n));
+/* Straight to the UART, whatever the redirect (the redirect's writer). */
+void console_write_uart(const char *s, size_t n);
 
 /* Messages at or below this level reach the console; all reach the log. */
 void printk_set_console_level(enum log_level level);
