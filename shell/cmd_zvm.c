@@ -12,7 +12,6 @@
 
 #include "cmd_zvm.h"
 
-
 int zvm_parse_id(struct shell *sh, int argc, char **argv, const char *flags, u32 *set,
 		 struct vm **out)
 {

@@ -124,7 +124,6 @@ static int look_start_thread(void)
 	if (err)
 		return err;
 	sem_init(&look.wake, 0, 1);
-	console_set_redirect(look_put);	/* takes nothing until attached */
 	return thread_create(&p, NULL);
 }
 INITCALL_LATE(look_start_thread);
@@ -138,7 +137,8 @@ static void look_input(struct shell *sh, char c, void *ctx)
 		return;
 	}
 	vpl011_set_sink(vm, NULL, NULL);	/* no guest byte is added after this */
-	drain(true);				/* then the console is the UART's again */
+	drain(true);		/* then look_put refuses: the console is the UART's again */
+	console_set_redirect(NULL);
 	shell_printf(sh, "\n[detached from vm %u]\n", vm->id);
 	shell_clear_input_hook(sh);
 }
@@ -154,6 +154,7 @@ int zvm_look(struct shell *sh, int argc, char **argv)
 	flags = spin_lock_irqsave(&look.lock);
 	look.attached = true;
 	spin_unlock_irqrestore(&look.lock, flags);
+	console_set_redirect(look_put);
 	shell_printf(sh, "[attached to vm %u (%s); Ctrl-] returns to the host shell]\n", vm->id,
 		     vm->name);
 	vpl011_set_sink(vm, look_sink, NULL);	/* history first, then live */

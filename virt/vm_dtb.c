@@ -12,11 +12,6 @@
 #define PH_CLK 2
 #define UART_PATH "/pl011@9000000"
 
-/* GIC interrupt specifier flags: IRQ_TYPE_LEVEL_HIGH. With GICv3, PPIs
- * carry no CPU mask (QEMU only adds one for GICv2). */
-#define IRQ_LEVEL_HI 4
-#define GIC_SPI 0
-#define GIC_PPI 1
 #define PPI_TIMER_SEC 13
 #define PPI_TIMER_NS 14
 #define PPI_TIMER_VIRT 11

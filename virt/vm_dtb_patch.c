@@ -45,7 +45,6 @@ static void copy_chosen(struct fdt_writer *w, const struct fdt *f, int node,
 	fdt_w_end_node(w);
 }
 
-
 static void copy_reservations(struct fdt_writer *w, const struct fdt *f)
 {
 	u64 addr, size;

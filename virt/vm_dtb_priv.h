@@ -5,6 +5,13 @@
 #include <lib/fdt_write.h>
 #include <virt/vm_dtb.h>
 
+/* GIC interrupt specifiers: type (SPI/PPI), number, flags
+ * (IRQ_TYPE_LEVEL_HIGH). With GICv3, PPIs carry no CPU mask (QEMU only
+ * adds one for GICv2). */
+#define GIC_SPI 0
+#define GIC_PPI 1
+#define IRQ_LEVEL_HI 4
+
 /* /memory@<base> with reg encoded in ac address and sc size cells. */
 void vm_dtb_memory_node(struct fdt_writer *w, const struct vm_dtb_params *p, int ac, int sc);
 /* The /chosen properties that come from p: bootargs (when non-empty) and
@@ -14,7 +21,7 @@ void vm_dtb_chosen_props(struct fdt_writer *w, const struct vm_dtb_params *p);
 bool vm_dtb_has_initrd(const struct vm_dtb_params *p);
 
 /* Nodes for p's passthrough devices, under the root (vm_dtb_devs.c);
- * returns how many were described, or -EBADMSG if host_dtb is bad. */
+ * returns 0, or -EBADMSG if host_dtb is bad. */
 int vm_dtb_devices(struct fdt_writer *w, const struct vm_dtb_params *p, u32 guest_clk);
 
 #endif
