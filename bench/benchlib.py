@@ -50,10 +50,14 @@ def build_pack(build, d, manifest):
     return pack
 
 
-def make_pack(build, d, manifest, dtb_template, dtb_name):
-    """build_pack(), then dump the DTB ZVM builds for dtb_template (the bare
-    run boots with it); returns (pack, dtb)."""
-    pack, dtb = build_pack(build, d, manifest), d / dtb_name
-    subprocess.run([str(build / "tools" / "mkpack"), "--dump-dtb", dtb_template, str(pack),
+def dump_dtb(build, pack, template, dtb):
+    """Write the DTB ZVM builds for a VM of `template` (a bare run boots with it)."""
+    subprocess.run([str(build / "tools" / "mkpack"), "--dump-dtb", template, str(pack),
                     str(dtb)], check=True)
+
+
+def make_pack(build, d, manifest, dtb_template, dtb_name):
+    """build_pack(), then dump_dtb() for dtb_template; returns (pack, dtb)."""
+    pack, dtb = build_pack(build, d, manifest), d / dtb_name
+    dump_dtb(build, pack, dtb_template, dtb)
     return pack, dtb

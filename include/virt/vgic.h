@@ -240,7 +240,8 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v);
  * it like any other). Returns the LR index, with the value to write in
  * *val (also in bank->lr), or -1 if the full path must handle it: not
  * HW-linked, not deliverable, still live, queued behind others, no LR, or
- * the model locked by another vCPU (it never waits).
+ * the model locked by another vCPU (it never waits). Call with interrupts
+ * masked (from the exception vector).
  */
 int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val);
 

@@ -17,8 +17,10 @@ void vgic_hw_load(const struct vgic_lr_bank *b);
 void vgic_hw_save(struct vgic_lr_bank *b);
 
 /* While a vCPU's interface is live (between load and save): ICH_ELRSR_EL2
- * (bit n: LR n holds no interrupt), and a write of one LR. */
+ * (bit n: LR n holds no interrupt). */
 u32 vgic_hw_elrsr(void);
+/* One ICH_LR<n>_EL2, n < vgic_hw_nr_lr() (arch/arm64/el2/virt/vgic_lr.S). */
 void vgic_hw_write_lr(unsigned int n, u64 val);
+u64 vgic_hw_read_lr(unsigned int n);
 
 #endif

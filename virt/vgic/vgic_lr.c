@@ -208,15 +208,14 @@ static int vgic_fast_inject_locked(struct vgic_dist *d, struct vgic_cpu *c, stru
 int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val)
 {
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
-	unsigned long f;
 	int i;
 
-	if (!c || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE || !vgic_trylock(d, &f))
+	if (!c || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE || !vgic_trylock(d))
 		return -1;
 	i = vgic_fast_inject_locked(d, c, &c->priv[intid], elrsr);
 	if (i >= 0)
 		*val = c->bank.lr[i];
-	vgic_unlock(d, f, v);
+	vgic_unlock_self(d, v);
 	return i;
 }
 

@@ -31,8 +31,10 @@ struct vgic_scope {
 
 /* vgic.c */
 unsigned long vgic_lock(struct vgic_dist *d);
-/* vgic_lock() that never waits; false if the lock is held. */
-bool vgic_trylock(struct vgic_dist *d, unsigned long *flags);
+/* vgic_lock() that never waits, for callers with interrupts masked; false
+ * if the lock is held. Unlock with vgic_unlock_self(). */
+bool vgic_trylock(struct vgic_dist *d);
+void vgic_unlock_self(struct vgic_dist *d, const struct vcpu *self);
 /* Drop the lock, then kick the vCPUs vgic_irq_update() marked, except self
  * (a vCPU that is outside the guest anyway; NULL for none). */
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self);

@@ -1,9 +1,9 @@
 /*
  * Copying a vCPU's list-register bank to and from the GICv3 virtual CPU
  * interface (IHI 0069, 12.4 "ICH_* registers"). Each ICH_LR<n>_EL2 is a
- * separate system register, so the accessors are switch statements; only
- * the first nr_lr exist (ICH_VTR_EL2.ListRegs), and only the active
- * priority registers that ICH_VTR_EL2.PREbits implies (1, 2 or 4).
+ * separate system register, reached by index through vgic_lr.S; only the
+ * first nr_lr exist (ICH_VTR_EL2.ListRegs), and only the active priority
+ * registers that ICH_VTR_EL2.PREbits implies (1, 2 or 4).
  */
 #include <arch/sysreg.h>
 #include <virt/vgic_hw.h>
@@ -11,42 +11,9 @@
 #define ICH_VTR_LISTREGS(v) (((v) & 0x1f) + 1)
 #define ICH_VTR_PREBITS(v) ((((v) >> 26) & 7) + 1)
 
-#define LR_CASE(n, op) case n: op(ich_lr##n##_el2); break
-#define LR_CASES(op) \
-	LR_CASE(0, op); LR_CASE(1, op); LR_CASE(2, op); LR_CASE(3, op); \
-	LR_CASE(4, op); LR_CASE(5, op); LR_CASE(6, op); LR_CASE(7, op); \
-	LR_CASE(8, op); LR_CASE(9, op); LR_CASE(10, op); LR_CASE(11, op); \
-	LR_CASE(12, op); LR_CASE(13, op); LR_CASE(14, op); LR_CASE(15, op)
-
-static void lr_write(unsigned int n, u64 val)
-{
-#define LR_W(reg) write_sysreg(reg, val)
-	switch (n) {
-		LR_CASES(LR_W);
-	}
-#undef LR_W
-}
-
-static u64 lr_read(unsigned int n)
-{
-	u64 val = 0;
-
-#define LR_R(reg) val = read_sysreg(reg)
-	switch (n) {
-		LR_CASES(LR_R);
-	}
-#undef LR_R
-	return val;
-}
-
 u32 vgic_hw_elrsr(void)
 {
 	return (u32)read_sysreg(ich_elrsr_el2);
-}
-
-void vgic_hw_write_lr(unsigned int n, u64 val)
-{
-	lr_write(n, val);
 }
 
 unsigned int vgic_hw_nr_lr(void)
@@ -105,7 +72,7 @@ static void apr_read(u32 *ap0, u32 *ap1)
 void vgic_hw_load(const struct vgic_lr_bank *b)
 {
 	for (unsigned int i = 0; i < b->nr_lr; i++)
-		lr_write(i, b->lr[i]);
+		vgic_hw_write_lr(i, b->lr[i]);
 	apr_write(b->ap0r, b->ap1r);
 	write_sysreg(ich_vmcr_el2, b->vmcr);
 	write_sysreg(ich_hcr_el2, b->hcr);
@@ -114,7 +81,7 @@ void vgic_hw_load(const struct vgic_lr_bank *b)
 void vgic_hw_save(struct vgic_lr_bank *b)
 {
 	for (unsigned int i = 0; i < b->nr_lr; i++)
-		b->lr[i] = lr_read(i);
+		b->lr[i] = vgic_hw_read_lr(i);
 	apr_read(b->ap0r, b->ap1r);
 	b->vmcr = (u32)read_sysreg(ich_vmcr_el2);
 	write_sysreg(ich_hcr_el2, 0);
