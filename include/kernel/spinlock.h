@@ -16,16 +16,6 @@ static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 	return flags;
 }
 
-/* Never waits: false (interrupts as they were) if someone holds it. */
-static inline bool spin_trylock_irqsave(spinlock_t *l, unsigned long *flags)
-{
-	*flags = arch_irq_save();
-	if (arch_spin_trylock(l))
-		return true;
-	arch_irq_restore(*flags);
-	return false;
-}
-
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	arch_spin_unlock(l);
@@ -35,6 +25,13 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 static inline void spin_lock(spinlock_t *l)
 {
 	arch_spin_lock(l);
+}
+
+/* Never waits: false if someone holds it. Interrupts are left as they
+ * are: the caller masks them if it needs to. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	return arch_spin_trylock(l);
 }
 
 static inline void spin_unlock(spinlock_t *l)

@@ -34,7 +34,7 @@ bool vgic_trylock(struct vgic_dist *d)
 	d->lock.held = true;
 	return true;
 #else
-	return arch_spin_trylock(&d->lock);
+	return spin_trylock(&d->lock);
 #endif
 }
 
@@ -73,7 +73,7 @@ void vgic_unlock_self(struct vgic_dist *d, const struct vcpu *self)
 #else
 	(void)self;
 	d->kick = 0;
-	arch_spin_unlock(&d->lock);
+	spin_unlock(&d->lock);
 #endif
 }
 
