@@ -67,7 +67,10 @@ void vtimer_cpu_init(void)
 
 int vtimer_init(struct vcpu *v)
 {
-	return vgic_map_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER);
+	struct vgic_dist *d = virq_dist(v->vm);
+	int r = vgic_map_hw(d, v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER);
+
+	return r ? r : vgic_set_fast(d, v, VGIC_PPI_VTIMER);
 }
 
 /* Hold the physical PPI 27 active (the guest owes its deactivation) or not,
@@ -164,7 +167,7 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 
 	if (gic_highest_pending() != VGIC_PPI_VTIMER || !timer_asserted(vcpu_hw_live_cntv_ctl()))
 		return 0;
-	n = vgic_fast_inject_hw(virq_dist(v->vm), v, VGIC_PPI_VTIMER, vgic_hw_elrsr(), &lr);
+	n = vgic_fast_inject(virq_dist(v->vm), v, vgic_hw_elrsr(), &lr);
 	if (n < 0)
 		return 0;
 	vgic_hw_write_lr((unsigned int)n, lr);

@@ -129,6 +129,15 @@ struct vgic_cpu {
 	struct list_node ap_list;	/* active or pending+enabled, by (prio, intid) */
 	struct vgic_irq *lr_irq[VGIC_MAX_LR];	/* what flush put in each LR */
 	struct vgic_lr_bank bank;
+	/*
+	 * vgic_fast_inject(), without the lock: vgic_flush() leaves here the
+	 * LR it may fill and the value, vgic_sync() records what it did.
+	 * Only this vCPU's thread (or its exception vector) touches these.
+	 */
+	struct vgic_irq *fast_irq;	/* vgic_set_fast(), or NULL */
+	u64 fast_val;		/* fast_irq pending, as an LR; 0: may not inject */
+	u8 fast_lr;		/* the LR it may fill once ICH_ELRSR_EL2 says empty */
+	bool fast_used;		/* filled since the last vgic_sync() */
 	u8 id;
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 };
@@ -231,19 +240,29 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v);
 void vgic_sync(struct vgic_dist *d, struct vcpu *v);
 
 /*
- * Fast injection of a hardware-linked private interrupt (the virtual
- * timer) while v is between two guest runs with its LRs still loaded in
- * hardware, i.e. without vgic_sync()/vgic_flush(). elrsr is
- * ICH_ELRSR_EL2: bit n set when LR n holds no interrupt. Takes the LR the
- * model already gave intid if the guest is done with it, else a free one,
- * and records the injection as a flush would have (so the next sync folds
- * it like any other). Returns the LR index, with the value to write in
- * *val (also in bank->lr), or -1 if the full path must handle it: not
- * HW-linked, not deliverable, still live, queued behind others, no LR, or
- * the model locked by another vCPU (it never waits). Call with interrupts
- * masked (from the exception vector).
+ * Fast injection of one hardware-linked private interrupt per vCPU (the
+ * virtual timer), from the exception vector while v is between two guest
+ * runs with its LRs still loaded in hardware: no vgic_sync()/vgic_flush()
+ * and no lock. Each flush decides what it may do until the next sync:
+ * write intid, pending, into the LR the model gave it once the guest has
+ * deactivated it, or, if it has none and is not queued, into an LR the
+ * flush left free; the next sync records the injection as if a flush had
+ * made it, then folds that LR like any other.
+ *
+ * vgic_set_fast(): intid (a PPI linked with vgic_map_hw()) is v's fast
+ * interrupt; -EINVAL otherwise. Survives vgic_reset().
+ *
+ * vgic_fast_inject(): elrsr is ICH_ELRSR_EL2 (bit n set when LR n holds
+ * no interrupt). Returns the LR index to write *val into, or -1 if the
+ * full path must deliver it: not enabled or its group disabled at the
+ * flush, still live, queued behind others, or no LR left free.
+ *
+ * A change to the interrupt's configuration (enable, priority, group,
+ * GICD_CTLR) kicks its vCPU, so the new one reaches the fast path at the
+ * next flush: as for any interrupt already in an LR.
  */
-int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val);
+int vgic_set_fast(struct vgic_dist *d, struct vcpu *v, u32 intid);
+int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val);
 
 /*
  * WFI: whether v has an interrupt the guest would take now: pending,

@@ -406,35 +406,54 @@ static u32 elrsr(struct tvm *t, unsigned int n)
 	return e;
 }
 
-static int fast(struct tvm *t, u32 intid)
+/* The fast path as the exception vector runs it: the value goes straight
+ * into the (simulated) hardware LR, no sync or flush around it. */
+static int fast_on(struct tvm *t, unsigned int n)
 {
 	u64 val = 0;
-	int i = vgic_fast_inject_hw(&t->d, tvcpu(t, 0), intid, elrsr(t, 0), &val);
+	int i = vgic_fast_inject(&t->d, tvcpu(t, n), elrsr(t, n), &val);
 
 	if (i >= 0)
-		assert_int_equal(val, bank(t, 0)->lr[i]);
+		bank(t, n)->lr[i] = val;
 	return i;
+}
+
+static int fast(struct tvm *t)
+{
+	return fast_on(t, 0);
+}
+
+/* Every vCPU's timer linked and set up for the fast path, LRs flushed. */
+static struct tvm *vtimer_vm_n(unsigned int nr_vcpus, unsigned int nr_lr)
+{
+	struct tvm *t = tvm_new(nr_vcpus, 64, nr_lr);
+
+	enable_dist(t);
+	for (unsigned int n = 0; n < nr_vcpus; n++) {
+		struct vcpu *v = tvcpu(t, n);
+
+		assert_int_equal(vgic_map_hw(&t->d, v, VGIC_PPI_VTIMER, VGIC_PPI_VTIMER), 0);
+		assert_int_equal(vgic_set_fast(&t->d, v, VGIC_PPI_VTIMER), 0);
+		enable_irq(t, n, VGIC_PPI_VTIMER);
+		flush(t, n);
+	}
+	return t;
 }
 
 static struct tvm *vtimer_vm(unsigned int nr_lr)
 {
-	struct tvm *t = tvm_new(1, 64, nr_lr);
-
-	enable_dist(t);
-	assert_int_equal(vgic_map_hw(&t->d, tvcpu(t, 0), VGIC_PPI_VTIMER, VGIC_PPI_VTIMER), 0);
-	enable_irq(t, 0, VGIC_PPI_VTIMER);
-	flush(t, 0);
-	return t;
+	return vtimer_vm_n(1, nr_lr);
 }
 
 /* The vtimer fast path: injected straight into an LR between two guest
- * runs, then folded by the next sync like a flushed one; its own LR is
- * re-used once the guest deactivated it; the pending state survives. */
-static void test_fast_inject_hw(void **state)
+ * runs, then recorded and folded by the next sync like a flushed one; its
+ * own LR is re-used once the guest deactivated it; the pending state
+ * survives. */
+static void test_fast_inject(void **state)
 {
 	struct tvm *t = vtimer_vm(4);
 	struct vcpu *v = tvcpu(t, 0);
-	int i = fast(t, VGIC_PPI_VTIMER);
+	int i = fast(t);
 	u64 lr;
 
 	assert_true(i >= 0);
@@ -443,19 +462,24 @@ static void test_fast_inject_hw(void **state)
 	assert_int_equal(lr_intid(lr), VGIC_PPI_VTIMER);
 	assert_int_equal((lr & VGIC_LR_PINTID_MASK) >> VGIC_LR_PINTID_SHIFT, VGIC_PPI_VTIMER);
 	assert_int_equal(lr & VGIC_LR_STATE, VGIC_LR_PENDING);
-	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);	/* still live */
+	assert_int_equal(fast(t), -1);	/* still live */
 	guest_ack(t, 0, VGIC_PPI_VTIMER);
 	guest_eoi(t, 0, VGIC_PPI_VTIMER);
-	/* No exit in between: the model still thinks it is in LR i. */
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), i);
+	/* No exit in between: the model has not even seen the first one. */
+	assert_int_equal(fast(t), i);
 	sync_(t, 0);
 	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
 	flush(t, 0);
 	assert_int_equal(lr_state(t, 0, VGIC_PPI_VTIMER), VGIC_LR_PENDING);	/* not lost */
-	/* The fast path's own encoder gives what a flush encodes for the
-	 * same state, bit for bit (priority, group, HW, pINTID, pending). */
+	/* The fast path writes what a flush encodes for the same state, bit
+	 * for bit (priority, group, HW, pINTID, pending). */
 	assert_int_equal(bank(t, 0)->lr[lr_find(t, 0, VGIC_PPI_VTIMER)], lr);
+	/* Its own LR now, re-used once the guest is done with it. */
+	i = lr_find(t, 0, VGIC_PPI_VTIMER);
+	guest_ack(t, 0, VGIC_PPI_VTIMER);
+	assert_int_equal(fast(t), -1);
+	guest_eoi(t, 0, VGIC_PPI_VTIMER);
+	assert_int_equal(fast(t), i);
 	guest_ack(t, 0, VGIC_PPI_VTIMER);
 	sync_(t, 0);
 	flush(t, 0);
@@ -474,14 +498,17 @@ static void test_fast_inject_refused(void **state)
 	struct tvm *t = vtimer_vm(2);
 	struct vcpu *v = tvcpu(t, 0);
 
-	assert_int_equal(fast(t, 3), -1);				/* an SGI */
-	assert_int_equal(fast(t, 30), -1);				/* not HW-linked */
-	t->d.lock.held = true;		/* another vCPU in the model: never wait */
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);
-	t->d.lock.held = false;
+	assert_int_equal(vgic_set_fast(&t->d, v, 3), -EINVAL);		/* an SGI */
+	assert_int_equal(vgic_set_fast(&t->d, v, 30), -EINVAL);	/* not HW-linked */
+	assert_int_equal(vgic_set_fast(&t->d, v, 40), -EINVAL);	/* an SPI */
 	wr(t, GICR_SGI(0) + 0x0180, 4, 1u << VGIC_PPI_VTIMER);	/* GICR_ICENABLER0 */
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* disabled */
+	flush(t, 0);
+	assert_int_equal(fast(t), -1);		/* disabled */
 	enable_irq(t, 0, VGIC_PPI_VTIMER);
+	wr(t, GICD, 4, 0);			/* GICD_CTLR: groups off */
+	flush(t, 0);
+	assert_int_equal(fast(t), -1);
+	enable_dist(t);
 	/* Both LRs taken by other interrupts, the timer queued behind them. */
 	enable_irq(t, 0, 20);
 	enable_irq(t, 0, 21);
@@ -489,14 +516,62 @@ static void test_fast_inject_refused(void **state)
 	assert_int_equal(vgic_inject_edge(&t->d, v, 20), 0);
 	assert_int_equal(vgic_inject_edge(&t->d, v, 21), 0);
 	flush(t, 0);
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* no free LR */
+	assert_int_equal(fast(t), -1);		/* no free LR */
 	assert_int_equal(vgic_set_level(&t->d, v, VGIC_PPI_VTIMER, true), 0);
 	sync_(t, 0);
 	flush(t, 0);
 	guest_ack(t, 0, 20);
 	guest_eoi(t, 0, 20);
-	assert_int_equal(fast(t, VGIC_PPI_VTIMER), -1);		/* queued, not live */
+	assert_int_equal(fast(t), -1);		/* queued, not live */
 	assert_false(vgic_irq_is_active(&t->d, v, VGIC_PPI_VTIMER));
+	tvm_free(t);
+}
+
+/*
+ * The flush set vCPU 1's fast path up, then vCPU 0 changed the timer's
+ * configuration before it was used (disabled it, or pended it through
+ * ISPENDR0): vCPU 1 is kicked to reload, and a fast injection that beat
+ * the kick is still recorded and folded consistently.
+ */
+static void test_fast_inject_race(void **state)
+{
+	struct tvm *t = vtimer_vm_n(2, 4);
+	struct vcpu *v = tvcpu(t, 1);
+
+	t->vm.kicks[1] = 0;
+	wr(t, GICR_SGI(1) + 0x0180, 4, 1u << VGIC_PPI_VTIMER);	/* ICENABLER0 */
+	assert_int_equal(t->vm.kicks[1], 1);
+	assert_true(fast_on(t, 1) >= 0);
+	sync_(t, 1);
+	/* Held pending while disabled: the LR had it, the fold keeps it. */
+	assert_true(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	flush(t, 1);
+	assert_int_equal(lr_valid(t, 1), 0);
+	assert_int_equal(fast_on(t, 1), -1);
+	wr(t, GICR_SGI(1) + 0x0100, 4, 1u << VGIC_PPI_VTIMER);	/* ISENABLER0 */
+	assert_int_equal(t->vm.kicks[1], 2);
+	sync_(t, 1);
+	flush(t, 1);
+	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
+	guest_ack(t, 1, VGIC_PPI_VTIMER);
+	guest_eoi(t, 1, VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	assert_false(vgic_irq_owes_deactivation(&t->d, v, VGIC_PPI_VTIMER));
+	/* Pended behind the fast path's back, then injected by it too. */
+	flush(t, 1);
+	wr(t, GICR_SGI(1) + GICR_ISPENDR0, 4, 1u << VGIC_PPI_VTIMER);
+	assert_true(fast_on(t, 1) >= 0);
+	guest_ack(t, 1, VGIC_PPI_VTIMER);
+	guest_eoi(t, 1, VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	/* The acknowledgement took the LR's pending state; the ISPENDR latch
+	 * set while it was being injected is kept, as for any live one. */
+	flush(t, 1);
+	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
+	/* vCPU 0 turning the groups off reloads every vCPU. */
+	wr(t, GICD, 4, 0);
+	assert_int_equal(t->vm.kicks[0], 0);	/* the writer itself is exiting */
+	assert_true(t->vm.kicks[1] >= 3);
 	tvm_free(t);
 }
 
@@ -781,8 +856,9 @@ int main(void)
 		cmocka_unit_test(test_level),
 		cmocka_unit_test(test_level_latch_while_live),
 		cmocka_unit_test(test_hw_linked),
-		cmocka_unit_test(test_fast_inject_hw),
+		cmocka_unit_test(test_fast_inject),
 		cmocka_unit_test(test_fast_inject_refused),
+		cmocka_unit_test(test_fast_inject_race),
 		cmocka_unit_test(test_hw_linked_spi),
 		cmocka_unit_test(test_map_hw_invalid),
 		cmocka_unit_test(test_sgi_targets),

@@ -19,25 +19,6 @@ unsigned long vgic_lock(struct vgic_dist *d)
 #endif
 }
 
-/*
- * For the fast paths: never wait. A held lock means another vCPU is in the
- * model; the caller takes the full path instead of spinning with the guest
- * stopped (and, under QEMU's single-threaded round-robin, instead of a WFE
- * that hands the emulator to other CPUs for a whole slice). The caller runs
- * with interrupts masked (an exception vector), so they are left alone.
- */
-bool vgic_trylock(struct vgic_dist *d)
-{
-#ifdef HOST_TEST
-	if (d->lock.held)
-		return false;
-	d->lock.held = true;
-	return true;
-#else
-	return spin_trylock(&d->lock);
-#endif
-}
-
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self)
 {
 	u32 kick = d->kick;
@@ -55,26 +36,6 @@ void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *se
 	for (unsigned int i = 0; kick; i++, kick >>= 1)
 		if (kick & 1)
 			vcpu_kick(vm_vcpu(d->vm, i));
-}
-
-/*
- * Unlock after vgic_trylock() when the critical section could only have
- * marked `self` for a kick (it changed nothing but self's private
- * interrupts): every unlock clears d->kick, so it was empty at the trylock,
- * and self is in the guest's exception vector - it needs no kick. Skips
- * vgic_unlock()'s kick loop on the timer fast path.
- */
-void vgic_unlock_self(struct vgic_dist *d, const struct vcpu *self)
-{
-#ifdef HOST_TEST
-	assert(d->lock.held && !(d->kick & ~(u32)BIT(vcpu_id(self))));
-	d->kick = 0;
-	d->lock.held = false;
-#else
-	(void)self;
-	d->kick = 0;
-	spin_unlock(&d->lock);
-#endif
 }
 
 struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v)
@@ -146,7 +107,7 @@ static bool vgic_irq_before(const struct vgic_irq *a, const struct vgic_irq *b)
  * L set to 0x50 and then C 0x40 inserted before L, C stayed ahead of B,
  * and a flush with few LRs loaded C instead of B.)
  */
-static void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
+void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
 {
 	struct list_node *pos;
 
@@ -164,6 +125,11 @@ void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 {
 	u8 dest = vgic_irq_dest(irq), old = irq->queued;
 	bool now = vgic_irq_deliverable(d, irq);
+
+	/* The owner's fast path was set up from the state before: make it
+	 * exit so that its next flush sees this one. */
+	if (dest != VGIC_NONE && d->cpu[dest].fast_irq == irq)
+		d->kick |= BIT(dest);
 
 	if (irq->lr != VGIC_NONE) {
 		/* Live in old's LRs: old's next sync re-files it. Make old exit
@@ -227,6 +193,8 @@ static void vgic_cpu_reset(struct vgic_cpu *c)
 	memset(c->lr_irq, 0, sizeof(c->lr_irq));
 	memset(&c->bank, 0, sizeof(c->bank));
 	c->bank.nr_lr = nr_lr;
+	c->fast_val = 0;	/* fast_irq, like a hardware link, survives */
+	c->fast_used = false;
 	c->sleep = true;	/* GICR_WAKER.ProcessorSleep resets to 1 */
 }
 

@@ -35,6 +35,10 @@ static void gicd_ctlr_write(void *dev, struct vcpu *v, u32 off, unsigned int siz
 	s->d->ctlr = val & (GICD_CTLR_GRP0 | GICD_CTLR_GRP1);
 	if (s->d->ctlr & ~old)
 		vgic_for_each_irq(s->d, gicd_ctlr_rescan, &old);
+	/* A group disabled: what every vCPU has in its LRs, and may inject on
+	 * its fast path, was loaded under the old value. All exit and reload. */
+	if (old & ~s->d->ctlr)
+		s->d->kick |= (u32)BIT(s->d->nr_vcpus) - 1;
 }
 
 /*

@@ -118,6 +118,21 @@ int vgic_unmap_hw(struct vgic_dist *d, struct vcpu *v, u32 intid)
 	return vgic_link(d, v, intid, false, 0);
 }
 
+int vgic_set_fast(struct vgic_dist *d, struct vcpu *v, u32 intid)
+{
+	unsigned long f = vgic_lock(d);
+	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_irq *irq = intid < VGIC_NR_PRIVATE ? vgic_irq_of(d, v, intid) : NULL;
+	int ret = -EINVAL;
+
+	if (irq && irq->hw) {
+		c->fast_irq = irq;
+		ret = 0;
+	}
+	vgic_unlock(d, f, NULL);
+	return ret;
+}
+
 bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid)
 {
 	unsigned long f = vgic_lock(d);

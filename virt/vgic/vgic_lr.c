@@ -135,6 +135,8 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 		for (u32 i = 0; i < c->bank.nr_lr; i++)
 			c->bank.lr[i] = 0;
 		c->bank.hcr = VGIC_HCR_EN;
+		/* Its configuration read without the lock: see vgic.h. */
+		vgic_fast_prepare(d, c, 0);
 		return;
 	}
 	f = vgic_lock(d);
@@ -148,75 +150,8 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
 	 * vCPU back once the guest has drained them. */
 	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
+	vgic_fast_prepare(d, c, n);
 	vgic_unlock(d, f, v);
-}
-
-/* An LR for irq that the hardware reports empty: its own (the guest has
- * deactivated it), else one the model does not use. -1 if none. */
-static int vgic_fast_lr(const struct vgic_cpu *c, const struct vgic_irq *irq, u32 elrsr)
-{
-	if (irq->lr != VGIC_NONE)
-		return (elrsr & BIT(irq->lr)) ? irq->lr : -1;
-	if (irq->queued != VGIC_NONE)
-		return -1;	/* waiting for an LR: flush keeps the priority order */
-	for (u32 i = 0; i < c->bank.nr_lr; i++)
-		if (!c->lr_irq[i] && (elrsr & BIT(i)))
-			return (int)i;
-	return -1;
-}
-
-/*
- * vgic_lr_encode() for the common fast-path case: a HW interrupt, inactive,
- * its latch just set, and every other condition of vgic_irq_deliverable()
- * (enabled, routed here, group on) checked by the caller - so pending, the
- * latch moved into the LR. The timer's exit path is short enough that the
- * general encoder's re-checks were a tenth of it.
- */
-static u64 vgic_lr_encode_hw_pending(struct vgic_irq *irq)
-{
-	irq->lr_latched = true;
-	irq->pending_latch = false;
-	return irq->intid | (u64)irq->prio << VGIC_LR_PRIO_SHIFT |
-	       (irq->group1 ? VGIC_LR_GROUP1 : 0) | VGIC_LR_HW |
-	       (u64)irq->hwintid << VGIC_LR_PINTID_SHIFT | VGIC_LR_PENDING;
-}
-
-static int vgic_fast_inject_locked(struct vgic_dist *d, struct vgic_cpu *c, struct vgic_irq *irq,
-				   u32 elrsr)
-{
-	int i = vgic_fast_lr(c, irq, elrsr);
-
-	if (i < 0 || !irq->hw || !irq->enabled || irq->target != c->id ||
-	    !vgic_group_enabled(d->ctlr, irq))
-		return -1;
-	if (irq->lr == VGIC_NONE) {
-		irq->pending_latch = true;
-		vgic_irq_update(d, irq, false);	/* onto the ap_list, as a flush expects */
-	} else {
-		/* Its LR is empty: the guest deactivated it since the flush. */
-		irq->active = false;
-		irq->pending_latch = true;
-	}
-	irq->lr = (u8)i;
-	c->lr_irq[i] = irq;
-	/* Moves the latch into the LR. Active without an LR (more active
-	 * interrupts than LRs) is rare: the general encoder handles it. */
-	c->bank.lr[i] = irq->active ? vgic_lr_encode(d, irq) : vgic_lr_encode_hw_pending(irq);
-	return i;
-}
-
-int vgic_fast_inject_hw(struct vgic_dist *d, struct vcpu *v, u32 intid, u32 elrsr, u64 *val)
-{
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
-	int i;
-
-	if (!c || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE || !vgic_trylock(d))
-		return -1;
-	i = vgic_fast_inject_locked(d, c, &c->priv[intid], elrsr);
-	if (i >= 0)
-		*val = c->bank.lr[i];
-	vgic_unlock_self(d, v);
-	return i;
 }
 
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
@@ -224,9 +159,11 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
 	unsigned long f;
 
-	if (vgic_lrs_empty(c))
+	if (!c->fast_used && vgic_lrs_empty(c))
 		return;		/* nothing was live: the LRs hold nothing of ours */
 	f = vgic_lock(d);
+	if (c->fast_used)
+		vgic_fast_adopt(c);
 	vgic_lr_fold_all(d, c);
 	vgic_unlock(d, f, v);
 }

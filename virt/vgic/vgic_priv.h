@@ -31,10 +31,6 @@ struct vgic_scope {
 
 /* vgic.c */
 unsigned long vgic_lock(struct vgic_dist *d);
-/* vgic_lock() that never waits, for callers with interrupts masked; false
- * if the lock is held. Unlock with vgic_unlock_self(). */
-bool vgic_trylock(struct vgic_dist *d);
-void vgic_unlock_self(struct vgic_dist *d, const struct vcpu *self);
 /* Drop the lock, then kick the vCPUs vgic_irq_update() marked, except self
  * (a vCPU that is outside the guest anyway; NULL for none). */
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self);
@@ -48,6 +44,8 @@ bool vgic_group_enabled(u32 ctlr, const struct vgic_irq *irq);
  * queue/dequeue/re-sort it and mark its vCPU for a kick if it just became
  * deliverable there. */
 void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was);
+/* Put irq on c's ap_list in (priority, INTID) order; irq->queued = c. */
+void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq);
 void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter);
 void vgic_for_each_irq(struct vgic_dist *d, void (*fn)(struct vgic_dist *, struct vgic_irq *,
 						       void *), void *arg);
@@ -81,5 +79,10 @@ u64 vgic_idregs_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
 
 /* vgic_lr.c */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
+
+/* vgic_fast.c. Prepare: at the end of a flush that left LRs n.. free.
+ * Adopt: in a sync, under the lock, before the fold, if c->fast_used. */
+void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n);
+void vgic_fast_adopt(struct vgic_cpu *c);
 
 #endif

@@ -1,0 +1,75 @@
+/*
+ * The vGIC's fast injection (see vgic_fast_inject() in vgic.h): the timer
+ * interrupt written straight into an LR from the exception vector, without
+ * the lock or a world switch. vgic_flush() decides what it may do,
+ * vgic_sync() records what it did.
+ */
+#include "vgic_priv.h"
+
+#include <virt/vm_api.h>
+
+/*
+ * vgic_lr_encode() of a HW interrupt that is pending only, without touching
+ * the model: the value the fast path writes. Bit for bit what a flush
+ * encodes for the same state (the unit tests compare them).
+ */
+static u64 vgic_lr_hw_pending(const struct vgic_irq *irq)
+{
+	return irq->intid | (u64)irq->prio << VGIC_LR_PRIO_SHIFT |
+	       (irq->group1 ? VGIC_LR_GROUP1 : 0) | VGIC_LR_HW |
+	       (u64)irq->hwintid << VGIC_LR_PINTID_SHIFT | VGIC_LR_PENDING;
+}
+
+/*
+ * End of a flush that left LRs n.. free: what vgic_fast_inject() may do
+ * until the next sync (see vgic.h). Its own LR if it has one (the guest may
+ * deactivate it, then the LR is free again), else the first free LR, but
+ * not while it waits on the ap_list for an LR: that keeps priority order.
+ */
+void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n)
+{
+	const struct vgic_irq *irq = c->fast_irq;
+
+	c->fast_val = 0;
+	if (!irq || !irq->hw || !irq->enabled || !vgic_group_enabled(d->ctlr, irq))
+		return;
+	if (irq->lr != VGIC_NONE)
+		c->fast_lr = irq->lr;
+	else if (irq->queued == VGIC_NONE && n < c->bank.nr_lr)
+		c->fast_lr = (u8)n;
+	else
+		return;
+	c->fast_val = vgic_lr_hw_pending(irq);
+}
+
+int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
+{
+	struct vgic_cpu *c = &d->cpu[vcpu_id(v)];	/* v is running: a valid vCPU */
+
+	if (!c->fast_val || !(elrsr & BIT(c->fast_lr)))
+		return -1;
+	c->fast_used = true;
+	*val = c->fast_val;
+	return c->fast_lr;
+}
+
+/*
+ * Under the lock, before the fold: the fast path filled LR fast_lr with
+ * fast_irq pending. Record that as a flush would have - live in that LR
+ * and on the ap_list, its latch moved into the LR - whatever changed in
+ * its configuration since: the LR holds it, so the fold must see it.
+ */
+void vgic_fast_adopt(struct vgic_cpu *c)
+{
+	struct vgic_irq *irq = c->fast_irq;
+
+	c->fast_used = false;
+	if (irq->lr == VGIC_NONE) {
+		if (irq->queued == VGIC_NONE)
+			vgic_ap_insert(c, irq);
+		irq->lr = c->fast_lr;
+		c->lr_irq[c->fast_lr] = irq;
+	}
+	irq->active = false;	/* its LR was empty: the guest deactivated it */
+	irq->lr_latched = true;
+}
