@@ -27,13 +27,6 @@ static inline void spin_lock(spinlock_t *l)
 	arch_spin_lock(l);
 }
 
-/* Never waits: false if someone holds it. Interrupts are left as they
- * are: the caller masks them if it needs to. */
-static inline bool spin_trylock(spinlock_t *l)
-{
-	return arch_spin_trylock(l);
-}
-
 static inline void spin_unlock(spinlock_t *l)
 {
 	arch_spin_unlock(l);

@@ -33,18 +33,6 @@ static inline void arch_spin_lock(arch_spinlock_t *l)
 	}
 }
 
-static inline bool arch_spin_trylock(arch_spinlock_t *l)
-{
-	u32 old = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
-	u16 owner = (u16)old, next = (u16)(old >> 16);
-	u32 newv = ((u32)(u16)(next + 1) << 16) | owner;
-
-	if (owner != next)
-		return false;
-	return __atomic_compare_exchange_n(&l->word, &old, newv, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
-}
-
 static inline void arch_spin_unlock(arch_spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);

@@ -22,14 +22,6 @@ static inline void arch_spin_lock(arch_spinlock_t *l)
 		abort();
 }
 
-static inline bool arch_spin_trylock(arch_spinlock_t *l)
-{
-	if (l->held)
-		return false;
-	l->held = 1;
-	return true;
-}
-
 static inline void arch_spin_unlock(arch_spinlock_t *l)
 {
 	if (l->held-- != 1)
