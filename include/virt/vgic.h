@@ -127,12 +127,14 @@ struct vgic_irq {
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	struct list_node ap_list;	/* active or pending+enabled, by (prio, intid) */
-	struct vgic_irq *lr_irq[VGIC_MAX_LR];	/* what flush put in each LR */
+	struct vgic_irq *lr_irq[VGIC_MAX_LR];	/* what flush (or adopt) put in each LR */
 	struct vgic_lr_bank bank;
 	/*
 	 * vgic_fast_inject(), without the lock: vgic_flush() leaves here the
 	 * LR it may fill and the value, vgic_sync() records what it did.
-	 * Only this vCPU's thread (or its exception vector) touches these.
+	 * fast_val/fast_lr/fast_used: only this vCPU's thread (or its
+	 * exception vector). fast_irq is set once by vgic_set_fast() and
+	 * read by others under the lock, to kick this vCPU on a change.
 	 */
 	struct vgic_irq *fast_irq;	/* vgic_set_fast(), or NULL */
 	u64 fast_val;		/* fast_irq pending, as an LR; 0: may not inject */
@@ -257,9 +259,11 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v);
  * full path must deliver it: not enabled or its group disabled at the
  * flush, still live, queued behind others, or no LR left free.
  *
- * A change to the interrupt's configuration (enable, priority, group,
- * GICD_CTLR) kicks its vCPU, so the new one reaches the fast path at the
- * next flush: as for any interrupt already in an LR.
+ * Any update of the interrupt's state under the lock (enable, priority,
+ * group, pending, target) kicks its vCPU, and disabling a group in
+ * GICD_CTLR kicks every vCPU: what the fast path was prepared from is
+ * stale for at most one exit. A pending set meanwhile merges with the
+ * fast injection (one pending state, as in hardware).
  */
 int vgic_set_fast(struct vgic_dist *d, struct vcpu *v, u32 intid);
 int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val);

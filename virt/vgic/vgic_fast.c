@@ -58,6 +58,11 @@ int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
  * fast_irq pending. Record that as a flush would have - live in that LR
  * and on the ap_list, its latch moved into the LR - whatever changed in
  * its configuration since: the LR holds it, so the fold must see it.
+ *
+ * A latch set meanwhile (another vCPU's GICR_ISPENDR0 write, under the
+ * lock) merges with the injection: the interrupt has one pending state
+ * (IHI 0069 4.1.2), and two pendings before an acknowledgement are one.
+ * Left set, the fold would deliver the timer twice.
  */
 void vgic_fast_adopt(struct vgic_cpu *c)
 {
@@ -71,5 +76,6 @@ void vgic_fast_adopt(struct vgic_cpu *c)
 		c->lr_irq[c->fast_lr] = irq;
 	}
 	irq->active = false;	/* its LR was empty: the guest deactivated it */
+	irq->pending_latch = false;
 	irq->lr_latched = true;
 }

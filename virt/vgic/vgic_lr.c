@@ -131,17 +131,21 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	 * (after dropping the lock), so it exits again and the next flush sees
 	 * it: nothing is lost, it is only delivered one exit later.
 	 */
-	if (list_empty(&c->ap_list) && vgic_lrs_empty(c)) {
+	if (!c->fast_used && list_empty(&c->ap_list) && vgic_lrs_empty(c)) {
 		for (u32 i = 0; i < c->bank.nr_lr; i++)
 			c->bank.lr[i] = 0;
 		c->bank.hcr = VGIC_HCR_EN;
-		/* Its configuration read without the lock: see vgic.h. */
+		/* The fast irq's configuration is read without the lock: a
+		 * change racing with this read kicks this vCPU after it (see
+		 * vgic_irq_update()), so a stale prepare lives one exit. */
 		vgic_fast_prepare(d, c, 0);
 		return;
 	}
 	f = vgic_lock(d);
 	/* A flush with no sync since the last one: take those LRs back
-	 * first (the guest did not run, so they are as we wrote them). */
+	 * first (as we wrote them, or as the fast path filled one). */
+	if (c->fast_used)
+		vgic_fast_adopt(c);
 	vgic_lr_fold_all(d, c);
 	fits = vgic_lr_fill(d, c, true, &n);
 	fits = vgic_lr_fill(d, c, false, &n) && fits;
