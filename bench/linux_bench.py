@@ -8,8 +8,10 @@ Everything runs under -icount shift=0,align=off,sleep=off (1 instruction =
 dtb-randomness=off -cpu cortex-a53 -smp <vCPUs> -m 512M with -dtb = the DTB
 ZVM generates for the VM (mkpack --dump-dtb), the same kernel, initramfs
 and command line. ZVM: the same images as templates of a bench pack
-(512 MiB; 2 vCPUs on pCPUs 2-3, or 1 on pCPU 2), on ZVM with -smp 4,
-driven by `zvm new/run/look/info`:
+(512 MiB; 2 vCPUs on pCPUs 2-3, or 1 on pCPU 2), on ZVM with -smp 4 and
+dtb-randomness=off too (a host without a seed gives its VMs none, so both
+kernels boot without KASLR and the same RNG state), driven by
+`zvm new/run/look/info`:
 
   linux       cloud kernel, 2 vCPUs: boot-to-init, VM start
   linux-rt    PREEMPT_RT kernel, 2 vCPUs: the same, and cyclictest with one
@@ -220,7 +222,7 @@ class Host:
     """ZVM on QEMU with the bench pack; the shell driven like a user."""
 
     def __init__(self, build, pack, log):
-        argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
+        argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3,dtb-randomness=off",
                 "-cpu", CPU, "-smp", "4", "-m", "2G", "-nographic", "-nic", "none",
                 "-kernel", str(build / "zvm.bin"), "-initrd", str(pack), *ICOUNT]
         self.p = spawn(argv, log, 300)

@@ -108,7 +108,7 @@ class Host:
     """ZVM on QEMU with the bench pack; the shell driven like a user."""
 
     def __init__(self, build, pack, icount, log, smp=2, timeout=600):
-        argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
+        argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3,dtb-randomness=off",
                 "-cpu", CPU, "-smp", str(smp), "-m", "2G" if smp > 2 else "1G",
                 "-nographic", "-nic", "none", "-kernel", str(build / "zvm.bin"),
                 "-initrd", str(pack), *(ICOUNT if icount else [])]

@@ -6,6 +6,7 @@
  */
 #include <kernel/platform.h>
 #include <kernel/printk.h>
+#include <kernel/random.h>
 #include <lib/fdt.h>
 #include <lib/string.h>
 #include <zvm/errno.h>
@@ -240,6 +241,25 @@ static int read_addr_prop(int node, const char *name, u64 *out)
 	return 0;
 }
 
+/*
+ * A seed the boot loader left in /chosen (QEMU's virt machine and U-Boot
+ * write rng-seed and kaslr-seed): credited to the random pool, then zeroed
+ * in the tree so that no later reader of the host DT sees it. This runs
+ * with the MMU off, so the tree's memory is written directly.
+ */
+static void take_seed(int node, const char *name)
+{
+	int len;
+	const void *seed = fdt_getprop(&dt, node, name, &len);
+	volatile u8 *b = (volatile u8 *)(uintptr_t)seed;
+
+	if (!seed || len <= 0)
+		return;
+	k_random_add(seed, (size_t)len, true);
+	for (int i = 0; i < len; i++)
+		b[i] = 0;
+}
+
 static int parse_chosen(void)
 {
 	int node = fdt_path_offset(&dt, "/chosen");
@@ -248,6 +268,8 @@ static int parse_chosen(void)
 
 	if (node < 0)
 		return 0;
+	take_seed(node, "rng-seed");
+	take_seed(node, "kaslr-seed");
 	args = fdt_getprop_string(&dt, node, "bootargs");
 	if (args)
 		strlcpy(plat.bootargs, args, sizeof(plat.bootargs));

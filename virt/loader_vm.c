@@ -59,7 +59,32 @@ static int bad_dtb(const struct pack_entry *e, char *err, size_t errlen)
 			  e->name, fdt_errmsg(&f));
 }
 
-/* Build or patch the DTB into scratch; returns its size or an error. */
+/* Build or patch the DTB for prm into scratch; returns its size or an error. */
+static int dtb_write(const struct pack *pk, const struct pack_template *t,
+		     struct vm_dtb_params *prm, void *scratch, size_t scratch_size, char *err,
+		     size_t errlen)
+{
+	struct pack_entry e;
+	int ret;
+
+	if (!t->dtb[0]) {
+		prm->host_dtb = vm_dtb_host(&prm->host_dtb_size);
+		ret = vm_dtb_build(prm, scratch, scratch_size);
+	} else if (pack_find_entry(pk, t->dtb, &e)) {
+		return errmsg_set(err, errlen, -ENOENT, "dtb '%s' is not in the pack", t->dtb);
+	} else {
+		ret = vm_dtb_patch(prm, e.data, (size_t)e.size, scratch, scratch_size);
+		if (ret == -EBADMSG)
+			return bad_dtb(&e, err, errlen);
+	}
+	if (ret < 0)
+		return errmsg_set(err, errlen, ret, "%s DTB failed (%d%s)",
+				  t->dtb[0] ? "patching the" : "generating the", ret,
+				  ret == -ENOSPC ? ": scratch buffer too small" : "");
+	return ret;
+}
+
+/* The VM's DTB, with fresh seeds when the build provides them. */
 static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		    const struct loader_ram *ram, const struct vm_boot *b, void *scratch,
 		    size_t scratch_size, char *err, size_t errlen)
@@ -69,23 +94,15 @@ static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		.bootargs = t->bootargs, .initrd_start = b->layout.initrd_start,
 		.initrd_end = b->layout.initrd_end, .devs = t->devs, .nr_devs = t->ndevs,
 	};
-	struct pack_entry e;
+	struct vm_dtb_seed seed;
+	volatile u8 *wipe = (volatile u8 *)&seed;
 	int ret;
 
-	if (!t->dtb[0]) {
-		prm.host_dtb = vm_dtb_host(&prm.host_dtb_size);
-		ret = vm_dtb_build(&prm, scratch, scratch_size);
-	} else if (pack_find_entry(pk, t->dtb, &e)) {
-		return errmsg_set(err, errlen, -ENOENT, "dtb '%s' is not in the pack", t->dtb);
-	} else {
-		ret = vm_dtb_patch(&prm, e.data, (size_t)e.size, scratch, scratch_size);
-		if (ret == -EBADMSG)
-			return bad_dtb(&e, err, errlen);
-	}
-	if (ret < 0)
-		return errmsg_set(err, errlen, ret, "%s DTB failed (%d%s)",
-				  t->dtb[0] ? "patching the" : "generating the", ret,
-				  ret == -ENOSPC ? ": scratch buffer too small" : "");
+	if (vm_dtb_seed(&seed))
+		prm.seed = &seed;
+	ret = dtb_write(pk, t, &prm, scratch, scratch_size, err, errlen);
+	for (size_t i = 0; i < sizeof(seed); i++)
+		wipe[i] = 0;	/* the guest's DTB holds the only copy */
 	return ret;
 }
 

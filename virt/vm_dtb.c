@@ -56,6 +56,10 @@ void vm_dtb_chosen_props(struct fdt_writer *w, const struct vm_dtb_params *p)
 		fdt_w_prop_u64(w, "linux,initrd-start", p->initrd_start);
 		fdt_w_prop_u64(w, "linux,initrd-end", p->initrd_end);
 	}
+	if (p->seed) {
+		fdt_w_prop(w, "rng-seed", p->seed->rng, sizeof(p->seed->rng));
+		fdt_w_prop_u64(w, "kaslr-seed", p->seed->kaslr);
+	}
 }
 
 static void chosen_and_aliases(struct fdt_writer *w, const struct vm_dtb_params *p)

@@ -19,13 +19,15 @@ static bool is_memory_node(const struct fdt *f, int node)
 }
 
 /* Properties that vm_dtb_chosen_props() may set, dropped from the source
- * /chosen: bootargs only when we have new ones. */
+ * /chosen: bootargs and the seeds only when we have new ones. */
 static bool replaced_in_chosen(const char *name, const void *ctx)
 {
 	const struct vm_dtb_params *p = ctx;
 
 	if (!strcmp(name, "linux,initrd-start") || !strcmp(name, "linux,initrd-end"))
 		return true;
+	if (!strcmp(name, "rng-seed") || !strcmp(name, "kaslr-seed"))
+		return p->seed != NULL;
 	return !strcmp(name, "bootargs") && p->bootargs && p->bootargs[0];
 }
 

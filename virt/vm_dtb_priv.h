@@ -14,8 +14,8 @@
 
 /* /memory@<base> with reg encoded in ac address and sc size cells. */
 void vm_dtb_memory_node(struct fdt_writer *w, const struct vm_dtb_params *p, int ac, int sc);
-/* The /chosen properties that come from p: bootargs (when non-empty) and
- * the initrd range (when there is one). */
+/* The /chosen properties that come from p: bootargs (when non-empty), the
+ * initrd range (when there is one) and the seeds (when given). */
 void vm_dtb_chosen_props(struct fdt_writer *w, const struct vm_dtb_params *p);
 /* True when p has an initrd. */
 bool vm_dtb_has_initrd(const struct vm_dtb_params *p);

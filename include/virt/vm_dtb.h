@@ -40,6 +40,18 @@ struct pack_dev;
 /* Redistributors must end below the UART: 0xF60000 / 128 KiB = 123. */
 #define VM_DTB_MAX_VCPUS 123
 
+/*
+ * Entropy for a guest kernel, in /chosen as a boot loader leaves it:
+ * rng-seed (Linux credits it to its pool before anything runs, with
+ * CONFIG_RANDOM_TRUST_BOOTLOADER) and kaslr-seed (randomizes where the
+ * kernel runs). Fresh for every boot of every VM.
+ */
+#define VM_DTB_RNG_SEED_SIZE 32
+struct vm_dtb_seed {
+	u8 rng[VM_DTB_RNG_SEED_SIZE];
+	u64 kaslr;
+};
+
 struct vm_dtb_params {
 	u64 mem_base;		/* guest RAM IPA, normally VM_DTB_RAM_BASE */
 	u64 mem_size;		/* > 0 */
@@ -54,11 +66,19 @@ struct vm_dtb_params {
 	u32 nr_devs;
 	const void *host_dtb;	/* a valid DTB of host_dtb_size bytes */
 	u32 host_dtb_size;
+	/* /chosen rng-seed and kaslr-seed (replacing a patched DTB's own);
+	 * none when NULL. */
+	const struct vm_dtb_seed *seed;
 };
 
 /* The host's device tree for vm_dtb_params.host_dtb, provided by what the
  * build links: the hypervisor's (platform.c), none in tools (NULL). */
 const void *vm_dtb_host(u32 *size);
+
+/* Fresh seeds for one guest DTB, from what the build links: the
+ * hypervisor's random pool (false until the host itself got a seed), none
+ * in tools (false: their DTBs must be reproducible). */
+bool vm_dtb_seed(struct vm_dtb_seed *s);
 
 /* Affinity value (MPIDR_EL1 Aff1:Aff0) and cpu@ reg of vCPU n. */
 u64 vm_dtb_vcpu_mpidr(u32 n);
@@ -70,7 +90,8 @@ int vm_dtb_build(const struct vm_dtb_params *p, void *buf, size_t size);
  * every memory node (named memory/memory@... or device_type "memory")
  * replaced by one /memory@<base> for p's RAM, and /chosen rewritten:
  * bootargs replaced when p->bootargs is non-empty, linux,initrd-start/end
- * removed and set from p, everything else kept. nr_vcpus is not used: the
+ * removed and set from p, rng-seed/kaslr-seed replaced when p->seed is
+ * set, everything else kept. nr_vcpus is not used: the
  * DTB's /cpus is the template author's business. Reservations are copied.
  */
 int vm_dtb_patch(const struct vm_dtb_params *p, const void *src, size_t src_size, void *buf,

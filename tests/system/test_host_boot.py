@@ -7,6 +7,8 @@ def test_banner_reports_cpus_and_memory_from_dt(zvm):
     assert re.search(r"smp: 4 CPUs online", zvm.banner)
     assert re.search(r"mem: 4096 MiB RAM", zvm.banner)
     assert "GICv3" in zvm.banner
+    # QEMU's DTB carries a seed: the random pool takes it for the VMs.
+    assert "random: seeded by the boot loader; VMs get rng-seed and kaslr-seed" in zvm.banner
 
 
 def test_ps_shows_one_idle_thread_per_cpu(zvm):
@@ -76,10 +78,11 @@ def test_poweroff_exits_qemu_with_status_0(zvm_factory):
     assert z.poweroff() == 0
 
 
-def test_single_cpu_boot(zvm_factory):
-    z = zvm_factory(smp=1)
+def test_single_cpu_boot_without_a_seed(zvm_factory):
+    z = zvm_factory(smp=1, machine="virt,virtualization=on,gic-version=3,dtb-randomness=off")
     banner = z.wait_boot()
     assert "smp: 1 CPUs online" in banner
+    assert "random: no seed from the boot loader" in banner
     assert re.findall(r"^idle/\d", z.cmd("ps"), re.M) == ["idle/0"]
     assert z.poweroff() == 0
 

@@ -123,6 +123,20 @@ def test_zvm_latency_shows_and_clears_timer_delivery_histogram(linux):
     assert "unknown option -x" in linux.cmd(f"zvm latency -n {rt} -x")
 
 
+def assert_clean_dmesg(dmesg):
+    """Nothing the hypervisor could cause: warnings, oopses, sanity checks;
+    and the boot loader's part done: the DTB's rng-seed credited before
+    anything ran, its kaslr-seed used."""
+    bad = [l for l in dmesg.splitlines()
+           if re.search(r"WARNING|BUG|Call trace|SANITY CHECK|Unhandled|undefined instruction",
+                        l)]
+    assert not bad, "\n".join(bad)
+    assert "psci: PSCIv1.0 detected" in dmesg
+    assert "GICv3 features" in dmesg or "GICv3:" in dmesg
+    assert re.search(r"\[\s*0\.000000\] random: crng init done", dmesg), dmesg
+    assert "KASLR enabled" in dmesg and "KASLR disabled" not in dmesg, dmesg
+
+
 def test_linux_boots_smp_with_timer_and_uart(linux):
     with Console(linux, linux.linux) as c:
         c.wait_ready()
@@ -131,15 +145,12 @@ def test_linux_boots_smp_with_timer_and_uart(linux):
         irqs = c.run("cat /proc/interrupts")
         timer = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+27 Level\s+arch_timer", irqs, re.M)
         assert timer and int(timer.group(1)) > 0 and int(timer.group(2)) > 0, irqs
-        assert re.search(r"GICv3\s+33 Level\s+uart-pl011", irqs), irqs
+        uart = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+GICv3\s+33 Level\s+uart-pl011", irqs, re.M)
+        assert uart and int(uart.group(1)) + int(uart.group(2)) > 0, irqs
         dmesg = c.run("dmesg")
-        # Nothing the hypervisor could cause: warnings, oopses, sanity checks.
-        bad = [l for l in dmesg.splitlines()
-               if re.search(r"WARNING|BUG|Call trace|SANITY CHECK|Unhandled|undefined instruction",
-                            l)]
-        assert not bad, "\n".join(bad)
-        assert "psci: PSCIv1.0 detected" in dmesg
-        assert "GICv3 features" in dmesg or "GICv3:" in dmesg
+        assert_clean_dmesg(dmesg)
+        tail = [l for l in c.run("dmesg | tail").splitlines() if l.startswith("[")]
+        assert len(tail) == 10 and all(l in dmesg for l in tail), tail
     out = linux.cmd(f"zvm info -n {linux.linux}")
     assert re.search(r"vcpu1: pcpu 3, .* on,", out), out
 
@@ -201,6 +212,21 @@ def test_crash_is_contained_and_vm_can_be_recreated(linux):
     with Console(linux, vm) as c:
         c.wait_ready()
         assert c.run("nproc").split()[-1] == "2"
+
+
+def test_linux_rt_template_boots(linux):
+    """The PREEMPT_RT kernel from the same pack, in place of the cloud one."""
+    while (vm := linux.vm_id("linux")) is not None:
+        assert f"vm {vm} deleted" in linux.cmd(f"zvm delete -n {vm}")
+    vm = linux.new_vm("linux-rt")
+    assert f"vm {vm} running" in linux.cmd(f"zvm run -n {vm}")
+    with Console(linux, vm) as c:
+        c.wait_ready()
+        assert re.search(r"Linux \S+ 6\.\d+\.\d+-\d+-rt-arm64 .*PREEMPT_RT.* aarch64",
+                         c.run("uname -a"))
+        assert c.run("nproc").split()[-1] == "2"
+        assert_clean_dmesg(c.run("dmesg"))
+    assert linux.vm_state(vm) == "running"
 
 
 def test_linux_on_cpu_max():

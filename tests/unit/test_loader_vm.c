@@ -41,6 +41,22 @@ const void *vm_dtb_host(u32 *size)
 	*size = 0;
 	return NULL;
 }
+/* Seeds as the hypervisor's pool would give them: a new one per call
+ * (seed_calls), or none while seeding is off. */
+static bool seeding = true;
+static unsigned int seed_calls;
+
+bool vm_dtb_seed(struct vm_dtb_seed *s)
+{
+	if (!seeding)
+		return false;
+	seed_calls++;
+	for (size_t i = 0; i < sizeof(s->rng); i++)
+		s->rng[i] = (u8)(seed_calls * 16 + i);
+	s->kaslr = 0x5eed000000000000ULL | seed_calls;
+	return true;
+}
+
 static struct loader_ram ram;
 static struct vm_boot boot;
 static char err[256];
@@ -180,6 +196,33 @@ static void test_generated_dtb(void **state)
 	assert_int_equal(cpus, 2);
 }
 
+/* Each boot's DTB carries the seed given for it; none when none is. */
+static void test_seeds_in_chosen(void **state)
+{
+	struct fdt f;
+	const u8 *rng;
+	u64 kaslr = 0;
+	int len = 0, ch;
+
+	boot_ok("gen");
+	check_dtb_in_ram(&f);
+	ch = fdt_path_offset(&f, "/chosen");
+	rng = fdt_getprop(&f, ch, "rng-seed", &len);
+	assert_non_null(rng);
+	assert_int_equal(len, VM_DTB_RNG_SEED_SIZE);
+	for (int i = 0; i < len; i++)
+		assert_int_equal(rng[i], (u8)(seed_calls * 16 + (unsigned int)i));
+	assert_int_equal(fdt_getprop_u64(&f, ch, "kaslr-seed", &kaslr), 0);
+	assert_int_equal(kaslr, 0x5eed000000000000ULL | seed_calls);
+	seeding = false;
+	boot_ok("gen");
+	check_dtb_in_ram(&f);
+	ch = fdt_path_offset(&f, "/chosen");
+	assert_null(fdt_getprop(&f, ch, "rng-seed", NULL));
+	assert_null(fdt_getprop(&f, ch, "kaslr-seed", NULL));
+	seeding = true;
+}
+
 static void test_patched_dtb(void **state)
 {
 	struct fdt f;
@@ -266,6 +309,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_generated_dtb),
+		T(test_seeds_in_chosen),
 		T(test_patched_dtb),
 		T(test_raw_kernel),
 		T(test_failing_steps),

@@ -21,7 +21,19 @@
  * while the vCPU runs, through vgic_fast_inject() straight into an LR,
  * which the reference predicts from the state at that vCPU's last flush
  * (a refusal falls back to exit + full path). A physical timer the guest
- * owes a deactivation cannot fire, so neither does the reference's.
+ * owes a deactivation cannot fire, so neither does the reference's: the
+ * physical PPI is held active from the entry (flush) that finds it owed,
+ * or from a fast injection, until the guest's EOI (phys[]).
+ *
+ * Other vCPUs (and vgic_inject_edge()) also write the timer's state
+ * through its Redistributor: ISPENDR0, ICPENDR0, IS/ICACTIVER0, IGROUPR0,
+ * priority, enable, typically between its vCPU's flush and a fast
+ * injection. The reference's rules, the model's (vgic_fast_adopt()):
+ * while the timer sits in an LR, that LR is the truth - an active state
+ * written meanwhile is lost to it, a pending one is deferred to the sync
+ * like an edge, cleared by ICPENDR0 - and a fast injection merges with a
+ * pending state set since the flush (one pending state), and takes over
+ * the timer, an active state set meanwhile included.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,13 +51,21 @@
 #define NR_REFS (NR_IRQ_REFS + NR_CPUS)	/* then one timer per vCPU */
 #define NONE (-1)
 #define TIMER VGIC_PPI_VTIMER	/* linked to the same physical INTID */
+#define GRP0 1u
 #define GRP1 2u
+
+/* Redistributor SGI_base frame registers the timer ops write. */
+#define GICR_IGROUPR0 0x0080
+#define GICR_ISPENDR0 0x0200
+#define GICR_ICPENDR0 0x0280
+#define GICR_ISACTIVER0 0x0300
+#define GICR_ICACTIVER0 0x0380
 
 /* The reference model of one interrupt. */
 struct ref {
 	u32 intid;
 	int cpu;		/* private: its vCPU; SPI: NONE */
-	bool edge, enabled, line, latch, active;
+	bool edge, enabled, group1, line, latch, active;
 	bool hw;		/* the timer: latch only, never pending+active */
 	u8 prio;
 	int target;		/* routed vCPU, NONE if none */
@@ -53,6 +73,7 @@ struct ref {
 	int live;		/* vCPU whose LRs hold it, or NONE */
 	int lr;			/* which of them, while live */
 	bool adopt;		/* live in an LR only the fast path filled */
+	bool mlatch, mactive;	/* while adopt: the model's own pending_latch, active */
 	unsigned int deferred;	/* edges injected while live */
 	unsigned int expected, delivered;	/* edge, hw: distinct pending episodes, acks */
 };
@@ -60,6 +81,7 @@ struct ref {
 /* What vCPU n's last flush allowed its fast path (vgic_fast_prepare()). */
 struct fast_snap {
 	int lr;			/* fast_lr, NONE if fast_val = 0 (refuse) */
+	u64 val;		/* fast_val, when lr != NONE */
 	u8 prio;		/* the timer's, as the value carries it */
 	bool changed;		/* its configuration changed since */
 	bool used;		/* injected since the last sync */
@@ -70,6 +92,7 @@ struct fuzz {
 	struct tvm *t;
 	struct ref r[NR_REFS];
 	bool running[NR_CPUS];
+	bool phys[NR_CPUS];	/* running vCPU's physical timer PPI active: cannot fire */
 	struct fast_snap snap[NR_CPUS];
 	unsigned int kicks[NR_CPUS];	/* vcpu_kick() counts before an MMIO write */
 	u32 ctlr;
@@ -88,6 +111,16 @@ struct fuzz {
 	unsigned int fast, fast_refused, fast_busy, fast_own_lr, fast_alone;
 	unsigned int fast_changed, stale_enable, stale_prio, stale_group, refused_changed;
 	unsigned int kicked;
+	/* The timer's state written by others: pends (by vgic_inject_edge()
+	 * among them), ones deferred while live, merged into a fast injection
+	 * not yet acknowledged; ICPENDR0 writes, ones that cancelled a pending
+	 * state; active set, cleared, lost to a live LR; group changes, fast
+	 * injections in Group 0; fast injections merging a pending state set
+	 * since the flush (latched while in no LR / deferred while live), taking
+	 * over an active state set since the flush; pends left out (bug). */
+	unsigned int soft_pend, soft_inject, soft_live, soft_merged, unpend, cancelled;
+	unsigned int act_set, act_clear, act_lost, group_changes, fast_group0;
+	unsigned int fast_merged, fast_merged_live, fast_over_active, skipped;
 };
 
 static unsigned int rnd(struct fuzz *f, unsigned int n)
@@ -127,9 +160,14 @@ static bool ref_pending(const struct ref *r)
 	return r->latch || (!r->edge && r->line);
 }
 
+static bool ref_group_on(const struct fuzz *f, const struct ref *r)
+{
+	return f->ctlr & (r->group1 ? GRP1 : GRP0);
+}
+
 static bool ref_deliverable(const struct fuzz *f, const struct ref *r)
 {
-	return ref_pending(r) && r->enabled && (f->ctlr & GRP1) && r->target != NONE;
+	return ref_pending(r) && r->enabled && ref_group_on(f, r) && r->target != NONE;
 }
 
 /* Where the model must keep it on an ap_list. */
@@ -152,17 +190,18 @@ static void ref_edge(struct fuzz *f, struct ref *r)
 		f->deferred++;
 		return;
 	}
-	if (r->edge && !r->latch)
+	if ((r->edge || r->hw) && !r->latch)
 		r->expected++;
-	else if (r->edge)
+	else if (r->edge || r->hw)
 		f->merged++;
 	r->latch = true;
 }
 
 /*
- * The timer fired (either path): latched, delivered once. Only ever while
- * idle: the physical PPI cannot fire again while the guest owes its
- * deactivation, so no fire merges into a pending one.
+ * The timer fired by the full path: latched, delivered once. Only ever
+ * while idle: vtimer_fire() merges a fire into a pending or active state
+ * (timer_fire() counts those as held), the physical PPI cannot fire again
+ * while the guest owes its deactivation.
  */
 static void ref_fire(struct fuzz *f, struct ref *r)
 {
@@ -180,8 +219,8 @@ static void timers_init(struct fuzz *f)
 		struct vcpu *v = tvcpu(f->t, n);
 
 		*timer_ref(f, n) = (struct ref){ .intid = TIMER, .cpu = (int)n, .hw = true,
-						 .target = (int)n, .owner = NONE, .live = NONE,
-						 .lr = NONE };
+						 .group1 = true, .target = (int)n, .owner = NONE,
+						 .live = NONE, .lr = NONE };
 		assert_int_equal(vgic_map_hw(&f->t->d, v, TIMER, TIMER), 0);
 		assert_int_equal(vgic_set_fast(&f->t->d, v, TIMER), 0);
 	}
@@ -196,8 +235,8 @@ static void fuzz_init(struct fuzz *f, u64 seed, unsigned int nr_lr)
 
 		*r = (struct ref){ .intid = spi ? 32 + i : (i - NR_SPIS) % NR_FUZZ_SGIS,
 				   .cpu = spi ? NONE : (int)((i - NR_SPIS) / NR_FUZZ_SGIS),
-				   .edge = !spi || i < NR_EDGE_SPIS, .owner = NONE, .live = NONE,
-				   .lr = NONE };
+				   .edge = !spi || i < NR_EDGE_SPIS, .group1 = true, .owner = NONE,
+				   .live = NONE, .lr = NONE };
 		r->target = spi ? 0 : r->cpu;
 	}
 	timers_init(f);

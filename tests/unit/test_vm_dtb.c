@@ -509,6 +509,8 @@ static int build_source(bool with_chosen, int ac)
 		fdt_w_prop_u32(&w, "linux,initrd-start", 0x1000);
 		fdt_w_prop_u32(&w, "linux,initrd-end", 0x2000);
 		fdt_w_prop_string(&w, "stdout-path", "serial0:115200n8");
+		fdt_w_prop(&w, "rng-seed", "\xaa\xbb\xcc\xdd", 4);
+		fdt_w_prop_u64(&w, "kaslr-seed", 0x1111);
 		fdt_w_begin_node(&w, "opp");
 		fdt_w_prop_u32(&w, "x", 7);
 		fdt_w_end_node(&w);
@@ -564,6 +566,53 @@ static void test_patch_keeps_bootargs(void **state)
 	assert_str(node("/chosen"), "bootargs", "old args");
 	assert_no_prop("/chosen", "linux,initrd-start");
 	assert_no_prop("/chosen", "linux,initrd-end");
+}
+
+/* How many properties of node path are called name. */
+static int count_props(const char *path, const char *name)
+{
+	const char *pn;
+	int prop, n = 0;
+
+	fdt_for_each_property(prop, &f, node(path)) {
+		assert_non_null(fdt_property_value(&f, prop, &pn, NULL));
+		n += !strcmp(pn, name);
+	}
+	return n;
+}
+
+/* Seeds given: a board DTB's own are replaced (each property once);
+ * none given: they stay. Generated DTBs carry them only when given. */
+static void test_seeds(void **state)
+{
+	struct vm_dtb_seed seed = { .kaslr = 0x0123456789abcdefULL };
+	struct vm_dtb_params p = params;
+	const u8 *rng;
+	u64 kaslr = 0;
+	int len = 0;
+
+	for (size_t i = 0; i < sizeof(seed.rng); i++)
+		seed.rng[i] = (u8)(0xc0 + i);
+	p.seed = &seed;
+	open_ok(out, patch(&p, build_source(true, 1)));
+	rng = fdt_getprop(&f, node("/chosen"), "rng-seed", &len);
+	assert_int_equal(len, VM_DTB_RNG_SEED_SIZE);
+	assert_memory_equal(rng, seed.rng, sizeof(seed.rng));
+	assert_int_equal(fdt_getprop_u64(&f, node("/chosen"), "kaslr-seed", &kaslr), 0);
+	assert_int_equal(kaslr, seed.kaslr);
+	assert_int_equal(count_props("/chosen", "rng-seed"), 1);
+	assert_int_equal(count_props("/chosen", "kaslr-seed"), 1);
+	open_ok(out, patch(&params, build_source(true, 1)));
+	rng = fdt_getprop(&f, node("/chosen"), "rng-seed", &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(rng, "\xaa\xbb\xcc\xdd", 4);
+	open_ok(out, vm_dtb_build(&p, out, sizeof(out_words)));
+	rng = fdt_getprop(&f, node("/chosen"), "rng-seed", &len);
+	assert_int_equal(len, VM_DTB_RNG_SEED_SIZE);
+	assert_memory_equal(rng, seed.rng, sizeof(seed.rng));
+	open_ok(out, vm_dtb_build(&params, out, sizeof(out_words)));
+	assert_no_prop("/chosen", "rng-seed");
+	assert_no_prop("/chosen", "kaslr-seed");
 }
 
 static void test_patch_adds_chosen(void **state)
@@ -633,6 +682,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_patch_replaces_memory_and_chosen),
 		cmocka_unit_test(test_patch_keeps_bootargs),
 		cmocka_unit_test(test_patch_adds_chosen),
+		cmocka_unit_test(test_seeds),
 		cmocka_unit_test(test_patch_qemu_dtb),
 		cmocka_unit_test(test_patch_refused),
 	};
