@@ -133,13 +133,15 @@ struct vgic_cpu {
 	 * vgic_fast_inject(), without the lock: vgic_flush() leaves here the
 	 * LR it may fill and the value, vgic_sync() records what it did.
 	 * fast_val/fast_lr/fast_used: only this vCPU's thread (or its
-	 * exception vector). fast_irq is set once by vgic_set_fast() and
-	 * read by others under the lock, to kick this vCPU on a change.
+	 * exception vector) writes them. fast_irq is set once by
+	 * vgic_set_fast() and read by others under the lock, to kick this
+	 * vCPU on a change; they also read fast_used to set fast_keep.
 	 */
 	struct vgic_irq *fast_irq;	/* vgic_set_fast(), or NULL */
 	u64 fast_val;		/* fast_irq pending, as an LR; 0: may not inject */
 	u8 fast_lr;		/* the LR it may fill once ICH_ELRSR_EL2 says empty */
 	bool fast_used;		/* filled since the last vgic_sync() */
+	bool fast_keep;		/* pended (under the lock) after it was filled */
 	u8 id;
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 };
@@ -262,8 +264,10 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v);
  * Any update of the interrupt's state under the lock (enable, priority,
  * group, pending, target) kicks its vCPU, and disabling a group in
  * GICD_CTLR kicks every vCPU: what the fast path was prepared from is
- * stale for at most one exit. A pending set meanwhile merges with the
- * fast injection (one pending state, as in hardware).
+ * stale for at most one exit. A pending set before the fast injection
+ * merges with it (one pending state, as in hardware); one set after it is
+ * kept, since the guest may have acknowledged the injection already: at
+ * worst one extra delivery, never a lost one.
  */
 int vgic_set_fast(struct vgic_dist *d, struct vcpu *v, u32 intid);
 int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val);

@@ -588,6 +588,46 @@ static void test_fast_inject_race(void **state)
 }
 
 /*
+ * Pended by another vCPU after the fast injection: the guest may have
+ * taken the first one already (then this is a second delivery, as the GIC
+ * requires), or not yet (then the two are one pending state).
+ */
+static void test_fast_inject_pended_after(void **state)
+{
+	struct tvm *t = vtimer_vm_n(2, 4);
+
+	assert_true(fast_on(t, 1) >= 0);
+	guest_ack(t, 1, VGIC_PPI_VTIMER);
+	wr(t, GICR_SGI(1) + GICR_ISPENDR0, 4, 1u << VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	assert_int_equal(rd(t, GICR_SGI(1) + GICR_ISPENDR0, 4), 1u << VGIC_PPI_VTIMER);
+	flush(t, 1);
+	/* HW = 1: never pending+active in an LR; the pending waits. */
+	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_ACTIVE);
+	guest_eoi(t, 1, VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	flush(t, 1);
+	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
+	guest_ack(t, 1, VGIC_PPI_VTIMER);
+	guest_eoi(t, 1, VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	flush(t, 1);
+	assert_int_equal(lr_valid(t, 1), 0);
+	/* Not yet acknowledged at the sync: one pending state. */
+	assert_true(fast_on(t, 1) >= 0);
+	wr(t, GICR_SGI(1) + GICR_ISPENDR0, 4, 1u << VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	flush(t, 1);
+	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
+	guest_ack(t, 1, VGIC_PPI_VTIMER);
+	guest_eoi(t, 1, VGIC_PPI_VTIMER);
+	sync_(t, 1);
+	flush(t, 1);
+	assert_int_equal(lr_valid(t, 1), 0);
+	tvm_free(t);
+}
+
+/*
  * A flush with no sync before it (the vCPU re-entered without running the
  * fold) takes a fast injection back too, on both of its paths: nothing
  * queued (the lock-free one), and something else queued.
@@ -899,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_fast_inject_refused),
 		cmocka_unit_test(test_fast_inject_race),
 		cmocka_unit_test(test_fast_inject_flush_without_sync),
+		cmocka_unit_test(test_fast_inject_pended_after),
 		cmocka_unit_test(test_hw_linked_spi),
 		cmocka_unit_test(test_map_hw_invalid),
 		cmocka_unit_test(test_sgi_targets),

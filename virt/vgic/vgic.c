@@ -126,10 +126,8 @@ void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 	u8 dest = vgic_irq_dest(irq), old = irq->queued;
 	bool now = vgic_irq_deliverable(d, irq);
 
-	/* The owner's fast path was set up from the state before: make it
-	 * exit so that its next flush sees this one. */
 	if (dest != VGIC_NONE && d->cpu[dest].fast_irq == irq)
-		d->kick |= BIT(dest);
+		vgic_fast_changed(d, &d->cpu[dest], irq);
 
 	if (irq->lr != VGIC_NONE) {
 		/* Live in old's LRs: old's next sync re-files it. Make old exit
@@ -195,6 +193,7 @@ static void vgic_cpu_reset(struct vgic_cpu *c)
 	c->bank.nr_lr = nr_lr;
 	c->fast_val = 0;	/* fast_irq, like a hardware link, survives */
 	c->fast_used = false;
+	c->fast_keep = false;
 	c->sleep = true;	/* GICR_WAKER.ProcessorSleep resets to 1 */
 }
 

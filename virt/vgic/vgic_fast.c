@@ -48,9 +48,24 @@ int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
 
 	if (!c->fast_val || !(elrsr & BIT(c->fast_lr)))
 		return -1;
-	c->fast_used = true;
+	__atomic_store_n(&c->fast_used, true, __ATOMIC_RELAXED);	/* others read it */
 	*val = c->fast_val;
 	return c->fast_lr;
+}
+
+/*
+ * Under the lock: fast_irq's state was just updated. The fast path was set
+ * up from the state before: make the owner exit so that its next flush
+ * sees this one. And if it is pending now and the fast path has filled its
+ * LR already, the guest may have acknowledged that one: this pending is
+ * a second one, which the adopt must keep. (Read without the lock, racing
+ * with the vector: either order is a legitimate interleaving.)
+ */
+void vgic_fast_changed(struct vgic_dist *d, struct vgic_cpu *c, const struct vgic_irq *irq)
+{
+	d->kick |= BIT(c->id);
+	if (irq->pending_latch && __atomic_load_n(&c->fast_used, __ATOMIC_RELAXED))
+		c->fast_keep = true;
 }
 
 /*
@@ -59,10 +74,12 @@ int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
  * and on the ap_list, its latch moved into the LR - whatever changed in
  * its configuration since: the LR holds it, so the fold must see it.
  *
- * A latch set meanwhile (another vCPU's GICR_ISPENDR0 write, under the
- * lock) merges with the injection: the interrupt has one pending state
- * (IHI 0069 4.1.2), and two pendings before an acknowledgement are one.
- * Left set, the fold would deliver the timer twice.
+ * A latch set between the flush and the injection (another vCPU's
+ * GICR_ISPENDR0 write, under the lock) merges with it: the interrupt has
+ * one pending state (IHI 0069 4.1.2), and two pendings before an
+ * acknowledgement are one; left set, the fold would deliver it twice. A
+ * latch set after the injection (fast_keep) is kept: the guest may have
+ * acknowledged the first already.
  */
 void vgic_fast_adopt(struct vgic_cpu *c)
 {
@@ -76,6 +93,8 @@ void vgic_fast_adopt(struct vgic_cpu *c)
 		c->lr_irq[c->fast_lr] = irq;
 	}
 	irq->active = false;	/* its LR was empty: the guest deactivated it */
-	irq->pending_latch = false;
+	if (!c->fast_keep)
+		irq->pending_latch = false;
+	c->fast_keep = false;
 	irq->lr_latched = true;
 }

@@ -81,8 +81,10 @@ u64 vgic_idregs_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 
 /* vgic_fast.c. Prepare: at the end of a flush that left LRs n.. free.
- * Adopt: in a sync, under the lock, before the fold, if c->fast_used. */
+ * Adopt: in a sync, under the lock, before the fold, if c->fast_used.
+ * Changed: under the lock, after any update of c->fast_irq's state. */
 void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n);
 void vgic_fast_adopt(struct vgic_cpu *c);
+void vgic_fast_changed(struct vgic_dist *d, struct vgic_cpu *c, const struct vgic_irq *irq);
 
 #endif
