@@ -527,6 +527,17 @@ static void test_fast_inject_refused(void **state)
 	tvm_free(t);
 }
 
+/* vCPU n's guest takes its timer and is done with it, the vCPU exits and
+ * re-enters: nothing of it is left to deliver. */
+static void timer_handled_last(struct tvm *t, unsigned int n)
+{
+	guest_ack(t, n, VGIC_PPI_VTIMER);
+	guest_eoi(t, n, VGIC_PPI_VTIMER);
+	sync_(t, n);
+	flush(t, n);
+	assert_int_equal(lr_valid(t, n), 0);
+}
+
 /*
  * The flush set vCPU 1's fast path up, then vCPU 0 changed the timer's
  * configuration before it was used (disabled it, or pended it through
@@ -575,11 +586,7 @@ static void test_fast_inject_race(void **state)
 	sync_(t, 1);
 	flush(t, 1);
 	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
-	guest_ack(t, 1, VGIC_PPI_VTIMER);
-	guest_eoi(t, 1, VGIC_PPI_VTIMER);
-	sync_(t, 1);
-	flush(t, 1);
-	assert_int_equal(lr_valid(t, 1), 0);
+	timer_handled_last(t, 1);
 	/* vCPU 0 turning the groups off reloads every vCPU. */
 	wr(t, GICD, 4, 0);
 	assert_int_equal(t->vm.kicks[0], 0);	/* the writer itself is exiting */
@@ -608,22 +615,14 @@ static void test_fast_inject_pended_after(void **state)
 	sync_(t, 1);
 	flush(t, 1);
 	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
-	guest_ack(t, 1, VGIC_PPI_VTIMER);
-	guest_eoi(t, 1, VGIC_PPI_VTIMER);
-	sync_(t, 1);
-	flush(t, 1);
-	assert_int_equal(lr_valid(t, 1), 0);
+	timer_handled_last(t, 1);
 	/* Not yet acknowledged at the sync: one pending state. */
 	assert_true(fast_on(t, 1) >= 0);
 	wr(t, GICR_SGI(1) + GICR_ISPENDR0, 4, 1u << VGIC_PPI_VTIMER);
 	sync_(t, 1);
 	flush(t, 1);
 	assert_int_equal(lr_state(t, 1, VGIC_PPI_VTIMER), VGIC_LR_PENDING);
-	guest_ack(t, 1, VGIC_PPI_VTIMER);
-	guest_eoi(t, 1, VGIC_PPI_VTIMER);
-	sync_(t, 1);
-	flush(t, 1);
-	assert_int_equal(lr_valid(t, 1), 0);
+	timer_handled_last(t, 1);
 	tvm_free(t);
 }
 
