@@ -33,6 +33,7 @@ struct vcpu_sysregs {
 	u64 vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el1, elr_el1, spsr_el1;
 	u64 par, cntkctl, csselr, mdscr;
 	u64 cntv_ctl, cntv_cval;
+	u64 cntp_ctl, cntp_cval;	/* EL1 physical timer: the guest's, not shared */
 	u64 vmpidr;
 };
 

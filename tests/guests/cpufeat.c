@@ -13,7 +13,7 @@
 #define EXITS 1000
 
 static volatile unsigned int vcpu1_done;
-static volatile uint64_t v1_selr, v1_ccfiltr, v1_bvr0, v1_mdscr, v1_oslsr;
+static volatile uint64_t v1_selr, v1_ccfiltr, v1_bvr0, v1_mdscr, v1_oslsr, v1_cntp_cval, v1_cntp_ctl;
 static uint8_t stack1[8192] __attribute__((aligned(16)));
 
 static void check(const char *name, int ok, uint64_t got)
@@ -173,6 +173,9 @@ void guest_secondary(uint64_t cpu)
 	v1_bvr0 = sysreg_read(dbgbvr0_el1);
 	v1_mdscr = sysreg_read(mdscr_el1);
 	v1_oslsr = sysreg_read(oslsr_el1);
+	v1_cntp_cval = sysreg_read(cntp_cval_el0);
+	v1_cntp_ctl = sysreg_read(cntp_ctl_el0);
+	sysreg_write(cntp_cval_el0, 0x1111);
 	sysreg_write(pmselr_el0, 2);
 	sysreg_write(pmccfiltr_el0, 1ULL << 30);	/* U: not at EL0 */
 	sysreg_write(dbgbvr0_el1, 0x7700);
@@ -185,6 +188,9 @@ static void check_no_leak(void)
 {
 	sysreg_write(pmselr_el0, 5);
 	sysreg_write(pmccfiltr_el0, 1ULL << 31);	/* P: not at EL1 */
+	/* The EL1 physical timer: enabled, masked, far in the future. */
+	sysreg_write(cntp_cval_el0, 0x7fff000000000000ULL);
+	sysreg_write(cntp_ctl_el0, 3);
 	if (psci(0xc4000003, 1, (uint64_t)_secondary, (uint64_t)(stack1 + sizeof(stack1)))) {
 		fail("psci-cpu-on", 0);
 		return;
@@ -197,6 +203,9 @@ static void check_no_leak(void)
 	      sysreg_read(pmccfiltr_el0) == 1ULL << 31, sysreg_read(pmccfiltr_el0));
 	check("dbg-own-state-kept", sysreg_read(dbgbvr0_el1) == 0x123456789abcULL,
 	      sysreg_read(dbgbvr0_el1));
+	check("cntp-no-leak-to-vcpu1", v1_cntp_cval == 0 && (v1_cntp_ctl & 3) == 0, v1_cntp_cval);
+	check("cntp-own-state-kept", sysreg_read(cntp_cval_el0) == 0x7fff000000000000ULL &&
+	      (sysreg_read(cntp_ctl_el0) & 3) == 3, sysreg_read(cntp_cval_el0));
 }
 
 void guest_main(uint64_t dtb)

@@ -126,6 +126,8 @@ void vcpu_hw_load(struct vcpu *v)
 	write_sysreg(cntvoff_el2, v->vm->cntvoff);
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	write_sysreg(cntp_cval_el0, s->cntp_cval);
+	write_sysreg(cntp_ctl_el0, s->cntp_ctl);
 	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
 	/* MDCR_EL2 (debug registers trapped, vdebug.c); the PMU once used (vpmu.c). */
 	v->arch.host_mdcr = read_sysreg(mdcr_el2);
@@ -176,8 +178,16 @@ void vcpu_hw_save(struct vcpu *v)
 	s->csselr = read_sysreg(csselr_el1);
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval = read_sysreg(cntv_cval_el0);
-	/* Stop the guest's timer from firing into the host while it is out. */
+	/*
+	 * The EL1 physical timer is the guest's to use (CNTHCTL_EL2.EL1PCEN)
+	 * but one per pCPU: switched like the rest of EL1, so that no other
+	 * VM sees or inherits its settings.
+	 */
+	s->cntp_ctl = read_sysreg(cntp_ctl_el0);
+	s->cntp_cval = read_sysreg(cntp_cval_el0);
+	/* Stop the guest's timers from firing into the host while it is out. */
 	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 }
