@@ -86,9 +86,13 @@ void vgic_send_sgi(struct vgic_dist *d, struct vcpu *src, u64 sgir, bool group1)
 			if (i != self)
 				vgic_queue_sgi(d, i, intid, group1);
 	} else if (!(sgir & (GENMASK(23, 16) | GENMASK(39, 32) | GENMASK(55, 48)))) {
-		for (u32 i = 0; i < 16; i++)
-			if ((targets & BIT(i)) && base + i < d->nr_vcpus)
-				vgic_queue_sgi(d, base + i, intid, group1);
+		/* Only the set bits: usually one, and this is on every IPI. */
+		for (; targets; targets &= targets - 1) {
+			u32 i = base + (u32)__builtin_ctz(targets);
+
+			if (i < d->nr_vcpus)
+				vgic_queue_sgi(d, i, intid, group1);
+		}
 	}
 	vgic_unlock(d, f, src);
 }
