@@ -7,6 +7,7 @@
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
+#include <kernel/timeout.h>
 #include <lib/fdt.h>
 #include <lib/string.h>
 #include <zvm/errno.h>
@@ -252,10 +253,15 @@ static void take_seed(int node, const char *name)
 	int len;
 	const void *seed = fdt_getprop(&dt, node, name, &len);
 	volatile u8 *b = (volatile u8 *)(uintptr_t)seed;
+	u8 any = 0;
 
 	if (!seed || len <= 0)
 		return;
-	k_random_add(seed, (size_t)len, true);
+	for (int i = 0; i < len; i++)
+		any |= b[i];
+	/* All zeros: a tree passed on again after we zeroed it (a warm
+	 * restart that skips the boot loader), not a seed. */
+	k_random_add(seed, (size_t)len, any != 0);
 	for (int i = 0; i < len; i++)
 		b[i] = 0;
 }
@@ -264,12 +270,14 @@ static int parse_chosen(void)
 {
 	int node = fdt_path_offset(&dt, "/chosen");
 	const char *args;
-	u64 start, end;
+	u64 start, end, now;
 
 	if (node < 0)
 		return 0;
 	take_seed(node, "rng-seed");
 	take_seed(node, "kaslr-seed");
+	now = k_now();		/* not credited: only makes boots differ */
+	k_random_add(&now, sizeof(now), false);
 	args = fdt_getprop_string(&dt, node, "bootargs");
 	if (args)
 		strlcpy(plat.bootargs, args, sizeof(plat.bootargs));

@@ -64,4 +64,10 @@ void chacha20_block(const u8 key[CHACHA20_KEY_SIZE], u32 counter,
 	chacha20_rounds(x);
 	for (int i = 0; i < 16; i++)
 		store_le32(out + 4 * i, x[i] + in[i]);
+	/* in[] holds the key, x[] the rest of the output: a pool that erases
+	 * its old key must not leave it here (volatile: the stores stay). */
+	for (int i = 0; i < 16; i++) {
+		((volatile u32 *)in)[i] = 0;
+		((volatile u32 *)x)[i] = 0;
+	}
 }

@@ -19,7 +19,9 @@ static bool is_memory_node(const struct fdt *f, int node)
 }
 
 /* Properties that vm_dtb_chosen_props() may set, dropped from the source
- * /chosen: bootargs and the seeds only when we have new ones. */
+ * /chosen: bootargs only when we have new ones; the seeds always (a seed
+ * in an image is the same for every VM and every boot: worse than none,
+ * since Linux would credit it). */
 static bool replaced_in_chosen(const char *name, const void *ctx)
 {
 	const struct vm_dtb_params *p = ctx;
@@ -27,7 +29,7 @@ static bool replaced_in_chosen(const char *name, const void *ctx)
 	if (!strcmp(name, "linux,initrd-start") || !strcmp(name, "linux,initrd-end"))
 		return true;
 	if (!strcmp(name, "rng-seed") || !strcmp(name, "kaslr-seed"))
-		return p->seed != NULL;
+		return true;
 	return !strcmp(name, "bootargs") && p->bootargs && p->bootargs[0];
 }
 

@@ -171,6 +171,7 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 	if (n < 0)
 		return 0;
 	vgic_hw_write_lr((unsigned int)n, lr);
+	/* Its DSB also publishes the injection (see vgic_fast_inject()). */
 	phys_set_active(arch_cpu_id(), true);
 	v->vtimer_owed = true;
 	return lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_cval() + v->vm->cntvoff, left,

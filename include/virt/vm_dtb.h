@@ -90,8 +90,8 @@ int vm_dtb_build(const struct vm_dtb_params *p, void *buf, size_t size);
  * every memory node (named memory/memory@... or device_type "memory")
  * replaced by one /memory@<base> for p's RAM, and /chosen rewritten:
  * bootargs replaced when p->bootargs is non-empty, linux,initrd-start/end
- * removed and set from p, rng-seed/kaslr-seed replaced when p->seed is
- * set, everything else kept. nr_vcpus is not used: the
+ * removed and set from p, rng-seed/kaslr-seed removed and set from
+ * p->seed when there is one, everything else kept. nr_vcpus is not used: the
  * DTB's /cpus is the template author's business. Reservations are copied.
  */
 int vm_dtb_patch(const struct vm_dtb_params *p, const void *src, size_t src_size, void *buf,

@@ -95,7 +95,7 @@ static bool wrecks_us(uint32_t o0, uint32_t op1, uint32_t crn, uint32_t crm)
 {
 	if (!o0)
 		return false;			/* op0 2: debug registers */
-	if (crn == 4)
+	if (crn == 4 && (op1 == 0 || op1 == 3))
 		return true;			/* SPSR/ELR/SP_EL0/SPSel/DAIF/NZCV/PMR... */
 	if (op1 == 0 && crn == 1)
 		return true;			/* SCTLR, ACTLR, CPACR, ZCR, ... */
@@ -126,7 +126,8 @@ static void for_each_sysreg(bool read, uint64_t val)
 	}
 }
 
-/* SYS/SYSL (op0 1), Xt = x0 = an address that is not RAM. */
+/* SYS/SYSL (op0 1), Xt = x0 = an address that is not RAM, chosen at
+ * random (not by the encoding, so every VA operation meets each). */
 static void for_each_sys(void)
 {
 	static const uint64_t addr[] = { HOLE_ADDR, GICD_BASE, UART_BASE + 0x40, 1ULL << 47 };
@@ -135,7 +136,7 @@ static void for_each_sys(void)
 		uint32_t l = e >> 14, op1 = e >> 11 & 7, crn = e >> 7 & 15, crm = e >> 3 & 15;
 
 		run1(0xd5080000u | l << 21 | op1 << 16 | crn << 12 | crm << 8 | (e & 7) << 5,
-		     addr[e & 3], 0);
+		     addr[rnd() & 3], 0);
 	}
 }
 
@@ -149,19 +150,26 @@ static bool stops_us(uint32_t fid)
 	return !(fn == 0x0 || fn == 0x3 || fn == 0x4 || fn == 0x6 || fn == 0xa);
 }
 
-/* HVC/SMC #imm with x0 = fid and x1-x17 random (the SMCCC argument
- * registers): written out so the compiler keeps them live. */
+/* HVC/SMC #imm with x0 = fid and x1-x7 random (x8-x17, the other SMCCC
+ * argument registers, hold whatever they held): written out so that the
+ * compiler keeps them live. */
 static void call1(uint32_t insn, uint64_t fid)
 {
-	register uint64_t r0 __asm__("x0") = fid;
-	register uint64_t r1 __asm__("x1") = rnd(), r2 __asm__("x2") = rnd();
-	register uint64_t r3 __asm__("x3") = rnd(), r4 __asm__("x4") = rnd();
-	register uint64_t r5 __asm__("x5") = rnd(), r6 __asm__("x6") = rnd();
-	register uint64_t r7 __asm__("x7") = rnd();
-	register insn_fn f __asm__("x16") = (insn_fn)(uintptr_t)code;
+	uint64_t a[7];
 	int before = faults;
 
+	for (int i = 0; i < 7; i++)
+		a[i] = rnd();
 	load(insn);
+	/* Register variables last: no call may come between them and the
+	 * asm (GCC does not keep them across calls). */
+	register uint64_t r0 __asm__("x0") = fid;
+	register uint64_t r1 __asm__("x1") = a[0], r2 __asm__("x2") = a[1];
+	register uint64_t r3 __asm__("x3") = a[2], r4 __asm__("x4") = a[3];
+	register uint64_t r5 __asm__("x5") = a[4], r6 __asm__("x6") = a[5];
+	register uint64_t r7 __asm__("x7") = a[6];
+	register insn_fn f __asm__("x16") = (insn_fn)(uintptr_t)code;
+
 	__asm__ volatile("blr %[f]"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),
 			   "+r"(r7), [f] "+r"(f)
@@ -203,15 +211,17 @@ static const uint32_t mem_ops[] = {
 	0xf8008420,					/* str x0,[x1],#8 */
 };
 
+/* Offset, operation and alignment drawn independently. Unaligned ones
+ * fault in the guest itself (Device memory, MMU off): a few suffice. */
 static void mmio_one(uint64_t base, uint64_t span, bool writes)
 {
-	uint64_t r = rnd();
 	unsigned int n = writes ? sizeof(mem_ops) / sizeof(mem_ops[0]) : STR_FIRST;
-	uint64_t off = r % span;
+	uint64_t off = rnd() % span;
+	uint32_t op = mem_ops[rnd() % n];
 
-	if (!(r & 0x300))
-		off &= ~7ULL;			/* mostly aligned, sometimes not */
-	run1(mem_ops[(r >> 16) % n], rnd(), base + off);
+	if (rnd() % 8)
+		off &= ~15ULL;			/* mostly aligned (q0 and pairs too) */
+	run1(op, rnd(), base + off);
 }
 
 static void mmio(unsigned int n)

@@ -48,7 +48,13 @@ int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
 
 	if (!c->fast_val || !(elrsr & BIT(c->fast_lr)))
 		return -1;
-	__atomic_store_n(&c->fast_used, true, __ATOMIC_RELAXED);	/* others read it */
+	/*
+	 * Others read it (vgic_fast_changed()). Relaxed is enough: the caller
+	 * then holds the physical PPI active, gic_set_active() ending in a
+	 * DSB before the ERET, so this store is visible before anything the
+	 * guest does next - before any other vCPU can learn of the injection.
+	 */
+	__atomic_store_n(&c->fast_used, true, __ATOMIC_RELAXED);
 	*val = c->fast_val;
 	return c->fast_lr;
 }

@@ -143,7 +143,9 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	}
 	f = vgic_lock(d);
 	/* A flush with no sync since the last one: take those LRs back
-	 * first (as we wrote them, or as the fast path filled one). */
+	 * first, as we wrote them. (Defensive: virq_enter()/virq_exit() always
+	 * pair, so the guest never ran in between; a fast injection, which
+	 * only a run can make, is adopted in case that ever changes.) */
 	if (c->fast_used)
 		vgic_fast_adopt(c);
 	vgic_lr_fold_all(d, c);
