@@ -17,10 +17,12 @@
  *           offsets of the vGIC, the vPL011 (reads only: it is our console)
  *           and holes of the address map
  *
- * A seeded xorshift PRNG makes every run the same. Interrupts stay masked
- * throughout (DAIF as at entry), so a timer or SGI set off by a random
- * write is never taken. It ends with "chaos: done", the exceptions it
- * took by class, and SYSTEM_OFF.
+ * Meanwhile its second vCPU, on another pCPU, does the calls and the MMIO
+ * too, so both hit the vGIC (each other's redistributor included) at the
+ * same time. A seeded xorshift PRNG per vCPU picks the operations.
+ * Interrupts stay masked throughout (DAIF as at entry), so a timer or SGI
+ * set off by a random write is never taken. It ends with "chaos: done",
+ * the exceptions both took by class, and SYSTEM_OFF.
  */
 #include <stdbool.h>
 
@@ -33,23 +35,39 @@
 
 typedef uint64_t (*insn_fn)(uint64_t x0, uint64_t x1);
 
-static uint32_t code[4] __attribute__((aligned(64)));
-static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
-static uint32_t by_ec[64];
-static uint64_t executed;
+/* Per vCPU, each in its own cache line. */
+struct chaos_cpu {
+	uint32_t code[4];
+	uint64_t rng;
+	uint64_t executed;
+	uint32_t by_ec[64];
+} __attribute__((aligned(64)));
+
+static struct chaos_cpu cpus[2] = {
+	{ .rng = 0x2545f4914f6cdd1dULL }, { .rng = 0x9e3779b97f4a7c15ULL },
+};
+static uint8_t stack1[8192] __attribute__((aligned(16)));
+static volatile int secondary_done;
+
+static struct chaos_cpu *me(void)
+{
+	return &cpus[cpu_index() & 1];
+}
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	struct chaos_cpu *c = me();
+
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 7;
+	c->rng ^= c->rng << 17;
+	return c->rng;
 }
 
 /* Make the new instruction visible to instruction fetch (ARM ARM B2.4.4). */
 static void sync_code(void)
 {
-	uintptr_t a = (uintptr_t)code;
+	uintptr_t a = (uintptr_t)me()->code;
 
 	__asm__ volatile("dc cvau, %0\n dsb ish\n ic ivau, %0\n dsb ish\n isb"
 			 : : "r"(a) : "memory");
@@ -58,27 +76,31 @@ static void sync_code(void)
 /* The instruction, then RET, into the code buffer. */
 static void load(uint32_t insn)
 {
-	code[0] = insn;
-	code[1] = 0xd65f03c0;	/* ret */
+	struct chaos_cpu *c = me();
+
+	c->code[0] = insn;
+	c->code[1] = 0xd65f03c0;	/* ret */
 	sync_code();
-	executed++;
+	c->executed++;
 }
 
 /* The exception the last instruction took, if any (lib.c's handler
  * records it and resumes at ELR + 4: the RET). */
 static void account(int before)
 {
-	if (faults != before)
-		by_ec[(last_esr >> 26) & 0x3f]++;
+	unsigned int i = cpu_index();
+
+	if (cpu_faults[i] != before)
+		me()->by_ec[(cpu_last_esr[i] >> 26) & 0x3f]++;
 }
 
 /* Run one instruction with x0, x1 as given. */
 static void run1(uint32_t insn, uint64_t x0, uint64_t x1)
 {
-	int before = faults;
+	int before = cpu_faults[cpu_index()];
 
 	load(insn);
-	((insn_fn)(uintptr_t)code)(x0, x1);
+	((insn_fn)(uintptr_t)me()->code)(x0, x1);
 	account(before);
 }
 
@@ -156,7 +178,7 @@ static bool stops_us(uint32_t fid)
 static void call1(uint32_t insn, uint64_t fid)
 {
 	uint64_t a[7];
-	int before = faults;
+	int before = cpu_faults[cpu_index()];
 
 	for (int i = 0; i < 7; i++)
 		a[i] = rnd();
@@ -168,7 +190,7 @@ static void call1(uint32_t insn, uint64_t fid)
 	register uint64_t r3 __asm__("x3") = a[2], r4 __asm__("x4") = a[3];
 	register uint64_t r5 __asm__("x5") = a[4], r6 __asm__("x6") = a[5];
 	register uint64_t r7 __asm__("x7") = a[6];
-	register insn_fn f __asm__("x16") = (insn_fn)(uintptr_t)code;
+	register insn_fn f __asm__("x16") = (insn_fn)(uintptr_t)me()->code;
 
 	__asm__ volatile("blr %[f]"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),
@@ -239,13 +261,13 @@ static void mmio(unsigned int n)
 
 static void phase(const char *name, void (*fn)(void))
 {
-	int before = faults;
+	int before = cpu_faults[0];
 
 	fn();
 	puts_("chaos: ");
 	puts_(name);
 	puts_(" done, ");
-	putdec((uint64_t)(faults - before));
+	putdec((uint64_t)(cpu_faults[0] - before));
 	puts_(" exceptions\n");
 }
 
@@ -255,26 +277,51 @@ static void writes_ones(void) { for_each_sysreg(false, ~0ULL); }
 static void calls_(void) { calls(20000); }
 static void mmio_(void) { mmio(20000); }
 
+/* vCPU 1: the calls and the MMIO, concurrently with vCPU 0's phases. */
+void guest_secondary(uint64_t cpu)
+{
+	(void)cpu;
+	calls(20000);
+	mmio(20000);
+	secondary_done = 1;
+	psci(0x84000002, 0, 0, 0);	/* CPU_OFF */
+}
+
+static void report(void)
+{
+	puts_("chaos: done, ");
+	putdec(cpus[0].executed + cpus[1].executed);
+	puts_(" instructions, exceptions by class:");
+	for (unsigned int ec = 0; ec < 64; ec++) {
+		if (!cpus[0].by_ec[ec] && !cpus[1].by_ec[ec])
+			continue;
+		puts_(" ");
+		puthex(ec);
+		puts_("=");
+		putdec(cpus[0].by_ec[ec] + cpus[1].by_ec[ec]);
+	}
+	puts_("\n");
+}
+
 void guest_main(uint64_t dtb)
 {
 	(void)dtb;
 	puts_("chaos: start\n");
+	if (psci(0xc4000003, 1, (uint64_t)_secondary, (uint64_t)(stack1 + sizeof(stack1)))) {
+		puts_("chaos: no second vCPU\n");
+		secondary_done = 1;
+	} else
+		puts_("chaos: second vCPU started\n");
 	phase("sysreg reads", reads);
 	phase("sysreg writes 0", writes_zero);
 	phase("sysreg writes ~0", writes_ones);
 	phase("sys", for_each_sys);
 	phase("calls", calls_);
 	phase("mmio", mmio_);
-	puts_("chaos: done, ");
-	putdec(executed);
-	puts_(" instructions, exceptions by class:");
-	for (unsigned int ec = 0; ec < 64; ec++) {
-		if (!by_ec[ec])
-			continue;
-		puts_(" ");
-		puthex(ec);
-		puts_("=");
-		putdec(by_ec[ec]);
-	}
-	puts_("\n");
+	while (!secondary_done)
+		;
+	puts_("chaos: second vCPU done, ");
+	putdec((uint64_t)cpu_faults[1]);
+	puts_(" exceptions\n");
+	report();
 }

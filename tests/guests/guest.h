@@ -24,6 +24,12 @@ void _secondary(void);
 /* Set by guest_exception() for tests that expect a fault. */
 extern volatile uint64_t last_esr, last_far;
 extern volatile int faults;
+/* The same per vCPU (MPIDR Aff0 < GUEST_MAX_CPUS), for guests whose
+ * vCPUs fault at the same time. */
+#define GUEST_MAX_CPUS 4
+extern volatile uint64_t cpu_last_esr[GUEST_MAX_CPUS];
+extern volatile int cpu_faults[GUEST_MAX_CPUS];
+unsigned int cpu_index(void);
 
 #define sysreg_read(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %x0" : : "rZ"((uint64_t)(v)) : "memory")

@@ -3,6 +3,13 @@
 
 volatile uint64_t last_esr, last_far;
 volatile int faults;
+volatile uint64_t cpu_last_esr[GUEST_MAX_CPUS];
+volatile int cpu_faults[GUEST_MAX_CPUS];
+
+unsigned int cpu_index(void)
+{
+	return (unsigned int)(sysreg_read(mpidr_el1) & (GUEST_MAX_CPUS - 1));
+}
 
 void putc_(char c)
 {
@@ -94,5 +101,7 @@ uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t kind
 	last_esr = esr;
 	last_far = far;
 	faults++;
+	cpu_last_esr[cpu_index()] = esr;
+	cpu_faults[cpu_index()]++;
 	return elr + 4;
 }
