@@ -93,6 +93,50 @@ void vcpu_hw_fp_release(struct vcpu *v)
 	arch_irq_restore(flags);
 }
 
+/*
+ * The EL1 physical timer is the guest's to use (CNTHCTL_EL2.EL1PCEN) but
+ * one per pCPU, so it is switched like the rest of EL1: no VM sees or
+ * inherits another's settings. Few guests touch it (the QEMU virt DTB
+ * steers them to the virtual timer), so what the hardware holds is
+ * remembered and only a difference is written: a timer register write is
+ * cheap on hardware but costly on an emulator (QEMU re-arms a host timer).
+ */
+struct cntp_hw {
+	u64 ctl, cval;
+	bool known;
+};
+
+static struct cntp_hw cntp_hw[CONFIG_MAX_CPUS];
+
+#define CNTP_CTL_ENABLE BIT(0)
+#define CNTP_CTL_RW (BIT(0) | BIT(1))	/* ENABLE, IMASK; ISTATUS is read-only */
+
+static void cntp_load(const struct vcpu_sysregs *s)
+{
+	struct cntp_hw *h = &cntp_hw[arch_cpu_id()];
+
+	if (!h->known || h->cval != s->cntp_cval)
+		write_sysreg(cntp_cval_el0, s->cntp_cval);
+	if (!h->known || h->ctl != (s->cntp_ctl & CNTP_CTL_RW))
+		write_sysreg(cntp_ctl_el0, s->cntp_ctl & CNTP_CTL_RW);
+	*h = (struct cntp_hw){ s->cntp_ctl & CNTP_CTL_RW, s->cntp_cval, true };
+}
+
+/* Saved, then disabled so that it cannot fire while the guest is out. */
+static void cntp_save(struct vcpu_sysregs *s)
+{
+	struct cntp_hw *h = &cntp_hw[arch_cpu_id()];
+
+	s->cntp_ctl = read_sysreg(cntp_ctl_el0) & CNTP_CTL_RW;
+	s->cntp_cval = read_sysreg(cntp_cval_el0);
+	h->ctl = s->cntp_ctl;
+	h->cval = s->cntp_cval;
+	if (s->cntp_ctl & CNTP_CTL_ENABLE) {
+		write_sysreg(cntp_ctl_el0, 0);
+		h->ctl = 0;
+	}
+}
+
 /* Host view while no guest runs (see cpu_el2.c). */
 #define HCR_HOST (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
 
@@ -126,8 +170,7 @@ void vcpu_hw_load(struct vcpu *v)
 	write_sysreg(cntvoff_el2, v->vm->cntvoff);
 	write_sysreg(cntv_cval_el0, s->cntv_cval);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
-	write_sysreg(cntp_cval_el0, s->cntp_cval);
-	write_sysreg(cntp_ctl_el0, s->cntp_ctl);
+	cntp_load(s);
 	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
 	/* MDCR_EL2 (debug registers trapped, vdebug.c); the PMU once used (vpmu.c). */
 	v->arch.host_mdcr = read_sysreg(mdcr_el2);
@@ -178,16 +221,9 @@ void vcpu_hw_save(struct vcpu *v)
 	s->csselr = read_sysreg(csselr_el1);
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval = read_sysreg(cntv_cval_el0);
-	/*
-	 * The EL1 physical timer is the guest's to use (CNTHCTL_EL2.EL1PCEN)
-	 * but one per pCPU: switched like the rest of EL1, so that no other
-	 * VM sees or inherits its settings.
-	 */
-	s->cntp_ctl = read_sysreg(cntp_ctl_el0);
-	s->cntp_cval = read_sysreg(cntp_cval_el0);
-	/* Stop the guest's timers from firing into the host while it is out. */
+	cntp_save(s);
+	/* Stop the guest's timer from firing into the host while it is out. */
 	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 }
