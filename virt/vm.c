@@ -138,8 +138,10 @@ static int vm_boot_setup(struct vm *vm, char *err, size_t errlen)
 		if (r)
 			fmt_snprintf(err, errlen, "cannot create vCPU threads");
 	}
-	if (!r)
+	if (!r) {
+		vmem_sync_for_guest(vm);
 		vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
+	}
 	return r;
 }
 

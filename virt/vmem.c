@@ -9,6 +9,7 @@
  */
 #include <arch/mmu.h>
 #include <arch/sysreg.h>
+#include <kernel/arch_interface.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -134,6 +135,19 @@ static int ram_alloc(struct vm *vm)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Before the guest's first instruction: it starts with its MMU and caches
+ * off, so what the host wrote through its cacheable mapping (the zeroing,
+ * the images, the DTB) must be in memory, and no instruction cache may
+ * hold an earlier owner's code for these addresses.
+ */
+void vmem_sync_for_guest(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++)
+		arch_dcache_clean_poc((void *)vm->ram_blocks[i], BLOCK_2M);
+	arch_icache_inval_all();
 }
 
 void vmem_clear(struct vm *vm)

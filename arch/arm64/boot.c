@@ -37,17 +37,21 @@ void boot_primary(const void *dtb)
 	kernel_main();
 }
 
+extern char _start[], _end[];
+
+/*
+ * Everything written so far (BSS, the platform data, the pool's seed, the
+ * zeroed seeds in the DT) went to memory uncached: the MMU is off. Lines
+ * the boot loader left in the caches for those addresses would be stale
+ * once they are mapped cacheable, so drop them first (what Linux does for
+ * its own early writes; the boot protocol has had the image and DT cleaned
+ * to the PoC, so nothing dirty is lost).
+ */
 void arch_mm_init(void)
 {
+	arch_dcache_inval_poc(_start, (size_t)(_end - _start));
+	arch_dcache_inval_poc(plat.dtb, plat.dtb_size);
 	mmu_init(plat.ram, plat.nram);
-}
-
-/* Data the secondary reads with its MMU and caches off: push it to memory. */
-static void clean_to_poc(const void *p, size_t size)
-{
-	for (u64 a = ALIGN_DOWN((u64)p, 64); a < (u64)p + size; a += 64)
-		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
-	dsb(sy);
 }
 
 void arch_secondary_prepare(unsigned int cpu)
@@ -58,8 +62,9 @@ void arch_secondary_prepare(unsigned int cpu)
 	b->sp = (u64)idle_stacks[cpu] + IDLE_STACK_SLOT;
 	b->stack_limit = (u64)idle_stacks[cpu] + STACK_GUARD_SIZE;
 	b->exc_sp = (u64)exc_stacks[cpu] + EXC_STACK_SLOT;
-	clean_to_poc(b, sizeof(*b));
-	clean_to_poc(&cpus[cpu], sizeof(cpus[cpu]));
+	/* Read by the secondary with its MMU and caches off. */
+	arch_dcache_clean_inval_poc(b, sizeof(*b));
+	arch_dcache_clean_inval_poc(&cpus[cpu], sizeof(cpus[cpu]));
 }
 
 void boot_secondary(unsigned int cpu)

@@ -104,6 +104,19 @@ unsigned int arch_timer_ppi_dt_index(void);
  * if SRE does not stick (no system-register interface). */
 bool arch_gic_sysregs_enable(void);
 
+/* ---- Caches (arch/arm64/cache.c) -------------------------------------- */
+
+/* Write dirty lines of [p, p + size) back to the Point of Coherency, so
+ * that an uncached reader (a CPU or guest with its MMU off) sees them. */
+void arch_dcache_clean_poc(const void *p, size_t size);
+/* The same, and drop the lines. */
+void arch_dcache_clean_inval_poc(const void *p, size_t size);
+/* Drop the lines without writing back: after uncached writes, so that
+ * stale lines are not read once the range is mapped cacheable. */
+void arch_dcache_inval_poc(const void *p, size_t size);
+/* Invalidate every instruction cache of the Inner Shareable domain. */
+void arch_icache_inval_all(void);
+
 /* ---- Exceptions ------------------------------------------------------ */
 
 /* Install this CPU's exception vectors. */

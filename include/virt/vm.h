@@ -166,6 +166,8 @@ int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device);
 void vmem_destroy(struct vm *vm);
 /* Zero all guest RAM (a restart: nothing of the last boot survives). */
 void vmem_clear(struct vm *vm);
+/* Guest RAM to memory and no stale instructions: before its first run. */
+void vmem_sync_for_guest(struct vm *vm);
 /* Copy into / out of guest RAM by IPA; -EFAULT outside RAM. */
 int vmem_write(struct vm *vm, u64 ipa, const void *src, size_t len);
 int vmem_read(struct vm *vm, u64 ipa, void *dst, size_t len);
