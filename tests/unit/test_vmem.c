@@ -235,6 +235,22 @@ static void test_copies_and_bounds(void **state)
 		assert_int_equal(back[i], 0);
 }
 
+/* Before the first instruction: every RAM block cleaned to the PoC, in
+ * full, then the I-caches invalidated (the guest starts with caches off). */
+static void test_sync_for_guest_cleans_all_ram(void **state)
+{
+	struct vm *vm = *state;
+
+	stub.nr_cleaned = stub.icache_invals = 0;
+	vmem_sync_for_guest(vm);
+	assert_int_equal(stub.nr_cleaned, vm->nr_ram_blocks);
+	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++) {
+		assert_ptr_equal(stub.cleaned[i].p, (void *)vm->ram_blocks[i]);
+		assert_int_equal(stub.cleaned[i].size, 2 * MB);
+	}
+	assert_int_equal(stub.icache_invals, 1);
+}
+
 static void test_destroy_frees_every_table(void **state)
 {
 	struct vm *vm = new_vm(4 * MB);
@@ -286,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlap_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alignment_and_range_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies_and_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_for_guest_cleans_all_ram, setup, teardown),
 		cmocka_unit_test(test_vm_size_checked),
 		cmocka_unit_test(test_destroy_frees_every_table),
 		cmocka_unit_test(test_out_of_memory_leaks_nothing),

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <arch/mmu.h>
+#include <kernel/arch_interface.h>
 #include <kernel/mm.h>
 #include <zvm/compiler.h>
 #include <virt/vmem_hw.h>
@@ -16,6 +17,18 @@
 #include "vmem_stub.h"
 
 struct vmem_stub stub;
+
+void arch_dcache_clean_poc(const void *p, size_t size)
+{
+	if (stub.nr_cleaned < ARRAY_SIZE(stub.cleaned))
+		stub.cleaned[stub.nr_cleaned] = (__typeof__(stub.cleaned[0])){ p, size };
+	stub.nr_cleaned++;
+}
+
+void arch_icache_inval_all(void)
+{
+	stub.icache_invals++;
+}
 
 void stub_reset(void)
 {

@@ -12,6 +12,9 @@ struct vmem_stub {
 	int fail_at;			/* pages_alloc call number that fails (1-based), 0 = none */
 	unsigned int flushes;
 	u16 flushed_vmid;
+	/* arch_dcache_clean_poc() ranges, in call order; I-cache invalidations. */
+	struct { const void *p; size_t size; } cleaned[16];
+	unsigned int nr_cleaned, icache_invals;
 };
 
 extern struct vmem_stub stub;
