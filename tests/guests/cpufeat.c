@@ -68,6 +68,15 @@ static void check_sve(void)
 	check("sve-insn-zen0-trapped", EC(last_esr) == 0 || EC(last_esr) == 0x19, last_esr);
 }
 
+/* LORegions (hidden in ID_AA64MMFR1): LORC_EL1 is one per PE, so it must
+ * UNDEF - natively without FEAT_LOR, by the HCR_EL2.TLOR trap with it. */
+static void check_lor(void)
+{
+	check("lorc-undef", FAULTS(sysreg_write(s3_0_c10_c4_3, 1), 0), last_esr);
+	check("lorid-undef", FAULTS(__asm__ volatile("mrs x0, s3_0_c10_c4_7" ::: "x0"), 0),
+	      last_esr);
+}
+
 static void __attribute__((noinline)) bp_target(void)
 {
 	__asm__ volatile("nop");
@@ -216,6 +225,7 @@ void guest_main(uint64_t dtb)
 	before = exit_cost();
 	check_idregs();
 	check_sve();
+	check_lor();
 	check_debug();
 	check_pmu_counts();
 	after = exit_cost();

@@ -15,7 +15,8 @@ EXPECTED = {
     "dbg-shadow-readback", "oslsr-reset-locked", "oslsr-reflects-oslar", "dbg-bp-not-in-hw",
     "mdrar-raz", "dcc-dbgdtrtx-undef", "dcc-mdccsr-undef",
     "pmccntr-counts", "pmu-no-leak-to-vcpu1", "dbg-no-leak-to-vcpu1", "pmu-own-state-kept",
-    "dbg-own-state-kept", "cntp-no-leak-to-vcpu1", "cntp-own-state-kept",
+    "dbg-own-state-kept", "cntp-no-leak-to-vcpu1", "cntp-own-state-kept", "lorc-undef",
+    "lorid-undef",
 }
 
 

@@ -24,10 +24,13 @@
 #define HCR_TACR BIT_ULL(21)
 #define HCR_TSW BIT_ULL(22)
 #define HCR_RW BIT_ULL(31)
+#define HCR_TLOR BIT_ULL(35)
 #define HCR_TERR BIT_ULL(36)
 
 /* ID_AA64PFR0_EL1.RAS (FEAT_RAS): HCR_EL2.TERR exists. */
 #define PFR0_RAS(p) (((p) >> 28) & 0xf)
+/* ID_AA64MMFR1_EL1.LO (FEAT_LOR): HCR_EL2.TLOR exists. */
+#define MMFR1_LO(m) (((m) >> 16) & 0xf)
 
 /*
  * What a guest runs with (ARM ARM D13.2.46): stage 2 on, interrupts
@@ -37,7 +40,9 @@
  * BSU=IS) so that a vCPU moving between pCPUs leaves nothing stale; stage-1
  * walks that land on device memory fault (PTW). ID group 3 reads trap
  * (TID3) so that idregs.c hides what is not switched; with RAS, the error
- * record registers trap (TERR) and get UNDEF, RAS being hidden.
+ * record registers trap (TERR) and get UNDEF, RAS being hidden; with
+ * LORegions, so do LORSA/LOREA/LORN/LORC/LORID (TLOR): one set per PE,
+ * not switched, and hidden too.
  */
 u64 vcpu_hw_default_hcr(void)
 {
@@ -47,6 +52,8 @@ u64 vcpu_hw_default_hcr(void)
 
 	if (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)))
 		hcr |= HCR_TERR;
+	if (MMFR1_LO(read_sysreg(id_aa64mmfr1_el1)))
+		hcr |= HCR_TLOR;
 	return hcr;
 }
 
