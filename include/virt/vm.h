@@ -35,6 +35,9 @@ struct vcpu_sysregs {
 	u64 cntv_ctl, cntv_cval;
 	u64 cntp_ctl, cntp_cval;	/* EL1 physical timer: the guest's, not shared */
 	u64 vmpidr;
+	/* Only with the features (hidden from guests, but these registers
+	 * work anyway): VDISR_EL2 (RAS: the guest's DISR_EL1), TPIDR2_EL0 (SME). */
+	u64 vdisr, tpidr2;
 };
 
 /*

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 
 #include "guest.h"
+#include "jit.h"
 
 #define RAM_BASE 0x40000000UL
 #define GICD_BASE 0x08000000UL
@@ -37,7 +38,6 @@ typedef uint64_t (*insn_fn)(uint64_t x0, uint64_t x1);
 
 /* Per vCPU, each in its own cache line. */
 struct chaos_cpu {
-	uint32_t code[4];
 	uint64_t rng;
 	uint64_t executed;
 	uint32_t by_ec[64];
@@ -64,28 +64,7 @@ static uint64_t rnd(void)
 	return c->rng;
 }
 
-/* Make the new instruction visible to instruction fetch (ARM ARM B2.4.4). */
-static void sync_code(void)
-{
-	uintptr_t a = (uintptr_t)me()->code;
-
-	__asm__ volatile("dc cvau, %0\n dsb ish\n ic ivau, %0\n dsb ish\n isb"
-			 : : "r"(a) : "memory");
-}
-
-/* The instruction, then RET, into the code buffer. */
-static void load(uint32_t insn)
-{
-	struct chaos_cpu *c = me();
-
-	c->code[0] = insn;
-	c->code[1] = 0xd65f03c0;	/* ret */
-	sync_code();
-	c->executed++;
-}
-
-/* The exception the last instruction took, if any (lib.c's handler
- * records it and resumes at ELR + 4: the RET). */
+/* The exception an instruction took, if any, counted by class. */
 static void account(int before)
 {
 	unsigned int i = cpu_index();
@@ -97,19 +76,11 @@ static void account(int before)
 /* Run one instruction with x0, x1 as given. */
 static void run1(uint32_t insn, uint64_t x0, uint64_t x1)
 {
-	int before = cpu_faults[cpu_index()];
+	uint64_t esr;
 
-	load(insn);
-	((insn_fn)(uintptr_t)me()->code)(x0, x1);
-	account(before);
-}
-
-/* MRS/MSR Xt with t = 0: op0 is 2 + o0. */
-static uint32_t sysreg_insn(bool read, uint32_t o0, uint32_t op1, uint32_t crn, uint32_t crm,
-			    uint32_t op2)
-{
-	return (read ? 0xd5300000u : 0xd5100000u) | o0 << 19 | op1 << 16 | crn << 12 |
-	       crm << 8 | op2 << 5;
+	me()->executed++;
+	if (jit_run(insn, &x0, x1, &esr))
+		me()->by_ec[(esr >> 26) & 0x3f]++;
 }
 
 /* The EL1 state this guest lives on: written, it would stop running. */
@@ -144,7 +115,7 @@ static void for_each_sysreg(bool read, uint64_t val)
 
 		if (!read && (wrecks_us(o0, op1, crn, crm) || freezes_qemu(e, val)))
 			continue;
-		run1(sysreg_insn(read, o0, op1, crn, crm, e & 7), val, 0);
+		run1(jit_sysreg_e(read, e), val, 0);
 	}
 }
 
@@ -179,10 +150,12 @@ static void call1(uint32_t insn, uint64_t fid)
 {
 	uint64_t a[7];
 	int before = cpu_faults[cpu_index()];
+	insn_fn f0;
 
 	for (int i = 0; i < 7; i++)
 		a[i] = rnd();
-	load(insn);
+	me()->executed++;
+	f0 = (insn_fn)(uintptr_t)jit_load(insn);
 	/* Register variables last: no call may come between them and the
 	 * asm (GCC does not keep them across calls). */
 	register uint64_t r0 __asm__("x0") = fid;
@@ -190,7 +163,7 @@ static void call1(uint32_t insn, uint64_t fid)
 	register uint64_t r3 __asm__("x3") = a[2], r4 __asm__("x4") = a[3];
 	register uint64_t r5 __asm__("x5") = a[4], r6 __asm__("x6") = a[5];
 	register uint64_t r7 __asm__("x7") = a[6];
-	register insn_fn f __asm__("x16") = (insn_fn)(uintptr_t)me()->code;
+	register insn_fn f __asm__("x16") = f0;
 
 	__asm__ volatile("blr %[f]"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6),

@@ -9,6 +9,7 @@ from test_passthrough import test_passthrough_owned_by_one_vm_at_a_time  # noqa:
 from test_prio import test_higher_priority_wins_lower_runs_when_it_pauses_or_sleeps  # noqa: F401
 from test_vms import (test_hello_guest, test_irqs_guest,  # noqa: F401
                       test_hostile_guest_is_answered_and_contained,
+                      test_no_register_state_leaks_between_vms,
                       test_pause_freezes_guest_time_and_console_input)
 
 
