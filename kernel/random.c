@@ -21,15 +21,6 @@ static struct {
 	size_t credited;
 } pool = { .lock = SPINLOCK_INIT };
 
-/* Compilers may drop a memset of a buffer that dies: this one stays. */
-static void wipe(void *p, size_t n)
-{
-	volatile u8 *b = p;
-
-	while (n--)
-		*b++ = 0;
-}
-
 /* The key becomes the first 32 bytes of its own stream under nonce. */
 static void pool_rekey(const u8 *nonce)
 {
@@ -37,7 +28,7 @@ static void pool_rekey(const u8 *nonce)
 
 	chacha20_block(pool.key, 0, nonce, block);
 	memcpy(pool.key, block, sizeof(pool.key));
-	wipe(block, sizeof(block));
+	memzero_explicit(block, sizeof(block));
 }
 
 void k_random_add(const void *buf, size_t len, bool credit)
@@ -79,6 +70,6 @@ int k_random_get(void *buf, size_t len)
 	}
 	pool_rekey(nonce_rekey);
 	spin_unlock_irqrestore(&pool.lock, f);
-	wipe(block, sizeof(block));
+	memzero_explicit(block, sizeof(block));
 	return 0;
 }

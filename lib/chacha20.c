@@ -1,5 +1,6 @@
 /* The ChaCha20 block function, as RFC 8439 section 2.3 specifies it. */
 #include <lib/chacha20.h>
+#include <lib/string.h>
 
 /* "expand 32-byte k" as four little-endian words (RFC 8439 2.3). */
 static const u32 chacha20_sigma[4] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
@@ -65,9 +66,7 @@ void chacha20_block(const u8 key[CHACHA20_KEY_SIZE], u32 counter,
 	for (int i = 0; i < 16; i++)
 		store_le32(out + 4 * i, x[i] + in[i]);
 	/* in[] holds the key, x[] the rest of the output: a pool that erases
-	 * its old key must not leave it here (volatile: the stores stay). */
-	for (int i = 0; i < 16; i++) {
-		((volatile u32 *)in)[i] = 0;
-		((volatile u32 *)x)[i] = 0;
-	}
+	 * its old key must not leave it here. */
+	memzero_explicit(in, sizeof(in));
+	memzero_explicit(x, sizeof(x));
 }

@@ -95,14 +95,12 @@ static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		.initrd_end = b->layout.initrd_end, .devs = t->devs, .nr_devs = t->ndevs,
 	};
 	struct vm_dtb_seed seed;
-	volatile u8 *wipe = (volatile u8 *)&seed;
 	int ret;
 
 	if (vm_dtb_seed(&seed))
 		prm.seed = &seed;
 	ret = dtb_write(pk, t, &prm, scratch, scratch_size, err, errlen);
-	for (size_t i = 0; i < sizeof(seed); i++)
-		wipe[i] = 0;	/* the guest's DTB holds the only copy */
+	memzero_explicit(&seed, sizeof(seed));	/* the guest's DTB holds the only copy */
 	return ret;
 }
 

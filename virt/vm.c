@@ -117,7 +117,7 @@ static int vm_load(struct vm *vm, const struct pack *pk, const struct pack_templ
 	if (!scratch)
 		return -ENOMEM;
 	r = loader_boot_vm(pk, t, &ram, scratch, scratch_size, &boot, err, errlen);
-	memset(scratch, 0, scratch_size);	/* the DTB's seeds: the guest's copy only */
+	memzero_explicit(scratch, scratch_size);	/* the DTB's seeds: the guest's copy only */
 	kfree(scratch);
 	if (r)
 		return r;

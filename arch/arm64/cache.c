@@ -16,32 +16,21 @@ static u64 dcache_line(void)
 	return 4ULL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
 }
 
-void arch_dcache_clean_poc(const void *p, size_t size)
-{
-	u64 line = dcache_line();
-
-	for (u64 a = ALIGN_DOWN((u64)p, line); a < (u64)p + size; a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-	dsb(sy);
+/* One DC operation (its name is part of the instruction) over every line
+ * of [p, p + size), then a DSB so that it is complete when we return. */
+#define DCACHE_RANGE(fn, op)								\
+void fn(const void *p, size_t size)							\
+{											\
+	u64 line = dcache_line();							\
+											\
+	for (u64 a = ALIGN_DOWN((u64)p, line); a < (u64)p + size; a += line)		\
+		__asm__ volatile("dc " op ", %0" : : "r"(a) : "memory");		\
+	dsb(sy);									\
 }
 
-void arch_dcache_clean_inval_poc(const void *p, size_t size)
-{
-	u64 line = dcache_line();
-
-	for (u64 a = ALIGN_DOWN((u64)p, line); a < (u64)p + size; a += line)
-		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
-	dsb(sy);
-}
-
-void arch_dcache_inval_poc(const void *p, size_t size)
-{
-	u64 line = dcache_line();
-
-	for (u64 a = ALIGN_DOWN((u64)p, line); a < (u64)p + size; a += line)
-		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
-	dsb(sy);
-}
+DCACHE_RANGE(arch_dcache_clean_poc, "cvac")
+DCACHE_RANGE(arch_dcache_clean_inval_poc, "civac")
+DCACHE_RANGE(arch_dcache_inval_poc, "ivac")
 
 void arch_icache_inval_all(void)
 {

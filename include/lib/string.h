@@ -33,4 +33,16 @@ char *strrchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 size_t strlcat(char *dst, const char *src, size_t size);
 
+/*
+ * Zero a buffer holding a secret (a key, a seed) that is about to die:
+ * memset() followed by a compiler barrier on the buffer, so the stores are
+ * not dropped as dead. Inline and standard-named inside, so it builds on
+ * the host against libc too.
+ */
+static inline void memzero_explicit(void *p, size_t n)
+{
+	memset(p, 0, n);
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
 #endif

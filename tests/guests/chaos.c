@@ -10,7 +10,7 @@
  *           CPACR, VBAR, PSTATE fields, ELR/SPSR/SP), twice (0, then ~0)
  *   sys     every SYS and SYSL encoding (op0 1: DC/IC/AT/TLBI/...), the
  *           operand an address outside RAM
- *   call    HVC and SMC with random immediates, function IDs and x1-x17,
+ *   call    HVC and SMC with random immediates, function IDs and x1-x7,
  *           except the PSCI calls that stop or suspend this vCPU
  *   mmio    loads and stores of every kind (widths, sign extension, pairs,
  *           exclusives, acquire/release, SIMD, writeback) at random
@@ -64,13 +64,10 @@ static uint64_t rnd(void)
 	return c->rng;
 }
 
-/* The exception an instruction took, if any, counted by class. */
-static void account(int before)
+/* An exception an instruction took, counted by class. */
+static void count_ec(uint64_t esr)
 {
-	unsigned int i = cpu_index();
-
-	if (cpu_faults[i] != before)
-		me()->by_ec[(cpu_last_esr[i] >> 26) & 0x3f]++;
+	me()->by_ec[(esr >> 26) & 0x3f]++;
 }
 
 /* Run one instruction with x0, x1 as given. */
@@ -80,7 +77,7 @@ static void run1(uint32_t insn, uint64_t x0, uint64_t x1)
 
 	me()->executed++;
 	if (jit_run(insn, &x0, x1, &esr))
-		me()->by_ec[(esr >> 26) & 0x3f]++;
+		count_ec(esr);
 }
 
 /* The EL1 state this guest lives on: written, it would stop running. */
@@ -171,7 +168,8 @@ static void call1(uint32_t insn, uint64_t fid)
 			 :
 			 : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x17", "x30",
 			   "memory", "cc");
-	account(before);
+	if (cpu_faults[cpu_index()] != before)
+		count_ec(cpu_last_esr[cpu_index()]);
 }
 
 static void calls(unsigned int n)

@@ -8,7 +8,8 @@
 
 void putc_(char c);
 void puts_(const char *s);
-void puthex(uint64_t v);
+void puthex(uint64_t v);		/* 0x and 16 digits */
+void puthex_n(uint64_t v, int digits);	/* the low digits, no prefix */
 void putdec(uint64_t v);
 void pass(const char *what);
 void fail(const char *what, uint64_t got);

@@ -27,11 +27,16 @@ void puts_(const char *s)
 	}
 }
 
+void puthex_n(uint64_t v, int digits)
+{
+	for (int i = (digits - 1) * 4; i >= 0; i -= 4)
+		putc_("0123456789abcdef"[(v >> i) & 15]);
+}
+
 void puthex(uint64_t v)
 {
 	puts_("0x");
-	for (int i = 60; i >= 0; i -= 4)
-		putc_("0123456789abcdef"[(v >> i) & 15]);
+	puthex_n(v, 16);
 }
 
 void putdec(uint64_t v)

@@ -9,12 +9,6 @@
 #include "guest.h"
 #include "jit.h"
 
-static void puthex_n(uint64_t v, int digits)
-{
-	for (int i = (digits - 1) * 4; i >= 0; i -= 4)
-		putc_("0123456789abcdef"[(v >> i) & 15]);
-}
-
 void guest_main(uint64_t dtb)
 {
 	uint64_t readable = 0;
