@@ -2,6 +2,7 @@
 import os
 import pathlib
 import re
+import time
 
 import pexpect
 import pytest
@@ -94,6 +95,14 @@ class Zvm:
     def vm_state(self, vm_id):
         m = re.search(rf"^{vm_id}\s+\S+\s+(\w+)", self.cmd("zvm info"), re.M)
         return m.group(1) if m else None
+
+    def wait_state(self, vm_id, state, timeout, poll=0.5):
+        """Poll `zvm info` until the VM is in state or timeout seconds
+        passed; return the state it was last seen in."""
+        deadline = time.time() + timeout
+        while (now := self.vm_state(vm_id)) != state and time.time() < deadline:
+            time.sleep(poll)
+        return now
 
     def poweroff(self, timeout=30):
         self.p.sendline("poweroff")

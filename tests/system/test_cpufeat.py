@@ -2,7 +2,6 @@
 with the features ZVM hides: ID registers, SVE UNDEF, debug register
 shadow, PMU switched per vCPU (two vCPUs on one pCPU)."""
 import re
-import time
 
 import pytest
 
@@ -32,10 +31,7 @@ def test_cpufeat_guest(cpu):
         assert all(r == "PASS" for r, _ in res), seen
         names = {n for _, n in res}
         assert names >= EXPECTED, EXPECTED - names
-        deadline = time.time() + 10
-        while z.vm_state(vm) != "halted" and time.time() < deadline:
-            time.sleep(0.1)
-        assert z.vm_state(vm) == "halted"
+        assert z.wait_state(vm, "halted", 10, poll=0.1) == "halted"
         # The host is unaffected: the shell still answers.
         assert "ZVM" in z.cmd("version")
     finally:

@@ -178,10 +178,7 @@ def test_reboot_restarts_and_poweroff_halts(linux):
         assert c.run("nproc").split()[-1] == "2"
         c.send("poweroff -f")
         time.sleep(3)
-    deadline = time.time() + 30
-    while linux.vm_state(linux.linux) != "halted" and time.time() < deadline:
-        time.sleep(0.5)
-    assert linux.vm_state(linux.linux) == "halted"
+    assert linux.wait_state(linux.linux, "halted", 30) == "halted"
     assert f"vm {linux.linux} running" in linux.cmd(f"zvm run -n {linux.linux}")    # boots again
     with Console(linux, linux.linux) as c:
         c.wait_ready(restarted=True)
@@ -199,10 +196,7 @@ def test_crash_is_contained_and_vm_can_be_recreated(linux):
         c.send("echo c > /proc/sysrq-trigger")
         linux.p.expect_exact("Kernel panic", timeout=60)
         time.sleep(2)
-    deadline = time.time() + 30
-    while linux.vm_state(linux.linux) != "crashed" and time.time() < deadline:
-        time.sleep(0.5)
-    assert linux.vm_state(linux.linux) == "crashed"
+    assert linux.wait_state(linux.linux, "crashed", 30) == "crashed"
     assert "ZVM" in linux.cmd("version")          # the host shell answers
     assert f"vm {linux.linux} deleted" in linux.cmd(f"zvm delete -n {linux.linux}")
     freed = free_pages(linux)

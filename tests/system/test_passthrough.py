@@ -2,7 +2,6 @@
 hardware-linked) given to one VM at a time (the `passthru` test guest), and
 templates whose devices would expose the host refused at `zvm new`."""
 import re
-import time
 
 import pytest
 
@@ -22,10 +21,7 @@ def run_passthru(zvm):
     res = results(seen)
     assert all(r == "PASS" for r, _ in res), seen
     assert {n for _, n in res} == PT_CHECKS, seen
-    deadline = time.time() + 10
-    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
-        time.sleep(0.1)
-    assert zvm.vm_state(vm) == "halted"
+    assert zvm.wait_state(vm, "halted", 10, poll=0.1) == "halted"
     return vm
 
 

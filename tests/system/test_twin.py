@@ -88,10 +88,7 @@ def test_rt_vm_keeps_its_period_while_linux_is_stressed_and_crashes(twin):
     assert "ZVM" in twin.cmd("version")               # the host answers
     # "Kernel panic" is printed before Linux stops its other CPU and asks
     # for the warm reset that marks the VM crashed.
-    deadline = time.time() + 60
-    while twin.vm_state(lx) != "crashed" and time.time() < deadline:
-        time.sleep(0.5)
-    assert twin.vm_state(lx) == "crashed"
+    assert twin.wait_state(lx, "crashed", 60) == "crashed"
     assert twin.vm_state(rt) == "running"
     crash_n = rt_periods(twin, rt)
     wait_rt_periods(twin, rt, crash_n + 3000)

@@ -14,10 +14,7 @@ def run_to_completion(zvm, template):
     vm = zvm.new_vm(template)
     assert f"vm {vm} running" in zvm.cmd(f"zvm run -n {vm}")
     seen = zvm.look(vm, r"guest: SYSTEM_OFF")
-    deadline = time.time() + 10
-    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
-        time.sleep(0.1)
-    assert zvm.vm_state(vm) == "halted"
+    assert zvm.wait_state(vm, "halted", 10, poll=0.1) == "halted"
     return vm, seen
 
 
@@ -147,10 +144,7 @@ def test_hostile_guest_is_answered_and_contained(zvm):
     before = max(ticks(zvm.look(other, r"tick \d+ vt=\d+\r*\n")))[0]
     vm = zvm.new_vm("chaos")
     assert f"vm {vm} running" in zvm.cmd(f"zvm run -n {vm}")
-    deadline = time.time() + 300
-    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
-        time.sleep(1)
-    assert zvm.vm_state(vm) == "halted"
+    assert zvm.wait_state(vm, "halted", 300, poll=1) == "halted"
     # Its console history alone (attached while it ran, the host's rate-
     # limited warnings would be interleaved with its lines).
     seen = zvm.look(vm, r"guest: SYSTEM_OFF")
@@ -181,9 +175,7 @@ def sysdump(zvm):
     """Run a fresh sysdump VM on pCPU 2; its readable registers."""
     vm = zvm.new_vm("sysdump")
     zvm.cmd(f"zvm run -n {vm}")
-    deadline = time.time() + 60
-    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
-        time.sleep(0.5)
+    assert zvm.wait_state(vm, "halted", 60) == "halted"
     seen = zvm.look(vm, r"sysdump: \d+ readable")
     assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
     regs = dict(re.findall(r"^R ([0-9a-f]{4}) ([0-9a-f]{16})", seen, re.M))
@@ -206,9 +198,7 @@ def test_no_register_state_leaks_between_vms(zvm):
     stable = {e: v for e, v in clean1.items() if clean2.get(e) == v}
     vm = zvm.new_vm("chaos")
     zvm.cmd(f"zvm run -n {vm}")
-    deadline = time.time() + 300
-    while zvm.vm_state(vm) != "halted" and time.time() < deadline:
-        time.sleep(1)
+    assert zvm.wait_state(vm, "halted", 300, poll=1) == "halted"
     assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
     after = sysdump(zvm)
     leaked = {sysreg_name(e): (v, after.get(e)) for e, v in stable.items() if after.get(e) != v}
