@@ -215,14 +215,18 @@ static void info_devices(struct shell *sh, const struct vm *vm)
 	}
 }
 
+static const char info_header[] =
+	"ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms) RESTARTS\n";
+
 static void info_line(struct vm *vm, void *ctx)
 {
 	struct shell *sh = ctx;
 	u64 up = vm->state == VM_RUNNING ? k_ticks_to_us(k_now() - vm->started_at) / 1000 : 0;
 
-	shell_printf(sh, "%-3u %-16s %-8s %5u %8llu %10llu\n", vm->id, vm->name,
+	shell_printf(sh, "%-3u %-16s %-8s %5u %8llu %10llu %8u\n", vm->id, vm->name,
 		     vm_state_name(vm->state), vm->nr_vcpus,
-		     (unsigned long long)(vm->mem_size >> 20), (unsigned long long)up);
+		     (unsigned long long)(vm->mem_size >> 20), (unsigned long long)up,
+		     READ_ONCE(vm->restarts));
 }
 
 static int zvm_info(struct shell *sh, int argc, char **argv)
@@ -231,14 +235,14 @@ static int zvm_info(struct shell *sh, int argc, char **argv)
 	int r;
 
 	if (argc == 1) {
-		shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
+		shell_printf(sh, "%s", info_header);
 		vm_for_each(info_line, sh);
 		return 0;
 	}
 	r = parse_id(sh, argc, argv, &vm);
 	if (r)
 		return r;
-	shell_printf(sh, "ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms)\n");
+	shell_printf(sh, "%s", info_header);
 	info_line(vm, sh);
 	info_start(sh, vm);
 	info_devices(sh, vm);

@@ -187,9 +187,30 @@ void passthrough_release(struct vm *vm)
 	}
 }
 
-void passthrough_reset(struct vm *vm)
+/* The VM's wired SPIs, one at a time (only its own lifecycle changes them). */
+static void for_each_wired(struct vm *vm, void (*fn)(u32 irq))
 {
 	for (unsigned int i = 0; i < PT_SLOTS; i++)
 		if (owner[i] == vm && wired[i])
-			gic_set_active(claims[i].irq, false);
+			fn(claims[i].irq);
+}
+
+static void deactivate(u32 irq)
+{
+	gic_set_active(irq, false);
+}
+
+void passthrough_reset(struct vm *vm)
+{
+	for_each_wired(vm, deactivate);
+}
+
+void passthrough_quiesce(struct vm *vm)
+{
+	for_each_wired(vm, gic_disable_irq);
+}
+
+void passthrough_resume(struct vm *vm)
+{
+	for_each_wired(vm, gic_enable_irq);
 }

@@ -41,8 +41,11 @@ void vcpu_reset(struct vcpu *v, u64 entry, u64 x0)
 
 void vcpu_kick(struct vcpu *v)
 {
-	struct thread *t = v->thread;
+	struct thread *t;
 
+	if (!v)
+		return;
+	t = READ_ONCE(v->thread);
 	if (READ_ONCE(v->wfi_wait))
 		sem_give(&v->wake);
 	else if (t && t->state == THREAD_RUNNING && t->cpu != arch_cpu_id())
@@ -127,27 +130,42 @@ static void vcpu_thread(void *arg)
 	vcpu_hw_fp_release(v);
 }
 
-int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio)
+/* A new thread for v, suspended until vm_go() starts it. */
+static int vcpu_spawn(struct vcpu *v)
 {
-	struct vcpu *v = kzalloc(sizeof(*v));
 	char name[20];
 	struct thread_params p = {
-		.name = name, .entry = vcpu_thread, .prio = prio,
-		.affinity = BIT_ULL(pcpu), .start_suspended = true,
+		.name = name, .entry = vcpu_thread, .arg = v, .prio = v->prio,
+		.affinity = BIT_ULL(v->pcpu), .start_suspended = true,
 	};
-	int err;
 
-	if (!v)
-		return -ENOMEM;
+	fmt_snprintf(name, sizeof(name), "vm%u.vcpu%u", v->vm->id, v->id);
+	return thread_create(&p, &v->thread);
+}
+
+/* Everything of a boot starts afresh (as kzalloc'ed): registers, counters,
+ * power state; only the identity is kept. */
+static void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id, unsigned int pcpu,
+		      unsigned int prio)
+{
+	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->id = id;
 	v->pcpu = pcpu;
 	v->prio = prio;
 	v->powered_on = id == 0;
 	sem_init(&v->wake, 0, 1);
-	fmt_snprintf(name, sizeof(name), "vm%u.vcpu%u", vm->id, id);
-	p.arg = v;
-	err = thread_create(&p, &v->thread);
+}
+
+int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio)
+{
+	struct vcpu *v = kzalloc(sizeof(*v));
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	vcpu_init(v, vm, id, pcpu, prio);
+	err = vcpu_spawn(v);
 	if (err) {
 		kfree(v);
 		return err;
@@ -156,15 +174,34 @@ int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int 
 	return 0;
 }
 
-/* The VM is no longer runnable: wake the thread wherever it waits, join it. */
-void vcpu_destroy(struct vcpu *v)
+int vcpu_respawn(struct vcpu *v)
 {
-	if (v->thread->state == THREAD_NEW)
-		thread_start(v->thread);
-	thread_resume(v->thread);
+	vcpu_stop(v);
+	vcpu_init(v, v->vm, v->id, v->pcpu, v->prio);
+	return vcpu_spawn(v);
+}
+
+/* The VM is no longer runnable: wake the thread wherever it waits, join it.
+ * The vGIC was closed first (virq_close()), so no kick can reach the thread
+ * once it is freed. */
+void vcpu_stop(struct vcpu *v)
+{
+	struct thread *t = v->thread;
+
+	if (!t)
+		return;
+	if (t->state == THREAD_NEW)
+		thread_start(t);
+	thread_resume(t);
 	sem_give(&v->wake);
 	vcpu_kick(v);
-	thread_join(v->thread, NULL);
+	thread_join(t, NULL);
+	v->thread = NULL;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	vcpu_stop(v);
 	v->vm->vcpus[v->id] = NULL;
 	kfree(v);
 }

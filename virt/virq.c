@@ -3,6 +3,7 @@
  * Redistributor frames on the MMIO bus (QEMU virt addresses), SGIs from
  * trapped ICC_SGI1R_EL1 writes, and the LR bank around each guest entry.
  */
+#include <arch/sysreg.h>
 #include <kernel/mm.h>
 #include <virt/passthrough.h>
 #include <virt/vgic.h>
@@ -47,6 +48,28 @@ void virq_destroy(struct vm *vm)
 {
 	kfree(vm->virq);
 	vm->virq = NULL;
+}
+
+void virq_close(struct vm *vm)
+{
+	if (!vm->virq)
+		return;
+	vgic_close(&vm->virq->dist);
+	/* A kick is a few instructions on another CPU (or an interrupt on
+	 * this one that already returned): sleep on the event vgic_hook_
+	 * kicks_done() signals rather than spin. */
+	while (vgic_kicks_in_flight(&vm->virq->dist))
+		wfe();
+}
+
+void virq_open(struct vm *vm)
+{
+	vgic_open(&vm->virq->dist);
+}
+
+void vgic_hook_kicks_done(void)
+{
+	sev();
 }
 
 void virq_reset(struct vm *vm)

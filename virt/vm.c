@@ -8,6 +8,7 @@
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <lib/errmsg.h>
 #include <lib/fmt.h>
 #include <lib/pack.h>
 #include <lib/string.h>
@@ -126,25 +127,30 @@ static int vm_load(struct vm *vm, const struct pack *pk, const struct pack_templ
 	return 0;
 }
 
-/* Images into RAM, vCPU threads, vCPU 0 at the entry point: what a boot
- * and a restart share. */
-static int vm_boot_setup(struct vm *vm, char *err, size_t errlen)
+/* Images into RAM, vCPU 0 at the entry point: what a boot and a restart
+ * share (the vCPUs exist). */
+static int vm_boot_images(struct vm *vm, char *err, size_t errlen)
 {
-	const struct pack_template *t = vm->tmpl;
 	int r = vm_load(vm, vm->pack, vm->tmpl, err, errlen);
 
-	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++) {
-		r = vcpu_create(vm, i, pick_pcpu(t, i), t->priority);
-		if (r)
-			fmt_snprintf(err, errlen, "cannot create vCPU threads");
-	}
-	if (!r) {
-		vmem_sync_for_guest(vm);
-		vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
-	}
-	return r;
+	if (r)
+		return r;
+	vmem_sync_for_guest(vm);
+	vcpu_reset(vm->vcpus[0], vm->entry, vm->dtb_ipa);
+	return 0;
 }
 
+static int vm_create_vcpus(struct vm *vm, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vcpu_create(vm, i, pick_pcpu(vm->tmpl, i), vm->tmpl->priority))
+			return errmsg_set(err, errlen, -ENOMEM, "cannot create vCPU threads");
+	return 0;
+}
+
+/* Setup order (teardown, vm_free(), is its reverse): memory, the UART,
+ * vCPUs, the vGIC, then the interrupt sources that reach in from outside
+ * (passthrough SPIs), then images. */
 static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
 {
 	int r;
@@ -156,40 +162,42 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	*vm->tmpl = *cfg->tmpl;
 	vm->tmpl->mem_size = vm->mem_size;	/* what a restart must rebuild */
 	vm->tmpl->vcpus = vm->nr_vcpus;
-	r = vmem_init(vm);
-	if (r) {
-		fmt_snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM",
-			     (unsigned long long)(vm->mem_size >> 20));
-		return r;
-	}
+	if (vmem_init(vm))
+		return errmsg_set(err, errlen, -ENOMEM, "cannot allocate %llu MiB of guest RAM",
+				  (unsigned long long)(vm->mem_size >> 20));
 	r = vpl011_create(vm, VM_DTB_UART_BASE, VM_UART_INTID);
 	if (!r)
-		r = vm_boot_setup(vm, err, errlen);
-	if (r)
-		return r;
-	r = virq_init(vm);
-	if (r) {
-		fmt_snprintf(err, errlen, "cannot set up the virtual GIC");
-		return r;
-	}
-	return passthrough_attach(vm, err, errlen);
+		r = vm_create_vcpus(vm, err, errlen);
+	if (!r && virq_init(vm))
+		r = errmsg_set(err, errlen, -ENOMEM, "cannot set up the virtual GIC");
+	if (!r)
+		r = passthrough_attach(vm, err, errlen);
+	return r ? r : vm_boot_images(vm, err, errlen);
 }
 
 static void vm_stop_vcpus(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i])
-			vcpu_destroy(vm->vcpus[i]);
+			vcpu_stop(vm->vcpus[i]);
 }
 
+/*
+ * The reverse of vm_build(), for a VM no one can find any more (or a
+ * failed build): first what reaches in asynchronously (passthrough SPIs,
+ * then the vGIC's kicks), then the vCPUs, then the devices and memory.
+ */
 static void vm_free(struct vm *vm)
 {
-	vm_stop_vcpus(vm);
 	passthrough_release(vm);
-	kfree(vm->tmpl);
-	vpl011_destroy(vm);
+	virq_close(vm);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i])
+			vcpu_destroy(vm->vcpus[i]);
 	virq_destroy(vm);
+	vpl011_destroy(vm);
 	vmem_destroy(vm);
+	kfree(vm->tmpl);
 	vmid_free(vm->vmid);
 	kfree(vm);
 }
@@ -225,6 +233,7 @@ static struct vm *vm_alloc(const struct vm_config *cfg, u64 mem, unsigned int nv
 	vm->mem_size = mem;
 	vm->nr_vcpus = nv;
 	vm->state = VM_CREATED;
+	mutex_init(&vm->op_lock);
 	mmio_bus_init(&vm->mmio);
 	ringbuf_init(&vm->console, vm->console_mem, sizeof(vm->console_mem));
 	return vm;
@@ -281,48 +290,103 @@ static int vm_go(struct vm *vm)
 	return 0;
 }
 
-/* Under vm_table_lock: the reset worker and the shell may both ask. */
+/*
+ * Under vm->op_lock. The teardown half is vm_free()'s order (interrupt
+ * sources, vGIC gate, vCPUs, memory); the rebuild is vm_build()'s. The
+ * slow part (clearing RAM) holds no lock anyone else needs but this VM's.
+ */
 static int vm_restart_locked(struct vm *vm)
 {
 	char err[160] = "";
 	u64 t0 = k_now();
-	int r;
+	int r = 0;
 
 	if (vm->state != VM_HALTED && vm->state != VM_CRASHED)
 		return -EPERM;
+	passthrough_quiesce(vm);
+	virq_close(vm);
 	vm_stop_vcpus(vm);
 	vmem_clear(vm);
 	virq_reset(vm);
 	vpl011_restart(vm);
-	r = vm_boot_setup(vm, err, sizeof(err));
+	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++)
+		if (vcpu_respawn(vm->vcpus[i]))
+			r = errmsg_set(err, sizeof(err), -ENOMEM, "cannot create vCPU threads");
+	if (!r)
+		r = vm_boot_images(vm, err, sizeof(err));
 	if (r) {
 		pr_err("vm%u (%s): restart failed: %s", vm->id, vm->name, err);
-		vm_stop_vcpus(vm);
+		vm_stop_vcpus(vm);	/* the gate stays closed: only delete is left */
 		return r;
 	}
+	virq_open(vm);
+	passthrough_resume(vm);
+	vm->restarts++;
 	vm->build_ticks = k_now() - t0;
+	/* Guest-requested restarts take at most 1/(1 + VM_RESTART_BACKOFF)
+	 * of the worker's CPU: a reset loop cannot keep it clearing RAM. */
+	vm->restart_not_before = k_now() + VM_RESTART_BACKOFF * vm->build_ticks;
 	pr_info("vm%u (%s): restarting", vm->id, vm->name);
 	return vm_go(vm);
 }
 
-int vm_restart(struct vm *vm)
+/* The one way to act on a VM found by slot from a thread other than the
+ * shell: the table lock keeps it from being freed until its op_lock is
+ * held, which vm_delete() then waits for. */
+static struct vm *vm_lock_slot(unsigned int id)
+{
+	struct vm *vm;
+
+	mutex_lock(&vm_table_lock, K_FOREVER);
+	vm = id < VM_MAX ? vm_table[id] : NULL;
+	if (vm)
+		mutex_lock(&vm->op_lock, K_FOREVER);
+	mutex_unlock(&vm_table_lock);
+	return vm;
+}
+
+u64 vm_restart_requested(unsigned int id, u64 now)
+{
+	struct vm *vm = vm_lock_slot(id);
+	u64 retry = 0;
+
+	if (!vm)
+		return 0;
+	/* Deleted or restarted by hand meanwhile: nothing to do. */
+	if (vm->state == VM_HALTED && vm->exit_code == VM_EXIT_RESET) {
+		if (now < vm->restart_not_before)
+			retry = vm->restart_not_before;
+		else if (vm_restart_locked(vm))
+			pr_err("vm%u: restart after guest reset failed; it stays halted", id);
+	}
+	mutex_unlock(&vm->op_lock);
+	return retry;
+}
+
+/* Shell requests: one at a time per VM, against the restart worker too. */
+static int vm_op(struct vm *vm, int (*op)(struct vm *vm))
 {
 	int r;
 
-	mutex_lock(&vm_table_lock, K_FOREVER);
-	r = vm_table[vm->id] == vm ? vm_restart_locked(vm) : -ENOENT;
-	mutex_unlock(&vm_table_lock);
+	mutex_lock(&vm->op_lock, K_FOREVER);
+	r = op(vm);
+	mutex_unlock(&vm->op_lock);
 	return r;
+}
+
+static int vm_start_locked(struct vm *vm)
+{
+	if (vm->state == VM_HALTED || vm->state == VM_CRASHED)
+		return vm_restart_locked(vm);
+	return vm_go(vm);
 }
 
 int vm_start(struct vm *vm)
 {
-	if (vm->state == VM_HALTED || vm->state == VM_CRASHED)
-		return vm_restart(vm);
-	return vm_go(vm);
+	return vm_op(vm, vm_start_locked);
 }
 
-int vm_pause(struct vm *vm)
+static int vm_pause_locked(struct vm *vm)
 {
 	int r = vm_set_state(vm, VM_PAUSED);
 
@@ -334,7 +398,12 @@ int vm_pause(struct vm *vm)
 	return 0;
 }
 
-int vm_resume(struct vm *vm)
+int vm_pause(struct vm *vm)
+{
+	return vm_op(vm, vm_pause_locked);
+}
+
+static int vm_resume_locked(struct vm *vm)
 {
 	int r = vm_set_state(vm, VM_RUNNING);
 
@@ -345,6 +414,11 @@ int vm_resume(struct vm *vm)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		thread_resume(vm->vcpus[i]->thread);
 	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	return vm_op(vm, vm_resume_locked);
 }
 
 void vm_halt(struct vm *vm, bool crashed, int code)
@@ -361,17 +435,23 @@ void vm_halt(struct vm *vm, bool crashed, int code)
 		vm_request_restart(vm);
 }
 
+/* Out of the table first (nobody finds it again), after any restart in
+ * progress (its op_lock), then freed without holding a lock. */
 int vm_delete(struct vm *vm)
 {
-	int r;
+	int r = -ENOENT;
 
 	mutex_lock(&vm_table_lock, K_FOREVER);
-	r = vm_set_state(vm, VM_DELETED);
-	if (!r) {
-		vm_table[vm->id] = NULL;
-		vm_free(vm);
+	if (vm_table[vm->id] == vm) {
+		mutex_lock(&vm->op_lock, K_FOREVER);
+		r = vm_set_state(vm, VM_DELETED);
+		if (!r)
+			vm_table[vm->id] = NULL;
+		mutex_unlock(&vm->op_lock);
 	}
 	mutex_unlock(&vm_table_lock);
+	if (!r)
+		vm_free(vm);
 	return r;
 }
 

@@ -2,8 +2,9 @@
  * Guest-requested restarts (PSCI SYSTEM_RESET). The vCPU that asked cannot
  * tear down its own thread, so the request goes to a host worker thread,
  * which waits for the VM's vCPU threads to end and boots it again from its
- * images (vm_restart). Requests are a bitmap of VM slots: asking twice
- * before the worker runs restarts once.
+ * images (vm_restart_requested). Requests are a bitmap of VM slots: asking
+ * twice before the worker runs restarts once. A VM in a reset loop is held
+ * back (VM_RESTART_BACKOFF): its request waits here, others go ahead.
  */
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -22,27 +23,37 @@ void vm_request_restart(struct vm *vm)
 	sem_give(&restart_sem);
 }
 
-static void restart_slot(unsigned int id)
+/* Restart what is due; keep the rest pending. Returns when to look again. */
+static u64 restart_due(u32 todo)
 {
-	struct vm *vm = vm_find(id);
+	u64 next = K_FOREVER;
 
-	/* Deleted or restarted by hand meanwhile: nothing to do. */
-	if (!vm || READ_ONCE(vm->state) != VM_HALTED || vm->exit_code != VM_EXIT_RESET)
-		return;
-	if (vm_restart(vm))
-		pr_err("vm%u: restart after guest reset failed; it stays halted", id);
+	for (unsigned int id = 0; id < VM_MAX; id++) {
+		u64 retry;
+
+		if (!(todo & BIT(id)))
+			continue;
+		retry = vm_restart_requested(id, k_now());
+		if (retry) {
+			__atomic_or_fetch(&restart_pending, BIT(id), __ATOMIC_RELAXED);
+			next = MIN(next, retry);
+		}
+	}
+	return next;
 }
 
 static void restart_worker(void *arg)
 {
-	for (;;) {
-		u32 todo;
+	u64 next = K_FOREVER;
 
-		sem_take(&restart_sem, K_FOREVER);
-		todo = __atomic_exchange_n(&restart_pending, 0, __ATOMIC_ACQUIRE);
-		for (unsigned int id = 0; id < VM_MAX; id++)
-			if (todo & BIT(id))
-				restart_slot(id);
+	for (;;) {
+		u64 now = k_now();
+
+		if (next == K_FOREVER)
+			sem_take(&restart_sem, K_FOREVER);
+		else if (next > now)
+			sem_take(&restart_sem, next - now);
+		next = restart_due(__atomic_exchange_n(&restart_pending, 0, __ATOMIC_ACQUIRE));
 	}
 }
 

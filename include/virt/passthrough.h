@@ -73,6 +73,11 @@ void passthrough_release(struct vm *vm);
 /* VM restart (after the vGIC reset): no physical SPI stays active for a
  * deactivation the reset guest will never do. */
 void passthrough_reset(struct vm *vm);
+/* VM restart, first step: the VM's physical SPIs disabled (they stay
+ * claimed and linked); passthrough_resume() enables them again once the
+ * vGIC is reset and the vCPUs exist. */
+void passthrough_quiesce(struct vm *vm);
+void passthrough_resume(struct vm *vm);
 #endif
 
 #endif

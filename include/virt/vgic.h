@@ -155,6 +155,8 @@ struct vgic_dist {
 	unsigned int nr_spis;
 	u32 ctlr;		/* GICD_CTLR EnableGrp0/EnableGrp1 */
 	u32 kick;		/* vCPUs to kick once the lock is dropped */
+	bool closed;		/* being torn down: state changes, no kicks */
+	u32 kickers;		/* vgic_unlock()s kicking after the lock */
 };
 
 /* Storage is the caller's (e.g. kzalloc'ed next to struct vm). */
@@ -177,6 +179,19 @@ int vgic_init(struct vgic_dist *d, struct vm *vm, const struct vgic_config *cfg)
  * with vgic_map_hw() survive. No vCPU may be running.
  */
 void vgic_reset(struct vgic_dist *d);
+
+/*
+ * Teardown gate (a VM's restart or deletion). Interrupt sources outside
+ * the VM (passthrough SPIs, console input, another VM) may still call in
+ * while its vCPUs are stopped and freed: after vgic_close() their state
+ * changes are still recorded but kick no vCPU. The caller then waits until
+ * vgic_kicks_in_flight() is false (the kicks that read the target before
+ * the close) before it stops a vCPU; vgic_open() restores kicks once the
+ * vCPUs exist again. vgic_hook_kicks_done() follows each batch of kicks.
+ */
+void vgic_close(struct vgic_dist *d);
+void vgic_open(struct vgic_dist *d);
+bool vgic_kicks_in_flight(struct vgic_dist *d);
 
 /* MMIO: the Distributor frame and the whole Redistributor region. */
 int vgic_dist_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,

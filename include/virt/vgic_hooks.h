@@ -9,5 +9,7 @@ struct vcpu;
 
 /* Guest wrote ICC_SGI1R_EL1; false if SGIs are not supported. */
 bool vgic_hook_sgi(struct vcpu *v, u64 sgi1r);
+/* A batch of vcpu_kick()s has ended: wake a waiter in virq_close(). */
+void vgic_hook_kicks_done(void);
 
 #endif

@@ -18,6 +18,11 @@ void virq_destroy(struct vm *vm);
 /* Architectural reset for a VM restart (hardware links are kept, physical
  * passthrough SPIs deactivated). */
 void virq_reset(struct vm *vm);
+/* Teardown gate (vgic_close()): before a restart or deletion stops the
+ * vCPUs, no interrupt source may kick them any more; returns once no kick
+ * is in flight. virq_open() once the vCPUs have threads again. */
+void virq_close(struct vm *vm);
+void virq_open(struct vm *vm);
 /* A device line (SPI) of the VM; -EINVAL for an INTID it lacks. */
 int virq_set_level(struct vm *vm, u32 intid, bool level);
 /* A private interrupt of one vCPU (PPI), e.g. its timer. */

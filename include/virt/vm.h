@@ -132,7 +132,16 @@ struct vm {
 	void *vpl011;
 	struct virq *virq;		/* vGIC (virt/virq.c) */
 	int exit_code;			/* why it halted/crashed: VM_EXIT_* */
+	/* Serialises start/pause/resume/restart/delete of this VM (the shell,
+	 * the restart worker); taken inside vm_table_lock, never around it. */
+	struct mutex op_lock;
+	unsigned int restarts;		/* since `zvm new` */
+	u64 restart_not_before;		/* back-off of guest-requested restarts */
 };
+
+/* A guest's reset loop: the next restart waits this many times as long as
+ * the last one took (the worker spends at most 1/(1 + n) of its CPU). */
+#define VM_RESTART_BACKOFF 4
 
 /* Why a VM stopped (vm->exit_code). */
 enum { VM_EXIT_OFF, VM_EXIT_RESET, VM_EXIT_PANIC };
@@ -148,13 +157,19 @@ void vm_for_each(void (*fn)(struct vm *vm, void *ctx), void *ctx);
 /* A guest asked to stop (PSCI SYSTEM_OFF/RESET) or broke beyond recovery.
  * VM_EXIT_RESET also queues a restart (virt/vm_restart.c). */
 void vm_halt(struct vm *vm, bool crashed, int code);
-/* Boot a halted or crashed VM again from its images: fresh RAM, vCPUs,
- * devices. Called with no vCPU thread of vm running its guest. */
-int vm_restart(struct vm *vm);
 void vm_request_restart(struct vm *vm);
+/* The restart worker: boot VM slot id again from its images (fresh RAM,
+ * vCPUs, devices) if it is still halted by its guest's reset. Returns 0,
+ * or the counter value before which its back-off forbids it. */
+u64 vm_restart_requested(unsigned int id, u64 now);
 
 /* vCPU (virt/vcpu.c). */
+/* A vCPU lives as long as its VM (vm->vcpus[i] is never NULL in between);
+ * its thread lives for one boot: vcpu_stop() joins it, vcpu_respawn()
+ * gives a restart a fresh one (and fresh registers and counters). */
 int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio);
+int vcpu_respawn(struct vcpu *v);
+void vcpu_stop(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 void vcpu_reset(struct vcpu *v, u64 entry, u64 x0);
 /* Exit handling (virt/exits.c): returns false when the vCPU must stop. */

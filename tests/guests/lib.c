@@ -52,20 +52,49 @@ void putdec(uint64_t v)
 		putc_(buf[i]);
 }
 
+/* One result line at a time: vCPUs report concurrently (irqs, chaos), and
+ * a test reads whole lines. A spin lock on exclusives (QEMU's TCG
+ * implements them with the MMU off too). */
+static volatile uint32_t line_lock;
+
+static void line_begin(void)
+{
+	uint32_t busy, failed;
+
+	do {
+		__asm__ volatile("ldaxr %w0, [%2]\n"
+				 "cbnz %w0, 1f\n"
+				 "stxr %w1, %w3, [%2]\n"
+				 "b 2f\n"
+				 "1: mov %w1, #1\n"
+				 "2:"
+				 : "=&r"(busy), "=&r"(failed) : "r"(&line_lock), "r"(1u) : "memory");
+	} while (busy || failed);
+}
+
+static void line_end(void)
+{
+	__asm__ volatile("stlr wzr, [%0]" : : "r"(&line_lock) : "memory");
+}
+
 void pass(const char *what)
 {
+	line_begin();
 	puts_("PASS ");
 	puts_(what);
 	puts_("\n");
+	line_end();
 }
 
 void fail(const char *what, uint64_t got)
 {
+	line_begin();
 	puts_("FAIL ");
 	puts_(what);
 	puts_(" got ");
 	puthex(got);
 	puts_("\n");
+	line_end();
 }
 
 long psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)

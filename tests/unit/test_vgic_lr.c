@@ -807,6 +807,45 @@ static void test_has_pending(void **state)
 	tvm_free(t);
 }
 
+/*
+ * Teardown gate: once closed, an SPI raised from outside (passthrough,
+ * console input) is still recorded but kicks no vCPU, since the vCPUs may
+ * be stopped and freed; every kick that ran was counted in flight and
+ * signalled its end; reopened, kicks resume.
+ */
+static void test_close_gate(void **state)
+{
+	struct tvm *t = tvm_new(2, 32, 4);
+	unsigned int batches = vgic_kick_batches;
+
+	enable_dist(t);
+	enable_irq(t, 0, 40);
+	assert_int_equal(vgic_set_level(&t->d, NULL, 40, true), 0);
+	assert_int_equal(t->vm.kicks[0], 1);
+	assert_int_equal(t->vm.kicks_counted, 1);
+	assert_int_equal(vgic_kick_batches, batches + 1);
+	assert_false(vgic_kicks_in_flight(&t->d));
+	assert_int_equal(vgic_set_level(&t->d, NULL, 40, false), 0);
+
+	vgic_close(&t->d);
+	assert_int_equal(vgic_set_level(&t->d, NULL, 40, true), 0);
+	enable_irq(t, 0, 41);
+	assert_int_equal(vgic_set_level(&t->d, NULL, 41, true), 0);
+	assert_int_equal(t->vm.kicks[0], 1);
+	assert_int_equal(vgic_kick_batches, batches + 1);
+	assert_int_equal(rd(t, GICD + 0x200 + 4, 4), 3u << 8);	/* ISPENDR1: recorded */
+	vgic_reset(&t->d);	/* a restart resets it while closed */
+	assert_int_equal(t->vm.kicks[0], 1);
+
+	vgic_open(&t->d);
+	enable_dist(t);
+	enable_irq(t, 0, 40);
+	assert_int_equal(vgic_set_level(&t->d, NULL, 40, true), 0);
+	assert_int_equal(t->vm.kicks[0], 2);
+	assert_false(vgic_kicks_in_flight(&t->d));
+	tvm_free(t);
+}
+
 /* SPIs follow IROUTER; an active one stays where it was acknowledged. */
 static void test_spi_routing(void **state)
 {
@@ -946,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_sgi_group),
 		cmocka_unit_test(test_has_pending),
 		cmocka_unit_test(test_spi_routing),
+		cmocka_unit_test(test_close_gate),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_invalid_intids),
 		cmocka_unit_test(test_init_invalid),

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <virt/vgic_hooks.h>
+
 #include "vgic_test.h"
 
 unsigned int vcpu_id(const struct vcpu *v)
@@ -29,10 +31,25 @@ struct vcpu *vm_vcpu(struct vm *vm, unsigned int id)
 	return id < vm->nr_vcpus ? &vm->v[id] : NULL;
 }
 
+/* struct tvm begins with its struct vm. */
+static struct tvm *tvm_of(struct vm *vm)
+{
+	return (struct tvm *)vm;
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	assert_non_null(v);
 	v->vm->kicks[v->id]++;
+	if (vgic_kicks_in_flight(&tvm_of(v->vm)->d))
+		v->vm->kicks_counted++;
+}
+
+unsigned int vgic_kick_batches;
+
+void vgic_hook_kicks_done(void)
+{
+	vgic_kick_batches++;
 }
 
 struct tvm *tvm_new(unsigned int nr_vcpus, unsigned int nr_spis, unsigned int nr_lr)

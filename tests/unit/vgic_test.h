@@ -19,7 +19,11 @@ struct vm {
 	unsigned int nr_vcpus;
 	struct vcpu v[VGIC_MAX_VCPUS];
 	unsigned int kicks[VGIC_MAX_VCPUS];	/* vcpu_kick() calls per vCPU */
+	unsigned int kicks_counted;		/* of those, seen in flight */
 };
+
+/* vgic_hook_kicks_done() calls, all VMs. */
+extern unsigned int vgic_kick_batches;
 
 /* A VM with its vGIC registered on a bus (QEMU virt layout). */
 struct tvm {

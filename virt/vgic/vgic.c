@@ -5,6 +5,7 @@
 #include "vgic_priv.h"
 
 #include <lib/string.h>
+#include <virt/vgic_hooks.h>
 #include <virt/vm_api.h>
 #include <zvm/errno.h>
 
@@ -19,13 +20,17 @@ unsigned long vgic_lock(struct vgic_dist *d)
 #endif
 }
 
+/* The kicks run after the lock is dropped: counted in d->kickers (under
+ * the lock) so that vgic_close()'s caller can wait for the last one. */
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self)
 {
-	u32 kick = d->kick;
+	u32 kick = d->closed ? 0 : d->kick;
 
 	d->kick = 0;
 	if (self)
 		kick &= ~(u32)BIT(vcpu_id(self));
+	if (kick)
+		d->kickers++;
 #ifdef HOST_TEST
 	assert(d->lock.held);
 	d->lock.held = false;
@@ -33,9 +38,34 @@ void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *se
 #else
 	spin_unlock_irqrestore(&d->lock, flags);
 #endif
+	if (!kick)
+		return;
 	for (unsigned int i = 0; kick; i++, kick >>= 1)
 		if (kick & 1)
 			vcpu_kick(vm_vcpu(d->vm, i));
+	__atomic_sub_fetch(&d->kickers, 1, __ATOMIC_RELEASE);
+	vgic_hook_kicks_done();
+}
+
+void vgic_close(struct vgic_dist *d)
+{
+	unsigned long f = vgic_lock(d);
+
+	d->closed = true;
+	vgic_unlock(d, f, NULL);
+}
+
+void vgic_open(struct vgic_dist *d)
+{
+	unsigned long f = vgic_lock(d);
+
+	d->closed = false;
+	vgic_unlock(d, f, NULL);
+}
+
+bool vgic_kicks_in_flight(struct vgic_dist *d)
+{
+	return __atomic_load_n(&d->kickers, __ATOMIC_ACQUIRE) != 0;
 }
 
 struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v)
