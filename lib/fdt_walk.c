@@ -177,3 +177,29 @@ int fdt_path_offset(const struct fdt *f, const char *path)
 	node = alias_offset(f, path, &rest);
 	return node < 0 ? node : walk_path(f, node, rest);
 }
+
+/* See <lib/fdt.h>: the ancestors and their translations are kept on a
+ * stack, so the walk never searches for a parent. */
+void fdt_iter_start(struct fdt_iter *it, const struct fdt *f)
+{
+	it->f = f;
+	it->node = fdt_root(f);
+	it->depth = 0;
+	it->phys = true;
+	it->path[0] = it->node;
+	it->kids_phys[0] = true;	/* the root's address space is physical */
+}
+
+bool fdt_iter_next(struct fdt_iter *it)
+{
+	int len, d = it->depth;
+
+	it->node = fdt_next_node(it->f, it->node, &d);
+	if (it->node < 0 || d <= 0 || d >= FDT_MAX_DEPTH)
+		return false;
+	it->depth = d;
+	it->phys = it->kids_phys[d - 1];
+	it->path[d] = it->node;
+	it->kids_phys[d] = it->phys && fdt_getprop(it->f, it->node, "ranges", &len) && !len;
+	return true;
+}

@@ -96,7 +96,7 @@ static int zvm_new(struct shell *sh, int argc, char **argv)
 	struct pack_template t;
 	struct vm_config cfg;
 	struct vm *vm;
-	char err[160] = "";
+	char err[VM_ERR_LEN] = "";
 	int r = parse_new(sh, argc, argv, &o);
 
 	if (r)

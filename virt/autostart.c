@@ -12,7 +12,7 @@
 static void autostart_one(const struct pack *pk, const struct pack_template *t)
 {
 	struct vm_config cfg = { pk, t, 0, 0 };
-	char err[160] = "";
+	char err[VM_ERR_LEN] = "";
 	struct vm *vm;
 	int r = vm_create(&cfg, &vm, err, sizeof(err));
 

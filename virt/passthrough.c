@@ -20,6 +20,7 @@
 #include <kernel/platform.h>
 #include <kernel/spinlock.h>
 #include <lib/errmsg.h>
+#include <lib/fdt.h>
 #include <virt/passthrough.h>
 #include <virt/vgic.h>
 #include <virt/virq.h>
@@ -81,12 +82,21 @@ static int check_all(const struct vm *vm, char *err, size_t errlen)
 		{ PT_VUART_INTID, "the virtual UART's interrupt" },
 	};
 	unsigned int n = host_regions(regions);
+	struct fdt dt;
 	struct pt_rules r = {
 		.regions = regions, .irqs = irqs, .nirqs = ARRAY_SIZE(irqs),
 		.claims = claims, .nclaims = PT_SLOTS, .nr_irqs = gic_nr_irqs(),
 		.guest_nr_irqs = GIC_SPI_BASE + VGIC_DEFAULT_NR_SPIS,
+		.host_uart = plat.uart_base,
+		.allow_dma = false,	/* nothing confines DMA yet (no SMMU) */
 	};
 
+	if (!vm->tmpl->ndevs)
+		return 0;
+	if (fdt_open(&dt, plat.dtb, plat.dtb_size))
+		return errmsg_set(err, errlen, -EINVAL, "the host device tree does not parse: %s",
+				  fdt_errmsg(&dt));
+	r.host_dt = &dt;
 	r.nregions = n + guest_regions(vm, regions + n);
 	return pt_check_devs(&r, vm->tmpl->devs, vm->tmpl->ndevs, err, errlen);
 }

@@ -2,17 +2,12 @@
  * Passthrough validation (see include/virt/passthrough.h): pure functions
  * of the rules the kernel builds, so host unit tests cover them.
  */
+#include "passthrough_priv.h"
 #include <lib/errmsg.h>
-#include <virt/passthrough.h>
 #include <zvm/errno.h>
 
-#define PT_PAGE 0x1000ULL
 #define PT_SPI_MIN 32u
 #define PT_SPI_END 1020u	/* 1020..1023 are special INTIDs (IHI 0069 2.2.1) */
-
-/* The prefix of every message: "device 0x9010000+0x1000". */
-#define DEV_FMT "device %#llx+%#llx"
-#define DEV_ARGS(d) (unsigned long long)(d)->base, (unsigned long long)(d)->size
 
 bool pt_overlaps(u64 a, u64 as, u64 b, u64 bs)
 {
@@ -68,6 +63,8 @@ int pt_check_dev(const struct pt_rules *r, const struct pack_dev *d, char *err, 
 {
 	int ret = check_range(r, d, err, errlen);
 
+	if (!ret)
+		ret = pt_check_dt(r, d, err, errlen);
 	if (!ret && d->irq)
 		ret = check_irq(r, d, err, errlen);
 	return ret;

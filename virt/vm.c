@@ -297,7 +297,7 @@ static int vm_go(struct vm *vm)
  */
 static int vm_restart_locked(struct vm *vm)
 {
-	char err[160] = "";
+	char err[VM_ERR_LEN] = "";
 	u64 t0 = k_now();
 	int r = 0;
 

@@ -31,28 +31,17 @@
 #define MAX_REG 8
 #define MAX_CLOCKS 8
 
-static bool identity_path(const struct fdt *f, int node)
-{
-	int len;
-
-	for (int p = fdt_parent_offset(f, node); p > 0 && p != fdt_root(f);
-	     p = fdt_parent_offset(f, p))
-		if (!fdt_getprop(f, p, "ranges", &len) || len != 0)
-			return false;
-	return true;
-}
-
 /* The enabled node whose first reg entry starts at base, or -ENOENT. */
 static int find_node(const struct fdt *f, u64 base)
 {
-	int depth = 0;
+	struct fdt_iter it;
 	u64 addr, size;
 
-	for (int n = fdt_next_node(f, fdt_root(f), &depth); n >= 0 && depth > 0;
-	     n = fdt_next_node(f, n, &depth))
-		if (!fdt_get_reg(f, n, 0, &addr, &size) && addr == base &&
-		    fdt_node_is_enabled(f, n) && identity_path(f, n))
-			return n;
+	fdt_iter_start(&it, f);
+	while (fdt_iter_next(&it))
+		if (it.phys && !fdt_get_reg(f, it.node, 0, &addr, &size) && addr == base &&
+		    fdt_node_is_enabled(f, it.node))
+			return it.node;
 	return -ENOENT;
 }
 

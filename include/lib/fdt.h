@@ -100,6 +100,26 @@ const char *fdt_node_name(const struct fdt *f, int node, int *lenp);
 int fdt_node_depth(const struct fdt *f, int node);	/* root: 0 */
 int fdt_parent_offset(const struct fdt *f, int node);	/* root: -ENOENT */
 
+/*
+ * Depth-first walk of every node below the root that also says whether a
+ * node's reg is a CPU physical address: every bus between it and the root
+ * has an empty `ranges` (an identity translation). Below a bus without
+ * `ranges` (i2c, spi, /cpus) or with a real translation, reg means
+ * something else. The walk stops at the end or at a malformed node.
+ */
+struct fdt_iter {
+	const struct fdt *f;
+	int node;			/* current node */
+	int depth;			/* its depth (root: 0) */
+	bool phys;			/* its reg is physical */
+	int path[FDT_MAX_DEPTH];	/* path[d]: its ancestor at depth d */
+	bool kids_phys[FDT_MAX_DEPTH];	/* children of path[d] have physical reg */
+};
+
+void fdt_iter_start(struct fdt_iter *it, const struct fdt *f);
+/* Move to the next node; false after the last. */
+bool fdt_iter_next(struct fdt_iter *it);
+
 /* Child by name; "memory" also matches "memory@40000000". */
 int fdt_subnode_offset(const struct fdt *f, int parent, const char *name);
 int fdt_subnode_offset_namelen(const struct fdt *f, int parent, const char *name,

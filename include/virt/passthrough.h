@@ -11,6 +11,7 @@
 #ifndef VIRT_PASSTHROUGH_H
 #define VIRT_PASSTHROUGH_H
 
+#include <lib/fdt.h>
 #include <lib/pack.h>
 #include <zvm/types.h>
 
@@ -42,6 +43,13 @@ struct pt_rules {
 	unsigned int nclaims;
 	u32 nr_irqs;		/* the physical GIC has INTIDs below this */
 	u32 guest_nr_irqs;	/* the VM's vGIC has INTIDs below this */
+	const struct fdt *host_dt;	/* what is at each address; NULL: refuse all */
+	u64 host_uart;		/* the host console's base: its node is the host's */
+	/* Whether devices that can do DMA may be passed through: false, as
+	 * nothing confines their DMA (no SMMU, and a guest's addresses are
+	 * not host addresses). The one switch for a later mode that makes
+	 * DMA safe (e.g. identity-mapped VMs). */
+	bool allow_dma;
 };
 
 /* Whether [a, a + as) and [b, b + bs) share a byte (sizes may be 0). */

@@ -18,6 +18,9 @@
 #define VM_NAME_LEN 32
 #define VM_RAM_IPA 0x40000000ULL
 #define VM_CONSOLE_BUF 16384
+/* Room for vm_create()'s messages: a refused passthrough device names its
+ * host device tree node (path and compatible) and the reason. */
+#define VM_ERR_LEN 256
 
 
 /* Exit reasons counted per vCPU (the `zvm info` columns). EXIT_VTIMER: an

@@ -1,6 +1,8 @@
 """Device passthrough: QEMU virt's PL031 RTC (MMIO 0x9010000 + SPI 34,
 hardware-linked) given to one VM at a time (the `passthru` test guest), and
-templates whose devices would expose the host refused at `zvm new`."""
+templates whose devices would expose the host refused at `zvm new`: by the
+region list (host UART, GIC, RAM, busy SPI) and by the host device tree
+(the ITS, DMA masters, a range the tree does not describe)."""
 import re
 
 import pytest
@@ -53,6 +55,14 @@ def test_restarted_vm_keeps_its_device(zvm):
     ("pt-bad-gic", "device 0x8000000+0x10000 overlaps the host GIC distributor"),
     ("pt-bad-ram", "device 0x40000000+0x200000 overlaps host RAM"),
     ("pt-bad-irq", "device 0x9010000+0x1000: SPI 33 is the host UART's interrupt"),
+    ("pt-bad-its", "device 0x8080000+0x20000: /intc@8000000/its@8080000 (arm,gic-v3-its) "
+                   "is part of the host's interrupt controller; passthrough refused"),
+    ("pt-bad-fwcfg", "device 0x9020000+0x1000: /fw-cfg@9020000 (qemu,fw-cfg-mmio) "
+                     "can do DMA; passthrough refused (no SMMU)"),
+    ("pt-bad-virtio", "device 0xa000000+0x1000: /virtio_mmio@a000000 (virtio,mmio) "
+                      "can do DMA; passthrough refused (no SMMU)"),
+    ("pt-bad-hole", "device 0x9010000+0x2000: nothing in the host device tree at 0x9011000; "
+                    "only described devices can be passed through"),
 ])
 def test_bad_passthrough_refused(zvm, template, message):
     out = zvm.cmd(f"zvm new -t {template}")
