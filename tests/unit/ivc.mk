@@ -1,0 +1,2 @@
+UNIT_TESTS += ivc
+ivc_SRCS := lib/ivc.c
