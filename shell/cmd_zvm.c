@@ -99,8 +99,9 @@ static int parse_new(struct shell *sh, int argc, char **argv, struct new_opts *o
 			continue;
 		}
 		if (new_value(c, st.arg, c == 'm' ? &o->mem : &o->vcpus, why, sizeof(why))) {
+			/* The message says what is wrong: no usage line after it. */
 			shell_printf(sh, "zvm new: bad value '%s' for -%c: %s\n", st.arg, c, why);
-			return -EINVAL;
+			return 1;
 		}
 	}
 	if (!o->tmpl || st.index != argc) {
