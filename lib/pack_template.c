@@ -8,8 +8,7 @@
 #include <lib/byteorder_le.h>
 #include <lib/string.h>
 #include <zvm/errno.h>
-
-#define PACK_MEM_MAX (1ULL << 40)	/* 1 TiB: far above any embedded VM */
+#include <zvm/host_prio.h>
 
 static const char *const os_names[] = {
 	[PACK_OS_LINUX] = "linux", [PACK_OS_ZEPHYR] = "zephyr",
@@ -138,9 +137,12 @@ static int check_resources(struct pack_ctx *c, const struct pack_template *t)
 		return pack_bad(c, "template '%s': unknown OS type %u", t->name, (u32)t->os);
 	if (t->mem_size == 0)
 		return pack_bad(c, "template '%s': memory size is 0", t->name);
-	if (t->mem_size % PACK_MEM_ALIGN || t->mem_size > PACK_MEM_MAX)
-		return pack_bad(c, "template '%s': memory size 0x%llx is not a multiple of 4 KiB up to 1 TiB",
+	if (t->mem_size % PACK_MEM_ALIGN)
+		return pack_bad(c, "template '%s': memory size 0x%llx is not a multiple of 4 KiB",
 				t->name, (unsigned long long)t->mem_size);
+	if (t->mem_size > PACK_MEM_MAX)
+		return pack_bad(c, "template '%s': memory size 0x%llx exceeds the %llu GiB a VM can address",
+				t->name, (unsigned long long)t->mem_size, PACK_MEM_MAX >> 30);
 	if (t->vcpus == 0 || t->vcpus > PACK_MAX_VCPUS)
 		return pack_bad(c, "template '%s': %u vCPUs, must be 1 to %u", t->name, t->vcpus,
 				PACK_MAX_VCPUS);
@@ -168,6 +170,27 @@ static int check_pins(struct pack_ctx *c, const struct pack_template *t)
 			return pack_bad(c, "template '%s': vCPU %u pinned to pCPU %u, outside pcpu_mask 0x%llx",
 					t->name, v, pin, (unsigned long long)t->pcpu_mask);
 	}
+	return 0;
+}
+
+/* A vCPU that could run on the host's pCPU above its shell: pinned there,
+ * or free to go there by the mask (<zvm/host_prio.h>). vm_create() checks
+ * the pCPU each vCPU really gets, which also depends on the CPUs online. */
+static int check_host_prio(struct pack_ctx *c, const struct pack_template *t)
+{
+	u32 v;
+
+	if (!host_prio_reserved(HOST_CPU, t->priority))
+		return 0;
+	for (v = 0; v < t->vcpus && v < PACK_MAX_VCPUS; v++)
+		if (t->pcpu_pin[v] == HOST_CPU)
+			return pack_bad(c, "template '%s': vCPU %u pinned to pCPU %u at priority %u: "
+					HOST_PRIO_RULE, t->name, v, HOST_CPU, t->priority,
+					HOST_PRIO_RULE_ARGS(PACK_PRIO_MAX));
+	if (t->pcpu_mask & (1ULL << HOST_CPU))
+		return pack_bad(c, "template '%s': pcpu_mask 0x%llx allows pCPU %u at priority %u: "
+				HOST_PRIO_RULE, t->name, (unsigned long long)t->pcpu_mask, HOST_CPU,
+				t->priority, HOST_PRIO_RULE_ARGS(PACK_PRIO_MAX));
 	return 0;
 }
 
@@ -290,6 +313,8 @@ static int check_template(struct pack_ctx *c, u32 i)
 		err = check_resources(c, &t);
 	if (!err)
 		err = check_pins(c, &t);
+	if (!err)
+		err = check_host_prio(c, &t);
 	if (!err)
 		err = check_devs(c, &t, r);
 	if (!err)

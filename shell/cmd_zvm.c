@@ -1,5 +1,6 @@
 /* `zvm ...`: create, run, pause, inspect, attach to and delete VMs. */
 #include <kernel/sched.h>
+#include <lib/errmsg.h>
 #include <lib/pack.h>
 #include <lib/parse.h>
 #include <lib/string.h>
@@ -65,21 +66,42 @@ struct new_opts {
 	u64 vcpus;
 };
 
+/* arg as the value of -m (a size) or -c (a vCPU count) into *out, or an
+ * error with why. 0 is refused: in struct vm_config it means "the
+ * template's". vm_create() bounds the size by the host's RAM. */
+static int new_value(int c, const char *arg, u64 *out, char *why, size_t n)
+{
+	int r = c == 'm' ? str_to_size(arg, out) : str_to_u64(arg, out);
+
+	if (r == -ERANGE)
+		return errmsg_set(why, n, r, "does not fit in 64 bits");
+	if (r)
+		return errmsg_set(why, n, r, "%s", c == 'm' ? "not a size such as 256M" : "not a number");
+	if (!*out)
+		return errmsg_set(why, n, -EINVAL, "must not be 0");
+	if (c == 'c' && *out > VM_MAX_VCPUS)
+		return errmsg_set(why, n, -EINVAL, "a VM has 1 to %u vCPUs", VM_MAX_VCPUS);
+	return 0;
+}
+
 static int parse_new(struct shell *sh, int argc, char **argv, struct new_opts *o)
 {
 	struct args_opt st;
+	char why[48];
 	int c;
 
 	args_opt_init(&st);
 	while ((c = args_getopt(&st, argc, argv, "t:m:c:")) != ARGS_OPT_END) {
 		if (c < 0)
 			return shell_opt_error(sh, &st, c);
-		if (c == 't')
+		if (c == 't') {
 			o->tmpl = st.arg;
-		else if ((c == 'm' && str_to_size(st.arg, &o->mem)) ||
-			 (c == 'c' && (str_to_u64(st.arg, &o->vcpus) || o->vcpus > VM_MAX_VCPUS))) {
-			shell_printf(sh, "zvm new: bad value '%s' for -%c\n", st.arg, c);
-			return -EINVAL;
+			continue;
+		}
+		if (new_value(c, st.arg, c == 'm' ? &o->mem : &o->vcpus, why, sizeof(why))) {
+			/* The message says what is wrong: no usage line after it. */
+			shell_printf(sh, "zvm new: bad value '%s' for -%c: %s\n", st.arg, c, why);
+			return 1;
 		}
 	}
 	if (!o->tmpl || st.index != argc) {

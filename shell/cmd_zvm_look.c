@@ -19,10 +19,11 @@
 #include <lib/ringbuf.h>
 #include <virt/vm.h>
 #include <virt/vpl011.h>
+#include <zvm/host_prio.h>
 
 #include "cmd_zvm.h"
 
-#define LOOK_PRIO 10		/* the shell's: both only serve the user */
+#define LOOK_PRIO HOST_PRIO_SHELL	/* the shell's: both only serve the user */
 #define LOOK_BUF (2 * VM_CONSOLE_BUF)	/* the whole history at once; a power of two */
 
 static struct {
@@ -117,7 +118,7 @@ static int look_start_thread(void)
 {
 	struct thread_params p = {
 		.name = "look", .entry = look_thread, .prio = LOOK_PRIO,
-		.affinity = BIT_ULL(0),	/* beside the shell, on the console's pCPU */
+		.affinity = BIT_ULL(HOST_CPU),	/* beside the shell, on the console's pCPU */
 	};
 	int err = ringbuf_init(&look.out, look.mem, sizeof(look.mem));
 

@@ -5,8 +5,7 @@
 #include <kernel/thread.h>
 #include <shell/host_shell.h>
 #include <shell/shell.h>
-
-#define SHELL_PRIO 10
+#include <zvm/host_prio.h>
 
 static struct shell host_shell;
 
@@ -37,8 +36,8 @@ static void shell_thread(void *arg)
 static int shell_start_thread(void)
 {
 	struct thread_params p = {
-		.name = "shell", .entry = shell_thread, .prio = SHELL_PRIO,
-		.affinity = BIT_ULL(0),	/* the host console lives on pCPU 0 */
+		.name = "shell", .entry = shell_thread, .prio = HOST_PRIO_SHELL,
+		.affinity = BIT_ULL(HOST_CPU),	/* the host console lives on pCPU 0 */
 	};
 
 	return thread_create(&p, NULL);

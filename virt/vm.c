@@ -17,6 +17,7 @@
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vm_dtb.h>
+#include <virt/vm_limits.h>
 #include <virt/vmem_hw.h>
 #include <virt/vpl011.h>
 #include <zvm/errno.h>
@@ -202,21 +203,25 @@ static void vm_free(struct vm *vm)
 	kfree(vm);
 }
 
+/* Everything is bounded before anything is allocated: memory by the host's
+ * RAM and the IPA space, vCPUs by VM_MAX_VCPUS, and no vCPU may land above
+ * the shell on its pCPU (where it lands depends on the CPUs online). */
 static int check_config(const struct vm_config *cfg, u64 *mem, unsigned int *nv, char *err,
 			size_t errlen)
 {
+	struct pa_stats st;
+	int r;
+
 	*mem = cfg->mem_size ? cfg->mem_size : cfg->tmpl->mem_size;
 	*nv = cfg->nr_vcpus ? cfg->nr_vcpus : cfg->tmpl->vcpus;
-	if (*mem < BLOCK_2M || !IS_ALIGNED(*mem, BLOCK_2M)) {
-		fmt_snprintf(err, errlen, "memory must be a multiple of 2 MiB (got %llu bytes)",
-			     (unsigned long long)*mem);
-		return -EINVAL;
-	}
-	if (*nv < 1 || *nv > VM_MAX_VCPUS) {
-		fmt_snprintf(err, errlen, "vCPUs must be 1..%u (got %u)", VM_MAX_VCPUS, *nv);
-		return -EINVAL;
-	}
-	return 0;
+	pages_stats(&st);
+	r = vm_check_mem(*mem, st.total_pages * PAGE_SIZE, err, errlen);
+	if (!r)
+		r = vm_check_vcpus(*nv, err, errlen);
+	for (unsigned int i = 0; i < *nv && !r; i++)
+		r = vm_check_placement(i, pick_pcpu(cfg->tmpl, i), cfg->tmpl->priority, err,
+				       errlen);
+	return r;
 }
 
 static struct vm *vm_alloc(const struct vm_config *cfg, u64 mem, unsigned int nv, int slot,

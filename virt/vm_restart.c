@@ -11,8 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/sync.h>
 #include <virt/vm.h>
-
-#define RESTART_PRIO 12		/* below the shell (10): it waits on vCPUs */
+#include <zvm/host_prio.h>
 
 static struct semaphore restart_sem;
 static u32 restart_pending;	/* bit per VM slot */
@@ -60,8 +59,8 @@ static void restart_worker(void *arg)
 static int restart_init(void)
 {
 	struct thread_params p = {
-		.name = "vm-restart", .entry = restart_worker, .prio = RESTART_PRIO,
-		.affinity = BIT_ULL(0),
+		.name = "vm-restart", .entry = restart_worker, .prio = HOST_PRIO_RESTART,
+		.affinity = BIT_ULL(HOST_CPU),
 	};
 
 	_Static_assert(VM_MAX <= 32, "restart_pending has a bit per VM");

@@ -26,7 +26,6 @@
 #define S2_AF BIT_ULL(10)
 #define S2_XN BIT_ULL(54)
 #define S2_ADDR GENMASK(47, 12)
-#define S2_IPA_BITS 39
 
 static u64 *s2_table_alloc(void)
 {
@@ -78,7 +77,7 @@ int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device)
 {
 	u64 end = ipa + size;
 
-	if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || end > (1ULL << S2_IPA_BITS) || end < ipa)
+	if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || end > (1ULL << VM_IPA_BITS) || end < ipa)
 		return -EINVAL;
 	while (ipa < end) {
 		bool block = IS_ALIGNED(ipa | pa, BLOCK_2M) && end - ipa >= BLOCK_2M;
@@ -109,7 +108,7 @@ static void s2_free_tables(u64 *t, int level)
 
 static void ram_free(struct vm *vm)
 {
-	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++) {
+	for (u64 i = 0; i < vm->nr_ram_blocks; i++) {
 		/* Scrub: the next owner of these pages must not see this guest's data. */
 		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
 		pages_free(vm->ram_blocks[i], 9);
@@ -121,17 +120,17 @@ static void ram_free(struct vm *vm)
 
 static int ram_alloc(struct vm *vm)
 {
-	unsigned int n = (unsigned int)(vm->mem_size / BLOCK_2M);
+	u64 n = vm->mem_size / BLOCK_2M;	/* <= VM_RAM_MAX / 2 MiB: the size cannot wrap */
 
-	vm->ram_blocks = kzalloc(n * sizeof(paddr_t));
+	vm->ram_blocks = kzalloc((size_t)n * sizeof(paddr_t));
 	if (!vm->ram_blocks)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < n; i++) {
+	for (u64 i = 0; i < n; i++) {
 		if (pages_alloc(9, &vm->ram_blocks[i]))
 			return -ENOMEM;
 		vm->nr_ram_blocks = i + 1;
 		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
-		if (vmem_map(vm, VM_RAM_IPA + (u64)i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, false))
+		if (vmem_map(vm, VM_RAM_IPA + i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, false))
 			return -ENOMEM;
 	}
 	return 0;
@@ -145,14 +144,14 @@ static int ram_alloc(struct vm *vm)
  */
 void vmem_sync_for_guest(struct vm *vm)
 {
-	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++)
+	for (u64 i = 0; i < vm->nr_ram_blocks; i++)
 		arch_dcache_clean_poc((void *)vm->ram_blocks[i], BLOCK_2M);
 	arch_icache_inval_all();
 }
 
 void vmem_clear(struct vm *vm)
 {
-	for (unsigned int i = 0; i < vm->nr_ram_blocks; i++)
+	for (u64 i = 0; i < vm->nr_ram_blocks; i++)
 		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
 }
 
@@ -160,7 +159,9 @@ int vmem_init(struct vm *vm)
 {
 	int err;
 
-	if (!vm->mem_size || !IS_ALIGNED(vm->mem_size, BLOCK_2M))
+	/* vm_create() checked already; but the block count and every IPA below
+	 * are only sound for RAM inside the IPA space, so say no here too. */
+	if (!vm->mem_size || !IS_ALIGNED(vm->mem_size, BLOCK_2M) || vm->mem_size > VM_RAM_MAX)
 		return -EINVAL;
 	vm->s2_root = s2_table_alloc();
 	if (!vm->s2_root)

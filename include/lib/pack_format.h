@@ -87,6 +87,7 @@
 #define PACK_MAX_ENTRIES 64
 #define PACK_MAX_TEMPLATES 32
 #define PACK_MEM_ALIGN 0x1000ULL	/* guest RAM is mapped in 4 KiB pages */
+#define PACK_MEM_MAX (511ULL << 30)	/* guest RAM: IPA 1 GiB up to 2^39 (VM_RAM_MAX) */
 #define PACK_DEV_ALIGN 0x1000ULL
 #define PACK_SPI_MIN 32
 #define PACK_SPI_MAX 1019

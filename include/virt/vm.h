@@ -17,6 +17,9 @@
 #define VM_MAX_VCPUS 8
 #define VM_NAME_LEN 32
 #define VM_RAM_IPA 0x40000000ULL
+#define VM_IPA_BITS 39			/* stage 2 starts at level 1 (virt/vmem.c) */
+/* Guest RAM runs from VM_RAM_IPA to the top of the IPA space: 511 GiB. */
+#define VM_RAM_MAX ((1ULL << VM_IPA_BITS) - VM_RAM_IPA)
 #define VM_CONSOLE_BUF 16384
 /* Room for vm_create()'s messages: a refused passthrough device names its
  * host device tree node (path and compatible) and the reason. */
@@ -116,7 +119,7 @@ struct vm {
 	spinlock_t lock;
 	u64 mem_size;
 	paddr_t *ram_blocks;		/* host PA of each 2 MiB block */
-	unsigned int nr_ram_blocks;
+	u64 nr_ram_blocks;		/* u64 like mem_size: a count never wraps */
 	u64 *s2_root;			/* stage-2 translation table */
 	u16 vmid;
 	unsigned int nr_vcpus;

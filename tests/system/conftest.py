@@ -130,10 +130,15 @@ def zvm_factory():
         z.close()
 
 
-@pytest.fixture(scope="module")
-def zvm():
-    """One booted 4-CPU ZVM shared by a test module."""
-    z = Zvm()
+def booted(**kw):
+    """Body of a module's own zvm fixture: `yield from booted(mem="1G")`."""
+    z = Zvm(**kw)
     z.wait_boot()
     yield z
     z.close()
+
+
+@pytest.fixture(scope="module")
+def zvm():
+    """One booted 4-CPU ZVM shared by a test module."""
+    yield from booted()

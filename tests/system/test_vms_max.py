@@ -4,7 +4,7 @@ switch for its guests: hello, irqs, ticker, chaos, passthru and prio. The tests
 are those of the cortex-a53 modules, run here on a host booted with max."""
 import pytest
 
-from conftest import Zvm
+from conftest import booted
 from test_passthrough import test_passthrough_owned_by_one_vm_at_a_time  # noqa: F401
 from test_prio import test_higher_priority_wins_lower_runs_when_it_pauses_or_sleeps  # noqa: F401
 from test_vms import (test_hello_guest, test_irqs_guest,  # noqa: F401
@@ -16,7 +16,4 @@ from test_vms import (test_hello_guest, test_irqs_guest,  # noqa: F401
 @pytest.fixture(scope="module")
 def zvm():
     """One booted 4-CPU ZVM on -cpu max, shared by this module."""
-    z = Zvm(cpu="max")
-    z.wait_boot()
-    yield z
-    z.close()
+    yield from booted(cpu="max")

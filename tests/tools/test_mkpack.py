@@ -196,6 +196,13 @@ BAD_MANIFESTS = [
     ("bad_number", HEAD + "vcpus = two\n", 5, r"vcpus must be a number from 1 to 8, not 'two'"),
     ("too_many_vcpus", HEAD + "vcpus = 9\n", 5, r"vcpus must be a number from 1 to 8, not '9'"),
     ("bad_priority", HEAD + "priority = 31\n", 5, r"priority must be a number from 0 to 30"),
+    ("prio_above_shell", HEAD + "pcpus = 0\npriority = 3\n", 1,
+     r"template 'vm': vCPU 0 pinned to pCPU 0 at priority 3: "
+     r"priorities 0\.\.12 on pCPU 0 are the host's \(use 13\.\.30 or another pCPU\)"),
+    ("prio_mask_has_host_cpu", HEAD + "pcpu_mask = 0x3\npriority = 12\n", 1,
+     r"template 'vm': pcpu_mask 0x3 allows pCPU 0 at priority 12: priorities 0\.\.12"),
+    ("memory_too_big", HEAD.replace("16M", "0x7fc0001000"), 1,
+     r"template 'vm': memory size 0x7fc0001000 exceeds the 511 GiB a VM can address"),
     ("bad_memory", "[template vm]\nos = linux\nmemory = lots\n", 3,
      r"memory must be a size such as 64M or 0x4000000, not 'lots'"),
     ("unaligned_memory", "[template vm]\nmemory = 4097\n", 2,
@@ -259,6 +266,19 @@ def test_bad_manifest(mkpack, workdir, text, line, message):
     assert r.returncode == 1, r.stderr
     assert re.fullmatch(rf"mkpack: bad\.ini:{line}: {message}.*\n", r.stderr), r.stderr
     assert not (workdir / "out.bin").exists()
+
+
+@pytest.mark.parametrize("keys", ["pcpus = 0\npriority = 13\n", "pcpus = 1\npriority = 0\n",
+                                  "pcpu_mask = 0x3\n", "memory = 511G\n"],
+                         ids=["host_cpu_below_shell", "other_cpu_top_priority",
+                              "host_cpu_default_priority", "largest_memory"])
+def test_limits_accepted(mkpack, workdir, keys):
+    """Each bound at its edge: priority 13 is the best a VM may have on
+    pCPU 0 (the default, 15, is below it too), any goes elsewhere."""
+    (workdir / "ok.ini").write_text(HEAD.replace("memory = 16M\n", "") + keys +
+                                    ("" if "memory" in keys else "memory = 16M\n"))
+    r = run(mkpack, "-o", "ok.bin", "ok.ini", cwd=workdir)
+    assert r.returncode == 0, r.stderr
 
 
 def test_no_template(mkpack, workdir):

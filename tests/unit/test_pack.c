@@ -311,13 +311,21 @@ static const struct defect template_defects[] = {
 	T(T_LINUX, PACK_TPL_OS, 4, PACK_OS_MAX + 1, "template 'linux': unknown OS type 5"),
 	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 0, "template 'linux': memory size is 0"),
 	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 0x1001, "memory size 0x1001 is not a multiple of 4 KiB"),
-	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 2ULL << 40, "memory size 0x20000000000 is not a multiple of 4 KiB up to 1 TiB"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, PACK_MEM_MAX + 0x1000,
+	  "template 'linux': memory size 0x7fc0001000 exceeds the 511 GiB a VM can address"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 2ULL << 40, "memory size 0x20000000000 exceeds the 511 GiB"),
+	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, ~0xfffULL, "memory size 0xfffffffffffff000 exceeds the 511 GiB"),
 	T(T_LINUX, PACK_TPL_VCPUS, 4, 0, "template 'linux': 0 vCPUs, must be 1 to 8"),
 	T(T_LINUX, PACK_TPL_VCPUS, 4, 9, "template 'linux': 9 vCPUs, must be 1 to 8"),
 	T(T_LINUX, PACK_TPL_PRIORITY, 4, 31, "template 'linux': priority 31, must be 0 (highest) to 30"),
 	T(T_RTOS, PACK_TPL_PCPU_PIN + 1, 1, 0, "template 'rtos': pin for vCPU 1, but it has 1 vCPU"),
 	T(T_RTOS, PACK_TPL_PCPU_PIN, 1, 64, "template 'rtos': vCPU 0 pinned to pCPU 64, at most 63"),
 	T(T_LINUX, PACK_TPL_PCPU_PIN, 1, 1, "vCPU 0 pinned to pCPU 1, outside pcpu_mask 0xc"),
+	/* rtos: priority 10, above the shell's helpers; on pCPU 0 that is the host's. */
+	T(T_RTOS, PACK_TPL_PCPU_PIN, 1, 0, "template 'rtos': vCPU 0 pinned to pCPU 0 at priority 10: "
+	  "priorities 0..12 on pCPU 0 are the host's (use 13..30 or another pCPU)"),
+	T(T_RTOS, PACK_TPL_PCPU_MASK, 8, 0x3, "template 'rtos': pcpu_mask 0x3 allows pCPU 0 at priority 10: "
+	  "priorities 0..12 on pCPU 0 are the host's (use 13..30 or another pCPU)"),
 	T(T_LINUX, PACK_TPL_DEV_COUNT, 4, 9, "template 'linux': 9 devices, at most 8"),
 	T(T_LINUX, PACK_TPL_DEV_COUNT, 4, 3, "device 2 at 0x0 size 0x0 is not a non-empty 4 KiB-aligned region"),
 	T(T_LINUX, DEV(0, PACK_DEV_BASE), 8, 0x9100800, "device 0 at 0x9100800 size 0x1000 is not"),
@@ -416,6 +424,32 @@ static void test_template_defects(void **state)
 
 /* ---- checksums, truncation, corruption ----------------------------------- */
 
+/* Each limit at its maximum passes; the priority bound only on pCPU 0. */
+static const struct defect limits_ok[][2] = {
+	{ T(T_LINUX, PACK_TPL_MEM_SIZE, 8, PACK_MEM_MAX, NULL) },
+	{ T(T_LINUX, PACK_TPL_VCPUS, 4, PACK_MAX_VCPUS, NULL) },
+	{ T(T_LINUX, PACK_TPL_PRIORITY, 4, 0, NULL) },		/* pCPUs 2 and 3 */
+	{ T(T_RTOS, PACK_TPL_PRIORITY, 4, 13, NULL), T(T_RTOS, PACK_TPL_PCPU_PIN, 1, 0, NULL) },
+	{ T(T_RTOS, PACK_TPL_PRIORITY, 4, 30, NULL), T(T_RTOS, PACK_TPL_PCPU_MASK, 8, 1, NULL) },
+};
+
+static void test_template_limits(void **state)
+{
+	static const struct defect prio12 = T(T_RTOS, PACK_TPL_PRIORITY, 4, 12, NULL);
+
+	for (size_t i = 0; i < sizeof(limits_ok) / sizeof(limits_ok[0]); i++) {
+		build_good(NULL);
+		for (size_t j = 0; j < 2 && limits_ok[i][j].width; j++)	/* width 0: unused */
+			apply(&limits_ok[i][j]);
+		open_ok(buf, TOTAL);
+	}
+	/* One step up from the last but one: the host's lowest priority. */
+	build_good(NULL);
+	apply(&limits_ok[3][1]);
+	apply(&prio12);
+	expect_bad("template 'rtos': vCPU 0 pinned to pCPU 0 at priority 12: priorities 0..12");
+}
+
 static void test_truncated_header(void **state)
 {
 	expect_bad_size(0, "truncated: 0 bytes, the header alone has 64");
@@ -507,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_header_defects),
 		cmocka_unit_test(test_entry_defects),
 		cmocka_unit_test(test_template_defects),
+		cmocka_unit_test(test_template_limits),
 		cmocka_unit_test_setup(test_truncated_header, build_good),
 		cmocka_unit_test_setup(test_checksums, build_good),
 		cmocka_unit_test_setup(test_every_flip_and_truncation, build_good),

@@ -72,7 +72,18 @@ static void test_to_size(void **state)
 		{ "0M", 0, 0 },
 		{ "16777215T", 0, 16777215ULL << 40 },
 		{ "16777216T", -ERANGE, 0 },
+		{ "17179869183G", 0, 17179869183ULL << 30 },
 		{ "17179869184G", -ERANGE, 0 },
+		{ "17592186044415M", 0, 17592186044415ULL << 20 },	/* the largest in M */
+		{ "17592186044416M", -ERANGE, 0 },
+		{ "18014398509481983K", 0, 18014398509481983ULL << 10 },
+		{ "18014398509481984K", -ERANGE, 0 },
+		{ "0xfffffffffffM", 0, 0xfffffffffffULL << 20 },
+		{ "0x100000000000M", -ERANGE, 0 },
+		{ "99999999999999999999M", -ERANGE, 0 },	/* the number alone overflows */
+		/* `zvm new -m 8589934594M`: 2^53 + 2 MiB fits in 64 bits; vm_create
+		 * bounds it (test_vm_limits), not the parser. */
+		{ "8589934594M", 0, 8589934594ULL << 20 },
 		{ "M", -EINVAL, 0 },
 		{ "4GB", -EINVAL, 0 },
 		{ "4X", -EINVAL, 0 },

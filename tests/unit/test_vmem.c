@@ -200,6 +200,37 @@ static void test_vm_size_checked(void **state)
 	free(vm);
 }
 
+/*
+ * `zvm new -m 8589934594M` (2^53 + 2 MiB bytes): the 2 MiB block count
+ * used to wrap to 1 in an unsigned int, so vmem_init() succeeded with one
+ * block while mem_size said 8 PiB, and the loader indexed ram_blocks[]
+ * out of bounds. A size past the IPA space is refused before anything is
+ * allocated; the largest one that fits is accepted (and tried: here the
+ * first RAM block fails).
+ */
+static void test_huge_size_refused(void **state)
+{
+	static const u64 huge[] = { 8589934594ULL * MB, VM_RAM_MAX + 2 * MB, 1ULL << 39,
+				    ALIGN_DOWN(~0ULL, 2 * MB) };
+	struct vm *vm = new_vm(0);
+
+	for (unsigned int i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		stub_reset();
+		vm->mem_size = huge[i];
+		assert_int_equal(vmem_init(vm), -EINVAL);
+		assert_int_equal(stub.allocs, 0);
+		assert_int_equal(stub.heap, 0);
+		assert_null(vm->ram_blocks);
+	}
+	stub_reset();
+	vm->mem_size = VM_RAM_MAX;
+	stub.fail_at = 2;		/* the root table, then the first block */
+	assert_int_equal(vmem_init(vm), -ENOMEM);
+	assert_int_equal(stub.allocs, 1);
+	assert_int_equal(stub_outstanding(), 0);
+	free(vm);
+}
+
 static void test_copies_and_bounds(void **state)
 {
 	struct vm *vm = *state;
@@ -304,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copies_and_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_for_guest_cleans_all_ram, setup, teardown),
 		cmocka_unit_test(test_vm_size_checked),
+		cmocka_unit_test(test_huge_size_refused),
 		cmocka_unit_test(test_destroy_frees_every_table),
 		cmocka_unit_test(test_out_of_memory_leaks_nothing),
 	};
