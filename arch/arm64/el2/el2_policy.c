@@ -33,7 +33,7 @@ u32 el2_regs_present(u64 pfr0, u64 mmfr0, u64 mmfr1)
 #define PMUV3_P5 6
 #define PMU_IMPDEF 0xf
 
-/* An IMPLEMENTATION DEFINED PMU is not PMUv3: no filter to keep. */
+/* An IMPLEMENTATION DEFINED PMU is no PMUv3 (guests get none): mask as v3. */
 static unsigned int pmu_version(u64 dfr0)
 {
 	unsigned int ver = IDF(dfr0, 8);
