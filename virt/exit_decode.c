@@ -1,4 +1,5 @@
 /* Pure decoding helpers of the exit handlers (unit-tested). */
+#include <arch/guest_ctx.h>
 #include <virt/exits.h>
 
 u64 mmio_load_extend(u64 val, unsigned int size, bool sign_extend, bool sixty_four)
@@ -21,4 +22,9 @@ void sysreg_decode(u64 esr, struct sysreg_access *a)
 	a->rt = (esr >> 5) & 31;
 	a->crm = (esr >> 1) & 15;
 	a->read = esr & 1;
+}
+
+u64 exit_serror_syndrome(int kind, u64 esr, u64 serror)
+{
+	return kind == GUEST_EXIT_SERROR ? esr : serror;
 }

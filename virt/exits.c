@@ -124,11 +124,31 @@ static const exit_handler exit_table[64] = {
 	[ESR_EC_IABT_LOW] = handle_iabt,
 };
 
+/*
+ * An SError (asynchronous external abort) this guest caused: its memory
+ * or a device it owns failed under it. Nothing says what state it left
+ * behind, so the VM stops, crashed, and no other: the host caught the
+ * SError at this guest's exit (vcpu_hw.c, guest.S) and keeps running.
+ */
+static void handle_serror(struct vcpu *v, u64 syndrome)
+{
+	v->arch.ctx.serror = 0;
+	pr_ratelimited(LOG_WARN, "vm%u.vcpu%u: SError (syndrome %#llx) near pc %#llx: VM crashed",
+		       v->vm->id, v->id, (unsigned long long)syndrome,
+		       (unsigned long long)v->arch.ctx.pc);
+	vm_halt(v->vm, true, VM_EXIT_SERROR);
+}
+
 bool vcpu_handle_exit(struct vcpu *v, int kind)
 {
 	u64 esr = v->arch.ctx.esr;
+	u64 serror = exit_serror_syndrome(kind, esr, v->arch.ctx.serror);
 	exit_handler h;
 
+	if (serror) {
+		handle_serror(v, serror);
+		return true;
+	}
 	if (kind != GUEST_EXIT_SYNC) {
 		v->exits[EXIT_IRQ]++;	/* the host handled it when IRQs were re-enabled */
 		return true;

@@ -433,7 +433,8 @@ void vm_halt(struct vm *vm, bool crashed, int code)
 	vm->exit_code = code;
 	pr_info("vm%u (%s): %s%s", vm->id, vm->name, crashed ? "crashed" : "halted",
 		code == VM_EXIT_RESET ? " (reset requested)" :
-		code == VM_EXIT_PANIC ? " (guest panic)" : "");
+		code == VM_EXIT_PANIC ? " (guest panic)" :
+		code == VM_EXIT_SERROR ? " (SError)" : "");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(vm->vcpus[i]);	/* they see the state and stop */
 	if (code == VM_EXIT_RESET)

@@ -89,7 +89,7 @@ exception_vectors:
 	ventry	cur_spx_sync
 	ventry	cur_spx_irq
 	ventry	cur_spx_fiq
-	ventry	cur_spx_serror
+	ventry	spx_serror		/* el1/ or el2/entry_elx.S */
 	ventry	lower64_sync
 	ventry	lower64_irq
 	ventry	lower64_fiq
@@ -107,6 +107,7 @@ cur_sp0_serror:	spx_entry exc_fatal_handler, 3
 cur_spx_sync:	spx_entry exc_fatal_handler, 4
 cur_spx_irq:	spx_entry exc_fatal_handler, 5
 cur_spx_fiq:	spx_entry exc_fatal_handler, 6
+	.global cur_spx_serror
 cur_spx_serror:	spx_entry exc_fatal_handler, 7
 /* Exceptions from a lower EL (lower64_*, lower32_any) are the EL variant's:
  * guest exits at EL2 (el2/entry_el2.S), never expected at EL1 (el1/entry_el1.S),

@@ -20,6 +20,13 @@ struct sysreg_access {
 	bool read;
 };
 void sysreg_decode(u64 esr, struct sysreg_access *a);
+/*
+ * The syndrome of an SError the exiting guest caused, or 0: taken from the
+ * guest itself (kind GUEST_EXIT_SERROR, esr = its ESR_EL2), or caught at
+ * its exit (serror = guest_ctx.serror: the ESR_EL2 of guest.S's unmask
+ * window, or DISR_EL1 after its ESB).
+ */
+u64 exit_serror_syndrome(int kind, u64 esr, u64 serror);
 /* Sign/zero-extend an MMIO load per the data-abort syndrome. */
 u64 mmio_load_extend(u64 val, unsigned int size, bool sign_extend, bool sixty_four);
 

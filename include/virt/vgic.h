@@ -144,6 +144,9 @@ struct vgic_cpu {
 	bool fast_keep;		/* pended (under the lock) after it was filled */
 	u8 id;
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
+#ifdef HOST_TEST
+	unsigned long ap_steps;	/* entries vgic_ap_insert() passed: the tests bound it */
+#endif
 };
 
 struct vgic_dist {
@@ -157,6 +160,10 @@ struct vgic_dist {
 	u32 kick;		/* vCPUs to kick once the lock is dropped */
 	bool closed;		/* being torn down: state changes, no kicks */
 	u32 kickers;		/* vgic_unlock()s kicking after the lock */
+	/* Per group (0, 1): vCPUs that may hold an interrupt kept from being
+	 * deliverable only by that group's GICD_CTLR bit. A superset: turning
+	 * the group on kicks these instead of rescanning every interrupt. */
+	u32 grp_blocked[2];
 };
 
 /* Storage is the caller's (e.g. kzalloc'ed next to struct vm). */

@@ -150,7 +150,7 @@ struct vm {
 #define VM_RESTART_BACKOFF 4
 
 /* Why a VM stopped (vm->exit_code). */
-enum { VM_EXIT_OFF, VM_EXIT_RESET, VM_EXIT_PANIC };
+enum { VM_EXIT_OFF, VM_EXIT_RESET, VM_EXIT_PANIC, VM_EXIT_SERROR };
 
 /* Lifecycle (virt/vm.c). Every illegal transition returns -EPERM. */
 int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen);

@@ -51,8 +51,8 @@ enum sysreg_result vpmu_emulate(struct vcpu *v, const struct sysreg_access *a, u
 void vpmu_load(struct vcpu *v);		/* only if v->arch.pmu.active */
 void vpmu_save(struct vcpu *v);
 void vpmu_reset(struct vcpu *v);
-/* Event counters 0..n-1 (vpmu_events.c). */
+/* Event counters 0..n-1 (vpmu_events.c); types loaded & keep. */
 void vpmu_ev_save(struct vcpu_pmu *p, unsigned int n);
-void vpmu_ev_load(const struct vcpu_pmu *p, unsigned int n);
+void vpmu_ev_load(const struct vcpu_pmu *p, unsigned int n, u64 keep);
 
 #endif

@@ -175,6 +175,36 @@ static void check_pmu_counts(void)
 	check("pmccntr-counts", b > a, b - a);
 }
 
+/*
+ * P and U set (not at EL1 or EL0), NSH set (at EL2): these counters could
+ * only count the hypervisor's exits. With MDCR_EL2.HPMD/HCCD (PMUv3p1/p5,
+ * -cpu max) the CPU stops them at EL2; without (PMUv3, cortex-a53) the
+ * hypervisor must clear NSH when it loads the guest's PMU. The first exit
+ * after the writes makes it reload them; then the counters must stay 0.
+ */
+#define PMU_EL2_ONLY (3ULL << 30 | 1ULL << 27)
+#define EV_CPU_CYCLES 0x11
+
+static void check_pmu_no_el2(void)
+{
+	uint64_t cc, ev;
+
+	sysreg_write(pmccfiltr_el0, PMU_EL2_ONLY);
+	sysreg_write(pmevtyper0_el0, PMU_EL2_ONLY | EV_CPU_CYCLES);
+	sysreg_write(pmcntenset_el0, 1ULL << 31 | 1);
+	(void)sysreg_read(actlr_el1);
+	sysreg_write(pmccntr_el0, 0);
+	sysreg_write(pmevcntr0_el0, 0);
+	for (int i = 0; i < EXITS; i++)
+		(void)sysreg_read(actlr_el1);
+	cc = sysreg_read(pmccntr_el0);
+	ev = sysreg_read(pmevcntr0_el0);
+	check("pmu-el2-not-counted", cc == 0 && ev == 0, cc | ev << 32);
+	sysreg_write(pmcntenclr_el0, 1);
+	sysreg_write(pmevtyper0_el0, 0);
+	sysreg_write(pmccfiltr_el0, 0);
+}
+
 void guest_secondary(uint64_t cpu)
 {
 	v1_selr = sysreg_read(pmselr_el0);
@@ -228,6 +258,7 @@ void guest_main(uint64_t dtb)
 	check_lor();
 	check_debug();
 	check_pmu_counts();
+	check_pmu_no_el2();
 	after = exit_cost();
 	puts_("exit ns: pmu-idle ");
 	puthex(before);

@@ -15,7 +15,7 @@ EXPECTED = {
     "mdrar-raz", "dcc-dbgdtrtx-undef", "dcc-mdccsr-undef",
     "pmccntr-counts", "pmu-no-leak-to-vcpu1", "dbg-no-leak-to-vcpu1", "pmu-own-state-kept",
     "dbg-own-state-kept", "cntp-no-leak-to-vcpu1", "cntp-own-state-kept", "lorc-undef",
-    "lorid-undef",
+    "lorid-undef", "pmu-el2-not-counted",
 }
 
 

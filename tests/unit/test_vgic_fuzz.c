@@ -607,7 +607,7 @@ static void op_route(struct fuzz *f)
 
 /* Group 1 (or, for the timers that use it, 0) on or off: every vCPU
  * kicked, the fast path of the timers in that group stale. Turning one on
- * updates every interrupt. */
+ * updates every vCPU's timer (vgic_fast_changed()). */
 static void ctlr_toggle(struct fuzz *f, u32 grp)
 {
 	int w;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <arch/esr.h>
+#include <arch/guest_ctx.h>
 #include <arch/psci.h>
 #include <virt/exits.h>
 #include <virt/mmio.h>
@@ -206,6 +207,26 @@ static void test_mmio_bus(void **state)
 
 /* Deadline 1000. The hypervisor's part starts at the later of the deadline
  * and the exit: before that the interrupt had not reached it. */
+/*
+ * Which exits carry an SError the guest caused (the VM is then crashed):
+ * one taken from the guest itself, or one caught in its exit window / by
+ * the ESB (guest_ctx.serror). Before, an SError exit was counted as an IRQ
+ * exit and the VM went on.
+ */
+static void test_serror_attribution(void **state)
+{
+	const u64 serror_esr = (u64)ESR_EC_SERROR << 26 | 0x2;
+
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_SERROR, serror_esr, 0), serror_esr);
+	/* Caught at the exit of any kind: the window's ESR, or DISR_EL1 (A = bit 31). */
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_SYNC, 0x96000045, serror_esr), serror_esr);
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_IRQ, 0, 1ULL << 31), 1ULL << 31);
+	/* None: every other exit is handled normally. */
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_SYNC, 0x96000045, 0), 0);
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_IRQ, 0, 0), 0);
+	assert_int_equal(exit_serror_syndrome(GUEST_EXIT_FIQ, 0, 0), 0);
+}
+
 static void test_vtimer_lat_split(void **state)
 {
 	struct vtimer_lat l = { 0 };
@@ -249,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_vreg_dispatch),
 		cmocka_unit_test(test_mmio_bus),
 		cmocka_unit_test(test_vtimer_lat_split),
+		cmocka_unit_test(test_serror_attribution),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

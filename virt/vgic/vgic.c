@@ -29,8 +29,8 @@ void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *se
 	d->kick = 0;
 	if (self)
 		kick &= ~(u32)BIT(vcpu_id(self));
-	if (kick)
-		d->kickers++;
+	if (kick)	/* atomic: the decrements run outside the lock */
+		__atomic_add_fetch(&d->kickers, 1, __ATOMIC_RELAXED);
 #ifdef HOST_TEST
 	assert(d->lock.held);
 	d->lock.held = false;
@@ -100,7 +100,7 @@ bool vgic_irq_pending(const struct vgic_irq *irq)
 
 bool vgic_group_enabled(u32 ctlr, const struct vgic_irq *irq)
 {
-	return ctlr & (irq->group1 ? GICD_CTLR_GRP1 : GICD_CTLR_GRP0);
+	return ctlr & GICD_CTLR_GRP(irq->group1);
 }
 
 /* Deliverable under GICD_CTLR value ctlr: pending, enabled, routed, group on. */
@@ -144,6 +144,9 @@ void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
 	list_for_each(pos, &c->ap_list) {
 		struct vgic_irq *other = list_entry(pos, struct vgic_irq, node);
 
+#ifdef HOST_TEST
+		c->ap_steps++;
+#endif
 		if (other->lr == VGIC_NONE && vgic_irq_before(irq, other))
 			break;
 	}
@@ -151,7 +154,16 @@ void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq)
 	irq->queued = c->id;
 }
 
-void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
+/* Note irq's vCPU if only its group's GICD_CTLR bit keeps it from being
+ * deliverable, for the enable write to kick (see gicd_ctlr_write()). */
+static void vgic_irq_note_blocked(struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	if (irq->queued != VGIC_NONE && vgic_irq_ready(VGIC_CTLR_ALL, irq) &&
+	    !vgic_irq_deliverable(d, irq))
+		d->grp_blocked[irq->group1] |= BIT(irq->queued);
+}
+
+static void vgic_irq_refile(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 {
 	u8 dest = vgic_irq_dest(irq), old = irq->queued;
 	bool now = vgic_irq_deliverable(d, irq);
@@ -175,6 +187,12 @@ void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 	vgic_ap_insert(&d->cpu[dest], irq);
 	if (now && (!was || dest != old))
 		d->kick |= BIT(dest);
+}
+
+void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was)
+{
+	vgic_irq_refile(d, irq, was);
+	vgic_irq_note_blocked(d, irq);
 }
 
 /*
@@ -232,6 +250,7 @@ void vgic_reset(struct vgic_dist *d)
 	unsigned long f = vgic_lock(d);
 
 	d->ctlr = 0;
+	d->grp_blocked[0] = d->grp_blocked[1] = 0;	/* nothing pending after reset */
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		vgic_cpu_reset(&d->cpu[i]);
 	for (unsigned int i = 0; i < d->nr_spis; i++)
@@ -263,14 +282,4 @@ int vgic_init(struct vgic_dist *d, struct vm *vm, const struct vgic_config *cfg)
 	}
 	vgic_reset(d);
 	return 0;
-}
-
-void vgic_for_each_irq(struct vgic_dist *d,
-		       void (*fn)(struct vgic_dist *, struct vgic_irq *, void *), void *arg)
-{
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		for (unsigned int j = 0; j < VGIC_NR_PRIVATE; j++)
-			fn(d, &d->cpu[i].priv[j], arg);
-	for (unsigned int i = 0; i < d->nr_spis; i++)
-		fn(d, &d->spi[i], arg);
 }

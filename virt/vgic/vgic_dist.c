@@ -21,10 +21,42 @@ static u64 gicd_ctlr_read(void *dev, struct vcpu *v, u32 off, unsigned int size)
 	return s->d->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
 }
 
-/* A group that gets enabled may make pending interrupts deliverable. */
-static void gicd_ctlr_rescan(struct vgic_dist *d, struct vgic_irq *irq, void *old_ctlr)
+/*
+ * A group turned on: kick the vCPUs vgic_irq_update() noted as holding an
+ * interrupt only that group kept back, without visiting any interrupt.
+ * (This used to re-file every interrupt with a sorted insert, under the
+ * lock with IRQs masked: with all of them active, each write of a guest
+ * toggling GICD_CTLR cost the square of their number.) The fast path of
+ * each vCPU's timer was prepared under the old value: as for any update of
+ * that interrupt, its owner reloads (vgic_fast_changed()).
+ */
+static void gicd_ctlr_enabled(struct vgic_dist *d, u32 on)
 {
-	vgic_irq_update(d, irq, vgic_irq_ready(*(u32 *)old_ctlr, irq));
+	for (unsigned int g = 0; g < 2; g++) {
+		if (!(on & GICD_CTLR_GRP(g)))
+			continue;
+		d->kick |= d->grp_blocked[g];
+		d->grp_blocked[g] = 0;
+	}
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->cpu[i].fast_irq)
+			vgic_fast_changed(d, &d->cpu[i], d->cpu[i].fast_irq);
+}
+
+/* A group turned off: any queued interrupt of it may now be held back. */
+static void gicd_ctlr_disabled(struct vgic_dist *d, u32 off)
+{
+	u32 queued = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (!list_empty(&d->cpu[i].ap_list))
+			queued |= BIT(i);
+	for (unsigned int g = 0; g < 2; g++)
+		if (off & GICD_CTLR_GRP(g))
+			d->grp_blocked[g] |= queued;
+	/* What every vCPU has in its LRs, and may inject on its fast path,
+	 * was loaded under the old value. All exit and reload. */
+	d->kick |= (u32)BIT(d->nr_vcpus) - 1;
 }
 
 static void gicd_ctlr_write(void *dev, struct vcpu *v, u32 off, unsigned int size, u64 val)
@@ -32,13 +64,11 @@ static void gicd_ctlr_write(void *dev, struct vcpu *v, u32 off, unsigned int siz
 	struct vgic_scope *s = dev;
 	u32 old = s->d->ctlr;
 
-	s->d->ctlr = val & (GICD_CTLR_GRP0 | GICD_CTLR_GRP1);
+	s->d->ctlr = val & VGIC_CTLR_ALL;
 	if (s->d->ctlr & ~old)
-		vgic_for_each_irq(s->d, gicd_ctlr_rescan, &old);
-	/* A group disabled: what every vCPU has in its LRs, and may inject on
-	 * its fast path, was loaded under the old value. All exit and reload. */
+		gicd_ctlr_enabled(s->d, s->d->ctlr & ~old);
 	if (old & ~s->d->ctlr)
-		s->d->kick |= (u32)BIT(s->d->nr_vcpus) - 1;
+		gicd_ctlr_disabled(s->d, old & ~s->d->ctlr);
 }
 
 /*

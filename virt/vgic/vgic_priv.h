@@ -13,6 +13,8 @@
 #define GICD_CTLR_GRP1 BIT(1)
 #define GICD_CTLR_ARE BIT(4)
 #define GICD_CTLR_DS BIT(6)
+#define GICD_CTLR_GRP(g) BIT(g)	/* EnableGrp<g>, g = 0 or 1 */
+#define VGIC_CTLR_ALL (GICD_CTLR_GRP0 | GICD_CTLR_GRP1)
 
 /* Priority bits kept: 5, what the virtual CPU interface implements on
  * Cortex-A cores and QEMU (ICH_VTR_EL2.PRIbits = 4). */
@@ -47,8 +49,6 @@ void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, bool was);
 /* Put irq on c's ap_list in (priority, INTID) order; irq->queued = c. */
 void vgic_ap_insert(struct vgic_cpu *c, struct vgic_irq *irq);
 void vgic_irq_route(struct vgic_dist *d, struct vgic_irq *irq, u64 irouter);
-void vgic_for_each_irq(struct vgic_dist *d, void (*fn)(struct vgic_dist *, struct vgic_irq *,
-						       void *), void *arg);
 
 /* Access widths of the register descriptor tables (vgic_dist.c, vgic_redist.c). */
 #define W32 VREG_W32

@@ -11,3 +11,8 @@ lower64_fiq:
 lower64_serror:
 lower32_any:
 	b	exc_from_lower_el
+
+/* No guests: an SError at EL1 is always fatal (vectors.S). */
+	.global spx_serror
+spx_serror:
+	b	cur_spx_serror

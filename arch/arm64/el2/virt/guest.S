@@ -112,6 +112,27 @@ guest_exit:
 	stp	x2, x3, [x0, #GCTX_ESR]
 	mrs	x2, hpfar_el2
 	str	x2, [x0, #GCTX_HPFAR]
+	/*
+	 * An SError the guest caused belongs to this guest. The host runs with
+	 * PSTATE.A masked, so one still pending would otherwise be taken at
+	 * the next guest entry on this pCPU, maybe another VM's. ESB (HINT #16,
+	 * a NOP without FEAT_RAS) defers it into DISR_EL1, which vcpu_hw_save()
+	 * reads; without RAS, this unmask window takes it: spx_serror
+	 * (entry_el2.S) sees ELR_EL2 in [guest_serror_window, _end], puts its
+	 * ESR_EL2 in x4 and returns (a pending SError is taken once the unmask
+	 * takes effect, at the latest after the ISB, the context
+	 * synchronisation event). ELR, SPSR and ESR_EL2 are saved above: the
+	 * window may overwrite them.
+	 */
+	hint	#16
+	mov	x4, #0
+	msr	daifclr, #4
+	.global guest_serror_window, guest_serror_window_end
+guest_serror_window:
+	isb
+guest_serror_window_end:
+	msr	daifset, #4
+	str	x4, [x0, #GCTX_SERROR]
 	mrs	x2, tpidr_el2
 	str	xzr, [x2, #CPU_ARCH_GUEST_CTX]
 	/* Back to the host thread: its stack, its registers, its caller. */

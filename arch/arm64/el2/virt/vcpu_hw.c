@@ -2,6 +2,7 @@
 #include <arch/fpsimd.h>
 #include <arch/sysreg.h>
 #include <kernel/arch_interface.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <virt/vcpu_hw.h>
 #include <virt/vm.h>
@@ -185,6 +186,48 @@ static void cntp_save(struct vcpu_sysregs *s)
 	}
 }
 
+/*
+ * SErrors (asynchronous external aborts). The host keeps PSTATE.A masked,
+ * so one stays pending until something unmasks it or an ESB defers it
+ * (FEAT_RAS: into DISR_EL1, A [31] set). Before entry, whatever is pending
+ * is the host's: an unmask window takes it at cur_sp0_serror, a host
+ * panic, before it could be blamed on the guest about to run. After exit,
+ * it is the guest's (guest.S's exit window, or DISR_EL1 here): vCPU exit
+ * handling crashes that VM alone.
+ */
+#define DISR_A BIT_ULL(31)
+
+static bool has_ras(void)
+{
+	return extra_regs() & EXTRA_VDISR;
+}
+
+static void serror_sync_host(void)
+{
+	u64 disr;
+
+	__asm__ volatile("hint #16" ::: "memory");	/* ESB */
+	disr = has_ras() ? read_sysreg_s("s3_0_c12_c1_1") : 0;	/* DISR_EL1 */
+	if (disr & DISR_A)
+		panic("SError in the host (DISR_EL1 %#llx)", (unsigned long long)disr);
+	__asm__ volatile("msr daifclr, #4\n isb\n msr daifset, #4" ::: "memory");
+}
+
+/* After guest.S's ESB: an SError the guest caused, deferred. */
+static void serror_sync_guest(struct vcpu *v)
+{
+	u64 disr;
+
+	if (!has_ras())
+		return;
+	disr = read_sysreg_s("s3_0_c12_c1_1");
+	if (!(disr & DISR_A))
+		return;
+	write_sysreg_s("s3_0_c12_c1_1", 0);
+	if (!v->arch.ctx.serror)
+		v->arch.ctx.serror = disr;
+}
+
 /* Host view while no guest runs (see cpu_el2.c). */
 #define HCR_HOST (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
 
@@ -192,6 +235,7 @@ void vcpu_hw_load(struct vcpu *v)
 {
 	const struct vcpu_sysregs *s = &v->arch.sys;
 
+	serror_sync_host();
 	write_sysreg(sctlr_el1, s->sctlr);
 	write_sysreg(cpacr_el1, s->cpacr);
 	write_sysreg(ttbr0_el1, s->ttbr0);
@@ -243,6 +287,7 @@ void vcpu_hw_save(struct vcpu *v)
 {
 	struct vcpu_sysregs *s = &v->arch.sys;
 
+	serror_sync_guest(v);
 	if (v->arch.pmu.active)
 		vpmu_save(v);	/* first: the guest's counters stop */
 	write_sysreg(mdcr_el2, v->arch.host_mdcr);

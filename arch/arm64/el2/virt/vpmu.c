@@ -15,9 +15,20 @@
  * Limits: PMU overflow interrupts are not delivered to guests (the PPI
  * stays with the host, which does not enable it; the guest's overflow flags
  * are switched). While an active guest runs the host's cycle counter is
- * the guest's, so the host's PMCCNTR_EL0 stops for that time. With
- * PMUv3p1/p5 MDCR_EL2.HPMD/HCCD stop guest counters at EL2.
+ * the guest's, so the host's PMCCNTR_EL0 stops for that time.
+ *
+ * No guest counts EL2 (the hypervisor's own activity): with PMUv3p1/p5
+ * MDCR_EL2.HPMD/HCCD stop guest counters there. Without them (PMUv3:
+ * Cortex-A53/A72; the cycle counter before v3p5), a filter's NSH bit
+ * (ARM ARM D13 PMEVTYPER<n>_EL0, PMCCFILTR_EL0: count at EL2) is cleared
+ * whenever the guest's PMU is loaded (arch/el2_policy.h), so the guest
+ * reads it back as 0, as if it were RES0. A guest that sets it again while
+ * running counts EL2 only from then until its next exit switches the PMU
+ * out (the vector, the fast IRQ path and the C exit path up to vpmu_save):
+ * its writes do not trap, and trapping every PMU access (MDCR_EL2.TPM) to
+ * close that window would cost each of them an exit.
  */
+#include <arch/el2_policy.h>
 #include <arch/sysreg.h>
 #include <virt/vm.h>
 #include <virt/vsysreg.h>
@@ -48,6 +59,7 @@
 
 static unsigned int pmu_nr;		/* PMCR_EL0.N */
 static bool pmu_present;
+static u64 evtyper_keep, ccfiltr_keep;	/* filter bits a guest keeps (no NSH) */
 
 /* MDCR_EL2 for a vCPU: debug registers trapped (vdebug.c), SPE and trace
  * filter registers trapped if they exist (hidden by idregs.c), PMU trapped
@@ -59,6 +71,8 @@ u64 vpmu_guest_mdcr(void)
 	u64 mdcr = MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPM;
 
 	pmu_present = ver != 0 && ver != PMU_IMPDEF;
+	evtyper_keep = el2_pmu_evtyper_keep(dfr0);
+	ccfiltr_keep = el2_pmu_ccfiltr_keep(dfr0);
 	if (pmu_present) {
 		pmu_nr = PMCR_N(read_sysreg(pmcr_el0));
 		mdcr |= pmu_nr;
@@ -98,9 +112,9 @@ void vpmu_load(struct vcpu *v)
 	h->ccfiltr = read_sysreg(pmccfiltr_el0);
 	h->userenr = read_sysreg(pmuserenr_el0);
 	write_sysreg(pmcntenclr_el0, ALL_COUNTERS);
-	vpmu_ev_load(p, pmu_nr);
+	vpmu_ev_load(p, pmu_nr, evtyper_keep);
 	write_sysreg(pmccntr_el0, p->ccntr);
-	write_sysreg(pmccfiltr_el0, p->ccfiltr);
+	write_sysreg(pmccfiltr_el0, p->ccfiltr & ccfiltr_keep);
 	write_sysreg(pmselr_el0, p->selr);
 	write_sysreg(pmuserenr_el0, p->userenr);
 	write_sysreg(pmovsclr_el0, ALL_COUNTERS);

@@ -3,6 +3,7 @@
  * (ARM ARM D13.4.x). The registers are named by immediate, so the counter
  * number selects an entry point into an unrolled sequence that falls
  * through to counter 0: two accesses per counter, no PMSELR_EL0 detour.
+ * A type is loaded with only the filter bits in keep (see vpmu.c).
  */
 #include <arch/sysreg.h>
 #include <virt/vsysreg.h>
@@ -15,7 +16,7 @@
 #define EV_LOAD(i) \
 	case (i) + 1: \
 		write_sysreg(pmevcntr##i##_el0, p->evcnt[i]); \
-		write_sysreg(pmevtyper##i##_el0, p->evtyper[i]); \
+		write_sysreg(pmevtyper##i##_el0, p->evtyper[i] & keep); \
 		__attribute__((fallthrough));
 
 #define EV_ALL(X) \
@@ -32,7 +33,7 @@ void vpmu_ev_save(struct vcpu_pmu *p, unsigned int n)
 	}
 }
 
-void vpmu_ev_load(const struct vcpu_pmu *p, unsigned int n)
+void vpmu_ev_load(const struct vcpu_pmu *p, unsigned int n, u64 keep)
 {
 	switch (n) {
 	EV_ALL(EV_LOAD)

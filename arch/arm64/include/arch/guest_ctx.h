@@ -13,7 +13,8 @@
 #define GCTX_FAR 280
 #define GCTX_HPFAR 288
 #define GCTX_HOST 296		/* host x19..x30, sp: 13 * 8 */
-#define GCTX_SIZE 400
+#define GCTX_SERROR 400		/* ESR_EL2 of an SError taken in the exit window, or 0 */
+#define GCTX_SIZE 408
 
 /* Exit kinds returned by __guest_enter. */
 #define GUEST_EXIT_SYNC 0
@@ -37,10 +38,12 @@ struct guest_ctx {
 	u64 far;
 	u64 hpfar;
 	u64 host[13];
+	u64 serror;
 };
 
 _Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "guest_ctx layout");
 _Static_assert(__builtin_offsetof(struct guest_ctx, host) == GCTX_HOST, "host offset");
+_Static_assert(__builtin_offsetof(struct guest_ctx, serror) == GCTX_SERROR, "serror offset");
 
 /* Run the guest until it exits; returns a GUEST_EXIT_* kind. IRQs off. */
 int __guest_enter(struct guest_ctx *ctx);
