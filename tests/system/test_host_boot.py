@@ -115,3 +115,10 @@ def test_smp_boot_under_icount_neither_stalls_nor_loses_a_cpu(zvm_factory):
     rows = re.findall(r"^(\d+)\s+(?:0x)?[0-9a-f]+\s+(\S+)", z.cmd("cpus"), re.M)
     assert [cpu for cpu, _ in rows] == ["0", "1", "2", "3"]
     assert z.poweroff() == 0
+
+
+def test_production_image_has_no_test_commands(zvm):
+    """`selftest` and `bench` live in the test image (make test-image) only."""
+    for c in ("selftest", "bench"):
+        assert f"{c}: unknown command" in zvm.cmd(c)
+        assert not re.search(rf"^\s*{c}\b", zvm.cmd("help"), re.M), c
