@@ -1,9 +1,14 @@
 # ZVM top-level build.
 #   make            build build/zvm.bin (arm64 Image) and build/zvm.elf
+#   make test-image build/zvm-test.bin: the same plus the self-tests and the
+#                   `selftest`/`bench` commands (tests/kernel/), for the tests
+#   make size       host SLOC and image/section sizes (docs/architecture.md)
 #   make run        boot it on QEMU virt (virtualization=on, GICv3)
 #   make debug      same, halted, waiting for gdb-multiarch
 #   make bench-host kernel micro-benchmarks under deterministic QEMU icount
-#   make test       unit tests (host, cmocka + sanitizers) and system tests (QEMU)
+#   make test       layering check, unit tests (host, cmocka + sanitizers) and
+#                   system tests (QEMU)
+#   make check-layers  fails if kernel/ includes a header of a layer above it
 #   make unit       host unit tests only
 #   make systest    system tests only
 
@@ -68,12 +73,16 @@ LIB_SRCS    := $(wildcard lib/*.c)
 SHELL_SRCS  := $(wildcard shell/*.c)
 VIRT_SRCS   := $(wildcard virt/*.c virt/*/*.c arch/arm64/el2/virt/*.c arch/arm64/el2/virt/*.S)
 KTEST_SRCS  := $(wildcard tests/kernel/*.c)
-ZVM_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(SHELL_SRCS) $(VIRT_SRCS) $(KTEST_SRCS)
+ZVM_SRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(SHELL_SRCS) $(VIRT_SRCS)
 ZVM_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(ZVM_SRCS))
+# The test image links the same objects plus the in-kernel self-tests and
+# benchmarks, which register their shell commands through the linker sections.
+ZVM_TEST_OBJS := $(ZVM_OBJS) $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-.PHONY: all run debug test unit systest clean setup bench-host guests pack
+.PHONY: all run debug test unit systest clean setup bench-host guests pack test-image \
+	check-layers size
 all: $(BUILD)/zvm.bin
 
 $(BUILD)/obj/%.c.o: %.c
@@ -102,14 +111,30 @@ $(BUILD)/zvm.ld: arch/arm64/zvm.ld.in
 
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
-$(BUILD)/zvm.elf: $(ZVM_OBJS) $(BUILD)/obj/version.o $(BUILD)/zvm.ld
+define link_host
 	@echo "  LD      $@"
-	+$(Q)$(HOST_LINK) -T $(BUILD)/zvm.ld -Wl,-Map,$(BUILD)/zvm.map $(ZVM_OBJS) \
-		$(BUILD)/obj/version.o $(LIBGCC) -o $@
+	+$(Q)$(HOST_LINK) -T $(BUILD)/zvm.ld -Wl,-Map,$(@:.elf=.map) $(filter %.o,$^) \
+		$(LIBGCC) -o $@
+endef
 
-$(BUILD)/zvm.bin: $(BUILD)/zvm.elf
+$(BUILD)/zvm.elf: $(ZVM_OBJS) $(BUILD)/obj/version.o $(BUILD)/zvm.ld
+	$(link_host)
+
+$(BUILD)/zvm-test.elf: $(ZVM_TEST_OBJS) $(BUILD)/obj/version.o $(BUILD)/zvm.ld
+	$(link_host)
+
+$(BUILD)/zvm.bin $(BUILD)/zvm-test.bin: $(BUILD)/%.bin: $(BUILD)/%.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
+
+test-image: $(BUILD)/zvm-test.bin
+
+# kernel/ sits below shell/, virt/ and the tests: it must not use them.
+check-layers:
+	$(Q)bash scripts/check-layers
+
+size: $(BUILD)/zvm.bin
+	$(Q)$(PYTHON) scripts/size.py $(BUILD) $(ZVM_SRCS)
 
 run: $(BUILD)/zvm.bin $(PACK)
 	$(QEMU_CMD)
@@ -123,8 +148,8 @@ setup:
 	bash scripts/setup
 
 # Kernel micro-benchmarks under deterministic icount (see docs/benchmarks.md).
-bench-host: $(BUILD)/zvm.bin
-	$(PYTHON) bench/host_bench.py $(BUILD)/zvm.bin
+bench-host: $(BUILD)/zvm-test.bin
+	$(PYTHON) bench/host_bench.py $(BUILD)/zvm-test.bin
 
 # ---- Test guests (bare-metal EL1 programs, tests/guests/) -------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
@@ -193,19 +218,19 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c $$(%_SRCS) $(wildcard tests/unit/inclu
 $(BUILD)/unit:
 	@mkdir -p $@
 
-unit: $(UNIT_BINS) fuzz-regress
+unit: check-layers $(UNIT_BINS) fuzz-regress
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-systest: $(BUILD)/zvm.bin $(TEST_PACK) $(DEFAULT_PACK)
+systest: $(BUILD)/zvm.bin $(BUILD)/zvm-test.bin $(TEST_PACK) $(DEFAULT_PACK)
 	$(PYTHON) -m pytest -v tests/system tests/tools
 
-test: unit systest
+test: check-layers unit systest
 
 clean:
 	rm -rf $(BUILD)
 
 FORCE:
--include $(ZVM_OBJS:.o=.d)
+-include $(ZVM_TEST_OBJS:.o=.d)
 
 # The RTOS guest (the same kernel at EL1): make guest-rtos.
 include mk/guest-rtos.mk

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run the host kernel's `bench` command under deterministic QEMU icount.
 
-Usage: bench/host_bench.py [path/to/zvm.bin]
+Usage: bench/host_bench.py [path/to/zvm-test.bin]
+The command is in the test image only (make test-image; make bench-host).
 Under -icount shift=0,align=off,sleep=off one guest instruction is one ns of
 virtual time, so the numbers are identical on every run and every machine.
 """
@@ -9,7 +10,7 @@ import sys
 
 import pexpect
 
-image = sys.argv[1] if len(sys.argv) > 1 else "build/zvm.bin"
+image = sys.argv[1] if len(sys.argv) > 1 else "build/zvm-test.bin"
 cmd = ("qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a53 "
        "-smp 4 -m 4G -nographic -nic none -icount shift=0,align=off,sleep=off "
        f"-kernel {image}")

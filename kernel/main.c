@@ -103,6 +103,7 @@ void kernel_secondary_main(unsigned int cpu)
 {
 	cpu_local_init(cpu);
 	__atomic_store_n(&cpus[cpu].online, true, __ATOMIC_RELEASE);
+	arch_send_event();	/* wakes the boot CPU in wait_online() */
 	arch_irq_enable();
 	sched_idle_loop();
 }

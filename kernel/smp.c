@@ -1,4 +1,5 @@
 /* Secondary CPU bring-up through the arch port (PSCI CPU_ON on arm64). */
+#include <kernel/arch_interface.h>
 #include <kernel/cpu.h>
 #include <kernel/init.h>
 #include <kernel/platform.h>
@@ -7,14 +8,23 @@
 
 #define CPU_ON_TIMEOUT_US 1000000
 
+/*
+ * Sleeps between checks rather than spinning: the new CPU signals an event
+ * once online (kernel_secondary_main), and the periodic event stream bounds
+ * each sleep so the timeout still fires. A busy loop here starved the new
+ * CPU under an emulator that runs CPUs round robin (QEMU -icount): it only
+ * got to run when the loop's second was up, and missed the deadline.
+ */
 static bool wait_online(unsigned int cpu)
 {
 	u64 end = k_now() + k_us_to_ticks(CPU_ON_TIMEOUT_US);
 
-	while (k_now() < end)
-		if (__atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE))
-			return true;
-	return false;
+	while (!__atomic_load_n(&cpus[cpu].online, __ATOMIC_ACQUIRE)) {
+		if (k_now() >= end)
+			return false;
+		arch_wait_event();
+	}
+	return true;
 }
 
 static void start_cpu(unsigned int cpu, u64 hwid)

@@ -4,7 +4,9 @@
 #   make run-rtos     boot it bare on QEMU virt (EL1; RTOS_MACHINE to change)
 # Same sources as the host image except: arch/arm64/el1/ instead of el2/
 # (include path and objects), no virt/, no `zvm` shell commands (shell/cmd_zvm*.c) and no
-# VM image loader/pack code; plus the guest applications in apps/.
+# VM image loader/pack code; plus the guest applications in apps/ and, like
+# the host's test image (build/zvm-test.bin), the self-tests and the
+# `selftest`/`bench` commands of tests/kernel/ (its tests and benchmarks use them).
 # Objects go to build/rtos/.
 RTOS_BUILD     := $(BUILD)/rtos
 RTOS_LOAD_ADDR ?= 0x40200000

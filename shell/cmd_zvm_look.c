@@ -35,7 +35,9 @@ static struct {
 	u64 dropped;		/* bytes that did not fit, not yet reported */
 	struct semaphore wake;
 	struct mutex pump;	/* one writer of buffered bytes at a time */
-} look = { .lock = SPINLOCK_INIT, .pump = MUTEX_INIT(look.pump) };
+} look;	/* all zero, so in .bss: any static initialiser would put the
+		 * 32 KiB buffer into the image's .data. A zero spinlock is
+		 * unlocked; the rest is set up by look_start_thread(). */
 
 /* Buffer bytes for the thread; false once detached. */
 static bool look_put(const char *s, size_t n)
@@ -125,6 +127,7 @@ static int look_start_thread(void)
 	if (err)
 		return err;
 	sem_init(&look.wake, 0, 1);
+	mutex_init(&look.pump);
 	return thread_create(&p, NULL);
 }
 INITCALL_LATE(look_start_thread);

@@ -40,6 +40,16 @@ int arch_cpu_start(unsigned int cpu, u64 hwid);
 /* Stop the calling CPU until the next interrupt (WFI). IRQs off. */
 void arch_cpu_idle(void);
 
+/* Wait for another CPU: sleep until an event (arch_send_event() on any CPU,
+ * a write to a watched location, an interrupt) or the periodic wake-up every
+ * ~100 us that lets a waiter check its timeout. May return early: callers
+ * re-check their condition in a loop. Under an emulator running CPUs round
+ * robin, it hands the host CPU to the others instead of spinning. */
+void arch_wait_event(void);
+
+/* Wake every CPU in arch_wait_event(); stores before it are visible first. */
+void arch_send_event(void);
+
 /* Park the calling CPU forever with interrupts masked. */
 void arch_cpu_park(void) __attribute__((noreturn));
 

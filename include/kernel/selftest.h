@@ -1,4 +1,7 @@
-/* In-kernel self-tests, run by the `selftest` shell command on real CPUs. */
+/* In-kernel self-tests, run by the `selftest` shell command on real CPUs.
+ * Test code only: the runner and the tests are in tests/kernel/, linked into
+ * the test image (build/zvm-test.bin) and the RTOS guest, never into the
+ * production image; kernel/ must not include this (scripts/check-layers). */
 #ifndef KERNEL_SELFTEST_H
 #define KERNEL_SELFTEST_H
 

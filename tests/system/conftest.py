@@ -13,6 +13,10 @@ PROMPT = "zvm> "
 BOOT_TIMEOUT = int(os.environ.get("ZVM_BOOT_TIMEOUT", "60"))
 # The image pack of test guests (make pack); tests that need none pass pack=None.
 TEST_PACK = BUILD / "guests" / "pack.bin"
+# The production image (make) and the test image (make test-image): the same
+# plus the in-kernel self-tests and the `selftest` and `bench` commands.
+IMAGE = BUILD / "zvm.bin"
+TEST_IMAGE = BUILD / "zvm-test.bin"
 ESCAPE = "\x1d"   # Ctrl-]: leaves `zvm look`
 # The kernel's self-tests (tests/kernel), host and RTOS guest alike.
 SELFTESTS = ["preempt", "prio_order", "timeslice", "sleep_accuracy", "timeout_order",
@@ -31,13 +35,13 @@ class Zvm:
     """A running QEMU with ZVM; methods talk to the shell like a user."""
 
     def __init__(self, cpu="cortex-a53", smp=4, mem="4G", machine=None, extra=(),
-                 pack=TEST_PACK):
+                 pack=TEST_PACK, image=IMAGE):
         machine = machine or "virt,virtualization=on,gic-version=3"
         initrd = ["-initrd", str(pack)] if pack else []
         self.argv = [
             "qemu-system-aarch64", "-M", machine, "-cpu", cpu, "-smp", str(smp),
             "-m", mem, "-nographic", "-nic", "none",
-            "-kernel", str(BUILD / "zvm.bin"), *initrd, *extra,
+            "-kernel", str(image), *initrd, *extra,
         ]
         self.log = open(BUILD / f"systest-{os.getpid()}-{id(self)}.log", "w")
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
@@ -131,7 +135,7 @@ def zvm_factory():
 
 
 def booted(**kw):
-    """Body of a module's own zvm fixture: `yield from booted(mem="1G")`."""
+    """A module fixture's body: one booted ZVM, closed after the module."""
     z = Zvm(**kw)
     z.wait_boot()
     yield z
@@ -140,5 +144,11 @@ def booted(**kw):
 
 @pytest.fixture(scope="module")
 def zvm():
-    """One booted 4-CPU ZVM shared by a test module."""
+    """One booted 4-CPU ZVM (the production image) shared by a test module."""
     yield from booted()
+
+
+@pytest.fixture(scope="module")
+def zvm_test():
+    """The same on the test image, which has the `selftest` and `bench` commands."""
+    yield from booted(image=TEST_IMAGE)

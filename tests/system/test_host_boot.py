@@ -99,3 +99,26 @@ def test_not_at_el2_explains_and_halts(zvm_factory):
     z = zvm_factory(machine="virt,gic-version=3")
     z.expect(r"must be entered at EL2")
     z.expect(r"virtualization=on")
+
+
+def test_smp_boot_under_icount_neither_stalls_nor_loses_a_cpu(zvm_factory):
+    """Under -icount QEMU runs the CPUs round robin on one thread: a boot CPU
+    busy-polling for a secondary kept it from running until the poll's 1 s
+    timeout ("did not come online"). Waiting with WFE hands the emulator to
+    the new CPU; the virtual boot time shows there is no stall either."""
+    z = zvm_factory(pack=None, extra=("-icount", "shift=0,align=off,sleep=off"))
+    banner = z.wait_boot()
+    assert "did not come online" not in banner, banner
+    m = re.search(r"\[\s*(\d+\.\d+)\] smp: 4 CPUs online", banner)
+    assert m, banner
+    assert float(m.group(1)) < 0.1, banner
+    rows = re.findall(r"^(\d+)\s+(?:0x)?[0-9a-f]+\s+(\S+)", z.cmd("cpus"), re.M)
+    assert [cpu for cpu, _ in rows] == ["0", "1", "2", "3"]
+    assert z.poweroff() == 0
+
+
+def test_production_image_has_no_test_commands(zvm):
+    """`selftest` and `bench` live in the test image (make test-image) only."""
+    for c in ("selftest", "bench"):
+        assert f"{c}: unknown command" in zvm.cmd(c)
+        assert not re.search(rf"^\s*{c}\b", zvm.cmd("help"), re.M), c

@@ -40,11 +40,18 @@ bool arch_gic_sysregs_enable(void)
 	return read_sysreg(icc_sre_el1) & ICC_SRE_SRE;
 }
 
-/* Nothing to set up per CPU: translation, timer and GIC registers have
- * their own code, and the PMU is left alone — under a hypervisor that does
- * not virtualize it, PMCR_EL0/PMCCFILTR_EL0 would be the host's. */
+/* Only the event stream (CNTKCTL_EL1, EL0 access bits kept): translation,
+ * timer and GIC registers have their own code, and the PMU is left alone —
+ * under a hypervisor that does not virtualize it, PMCR_EL0/PMCCFILTR_EL0
+ * would be the host's. */
+#define CNTKCTL_EVNT_MASK 0xfcULL	/* EVNTI, EVNTDIR, EVNTEN */
+
 void arch_cpu_init_mode(void)
 {
+	u64 v = read_sysreg(cntkctl_el1) & ~CNTKCTL_EVNT_MASK;
+
+	write_sysreg(cntkctl_el1, v | arch_event_stream_bits());
+	isb();
 }
 
 /* The virtual count (ARM ARM D11.2.2) instead of PMCCNTR_EL0, see above. */

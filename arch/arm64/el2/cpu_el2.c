@@ -50,7 +50,8 @@ bool arch_gic_sysregs_enable(void)
 #define HCR_IMO BIT_ULL(4)
 #define HCR_FMO BIT_ULL(3)
 
-/* CNTHCTL_EL2: let EL1 read the physical counter and use its timer. */
+/* CNTHCTL_EL2: let EL1 read the physical counter and use its timer; the
+ * event stream is ours (guests' WFE traps: HCR_EL2.TWE). */
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
 
@@ -98,7 +99,7 @@ void arch_cpu_init_mode(void)
 {
 	el2_regs_init();
 	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | arch_event_stream_bits());
 	write_sysreg(cntvoff_el2, 0);
 	/* MDCR_EL2.HPMN = all counters to EL1/EL0 view; EL2 counts via PMCR. */
 	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | 1);
