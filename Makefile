@@ -237,3 +237,4 @@ include mk/guest-rtos.mk
 include mk/bench.mk
 include mk/bench-linux.mk
 include mk/fuzz.mk
+include mk/ivshmem.mk

@@ -79,16 +79,24 @@ static void sync_peer(struct ivc *c, u32 peer)
 	set_tail(c, peer, ld(&s[IVC_W_HEAD + c->self]) & ~3u);
 }
 
-int ivc_attach(struct ivc *c, volatile void *base, u32 size, u32 self)
+int ivc_view(struct ivc *c, volatile void *base, u32 size, u32 self)
 {
-	volatile u32 *s;
-
 	if (!base || ((uintptr_t)base & 3) || !is_pow2(size) || size < IVC_MIN_REGION ||
 	    size > IVC_MAX_REGION || self >= IVC_MAX_PEERS)
 		return IVC_EINVAL;
 	*c = (struct ivc){ .base = base, .size = size, .self = self };
 	c->slot_size = size / IVC_MAX_PEERS;
 	c->ring_size = pow2_floor((c->slot_size - IVC_HDR_SIZE) / IVC_MAX_PEERS);
+	return 0;
+}
+
+int ivc_attach(struct ivc *c, volatile void *base, u32 size, u32 self)
+{
+	volatile u32 *s;
+	int r = ivc_view(c, base, size, self);
+
+	if (r)
+		return r;
 	s = slot(c, self);
 	st(&s[IVC_W_MAGIC], 0);		/* not ready while it changes */
 	c->epoch = s[IVC_W_EPOCH] + 1;	/* any value will do: it only has to change */

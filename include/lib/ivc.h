@@ -73,6 +73,13 @@ struct ivc {
  * the magic last. Returns 0 or IVC_EINVAL.
  */
 int ivc_attach(struct ivc *c, volatile void *base, u32 size, u32 self);
+/*
+ * Only look: set up c with the geometry ivc_attach() would use, writing
+ * nothing, for ivc_peer_ready() and ivc_read_record() from a process that
+ * must not disturb the attached owner of slot `self` (the Linux tool's
+ * `list` and `stats`). Returns 0 or IVC_EINVAL, as ivc_attach().
+ */
+int ivc_view(struct ivc *c, volatile void *base, u32 size, u32 self);
 /* Whether peer has attached (a valid slot header with our geometry). */
 bool ivc_peer_ready(struct ivc *c, u32 peer);
 /* Queue a message of `len` (1..IVC_MSG_MAX) bytes with `type` to peer.

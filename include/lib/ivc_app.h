@@ -12,6 +12,10 @@
 /* Message types. */
 #define IVC_T_CMD 1		/* text command, e.g. "setpoint 42" */
 #define IVC_T_REPLY 2		/* text reply, e.g. "ok setpoint=42" */
+/* Round-trip probe (`ivshmem ping`): the receiver sends the payload back
+ * unchanged as IVC_T_ECHO_REPLY and rings the sender's doorbell. */
+#define IVC_T_ECHO 3
+#define IVC_T_ECHO_REPLY 4
 
 #define IVC_RT_STATS_VERSION 1
 

@@ -28,14 +28,16 @@ pytestmark = pytest.mark.skipif(
 
 
 class Guest:
-    def __init__(self):
+    """A Debian kernel bare on QEMU; `extra` adds QEMU arguments (devices)."""
+
+    def __init__(self, initrd=INITRD, extra=(), tag="debian"):
         self.argv = [
             "qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a53",
             "-smp", "2", "-m", "512M", "-nographic", "-nic", "none",
-            "-kernel", str(KERNEL), "-initrd", str(INITRD),
-            "-append", "console=ttyAMA0 panic=-1",
+            "-kernel", str(KERNEL), "-initrd", str(initrd),
+            "-append", "console=ttyAMA0 panic=-1", *extra,
         ]
-        self.log = open(BUILD / f"systest-debian-{os.getpid()}.log", "w")
+        self.log = open(BUILD / f"systest-{tag}-{os.getpid()}.log", "w")
         t0 = time.monotonic()
         self.p = pexpect.spawn(self.argv[0], self.argv[1:], encoding="utf-8",
                                codec_errors="replace", timeout=BOOT_TIMEOUT)

@@ -158,6 +158,32 @@ static void test_record(void **state)
 
 /* A peer restarts (attaches again, its slot intact in shared memory): what
  * was queued before is gone in both directions, new messages flow. */
+/* A view (the Linux tool's `stats`) reads records and readiness and writes
+ * nothing: the attached owner of the same slot is not disturbed. */
+static void test_view_writes_nothing(void **state)
+{
+	static u32 before[REGION / 4];
+	struct ivc a, b, v;
+	u8 rec[8] = "stats!!", buf[8];
+
+	attach2(&a, &b);
+	assert_int_equal(ivc_publish(&a, rec, sizeof(rec)), 0);
+	assert_int_equal(ivc_send(&b, 0, 1, "x", 1), 0);
+	memcpy(before, region, sizeof(region));
+	assert_int_equal(ivc_view(&v, region, REGION, 1), 0);
+	assert_memory_equal(before, region, sizeof(region));
+	assert_int_equal(v.ring_size, b.ring_size);
+	assert_true(ivc_peer_ready(&v, 0));
+	assert_false(ivc_peer_ready(&v, 2));
+	assert_int_equal(ivc_read_record(&v, 0, buf, sizeof(buf)), sizeof(rec));
+	assert_memory_equal(buf, rec, sizeof(rec));
+	assert_memory_equal(before, region, sizeof(region));
+	/* b still owns its slot: its message arrives. */
+	assert_int_equal(ivc_recv(&a, 1, NULL, buf, sizeof(buf)), 1);
+	assert_int_equal(ivc_view(&v, region, REGION - 4096, 1), IVC_EINVAL);
+	assert_int_equal(ivc_view(&v, region, REGION, IVC_MAX_PEERS), IVC_EINVAL);
+}
+
 static void test_peer_restart(void **state)
 {
 	struct ivc a, b;
@@ -292,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup(test_round_trip_every_length, setup),
 		cmocka_unit_test_setup(test_full_and_wrap, setup),
 		cmocka_unit_test_setup(test_record, setup),
+		cmocka_unit_test_setup(test_view_writes_nothing, setup),
 		cmocka_unit_test_setup(test_peer_restart, setup),
 		cmocka_unit_test_setup(test_corrupt_peer, setup),
 		cmocka_unit_test_setup(test_garbage_fuzz, setup),
