@@ -12,6 +12,7 @@
 /* Message types. */
 #define IVC_T_CMD 1		/* text command, e.g. "setpoint 42" */
 #define IVC_T_REPLY 2		/* text reply, e.g. "ok setpoint=42" */
+#define IVC_T_ECHO 3		/* sent back unchanged, same type (round-trip time) */
 
 #define IVC_RT_STATS_VERSION 1
 
