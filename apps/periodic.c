@@ -8,7 +8,14 @@
  * Report lines (machine-readable):
  *   PERIODIC n=<periods> period_us=<p> max_late_ns=<worst since start>
  *            window_max_ns=<worst in the last report window> avg_late_ns=<mean>
+ *
+ * Other apps (apps/ivc_rt.c) read its statistics and change its period or
+ * clear its worst case through apps/periodic.h. The task never waits for
+ * them: it publishes a window's figures under a sequence count and picks
+ * up requests with single loads, so it runs in O(1) whatever they do.
  */
+#include "periodic.h"
+
 #include <kernel/init.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
@@ -17,6 +24,7 @@
 #include <lib/parse.h>
 #include <lib/string.h>
 #include <shell/shell.h>
+#include <zvm/errno.h>
 
 #define PERIODIC_PRIO 1
 #define ARG "periodic="
@@ -24,10 +32,83 @@
 struct periodic {
 	u64 period_us, report_every;
 	u64 n, late_sum_ns, max_late_ns, window_max_ns;
+	u64 window_sum_ns, window_start;
 	bool running;
+	u32 period_req;			/* new period asked for, 0: none */
+	u32 reset_req, reset_done;	/* asked / served "reset" requests */
 };
 
 static struct periodic pt;
+
+/* The last full window, written by the task only (sequence count: odd
+ * while it writes), read by anyone with periodic_stats(). */
+static struct {
+	u32 seq;
+	struct periodic_stats s;
+} win;
+
+static void window_publish(u64 now)
+{
+	u64 n = pt.report_every;
+
+	__atomic_store_n(&win.seq, win.seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	win.s.window_ms = (u32)(k_ticks_to_us(now - pt.window_start) / 1000);
+	win.s.late_max_window_ns = pt.window_max_ns;
+	win.s.late_avg_window_ns = pt.window_sum_ns / n;
+	win.s.windows++;
+	__atomic_store_n(&win.seq, win.seq + 1, __ATOMIC_RELEASE);
+	pt.window_sum_ns = 0;
+	pt.window_max_ns = 0;
+	pt.window_start = now;
+}
+
+void periodic_stats(struct periodic_stats *s)
+{
+	u32 seq;
+
+	do {
+		while ((seq = __atomic_load_n(&win.seq, __ATOMIC_ACQUIRE)) & 1)
+			;
+		*s = win.s;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while (__atomic_load_n(&win.seq, __ATOMIC_RELAXED) != seq);
+	s->running = pt.running;
+	s->period_us = (u32)READ_ONCE(pt.period_us);
+	s->periods = READ_ONCE(pt.n);
+	s->late_max_total_ns = READ_ONCE(pt.max_late_ns);
+}
+
+int periodic_set_period(u32 us)
+{
+	if (us < PERIODIC_MIN_US || us > PERIODIC_MAX_US)
+		return -EINVAL;
+	if (!pt.running)
+		return -ENODEV;
+	WRITE_ONCE(pt.period_req, us);
+	return 0;
+}
+
+void periodic_reset(void)
+{
+	__atomic_fetch_add(&pt.reset_req, 1, __ATOMIC_RELAXED);
+}
+
+/* Requests from other threads, taken at a wake-up; returns the period. */
+static u64 take_requests(u64 period)
+{
+	u32 us = READ_ONCE(pt.period_req), rr = READ_ONCE(pt.reset_req);
+
+	if (rr != pt.reset_done) {
+		pt.reset_done = rr;
+		WRITE_ONCE(pt.max_late_ns, 0);
+	}
+	if (!us)
+		return period;
+	WRITE_ONCE(pt.period_req, 0);
+	WRITE_ONCE(pt.period_us, us);
+	return k_us_to_ticks(us);
+}
 
 static void periodic_report(void)
 {
@@ -42,21 +123,25 @@ static void periodic_thread(void *arg)
 {
 	u64 period = k_us_to_ticks(pt.period_us), next = k_now() + period;
 
+	pt.window_start = k_now();
 	for (;;) {
-		u64 late;
+		u64 late, now;
 
 		k_sleep_until(next);
-		late = k_ticks_to_ns(k_now() - next);
-		pt.n++;
+		now = k_now();
+		late = k_ticks_to_ns(now - next);
+		WRITE_ONCE(pt.n, pt.n + 1);
 		pt.late_sum_ns += late;
+		pt.window_sum_ns += late;
 		if (late > pt.max_late_ns)
-			pt.max_late_ns = late;
+			WRITE_ONCE(pt.max_late_ns, late);
 		if (late > pt.window_max_ns)
 			pt.window_max_ns = late;
 		if (pt.n % pt.report_every == 0) {
 			periodic_report();
-			pt.window_max_ns = 0;
+			window_publish(now);
 		}
+		period = take_requests(period);
 		next += period;
 	}
 }

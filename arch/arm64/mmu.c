@@ -29,7 +29,9 @@
 /* MAIR attribute indexes (see MAIR_VALUE). */
 #define ATTR_DEVICE 0		/* Device-nGnRE */
 #define ATTR_NORMAL 1		/* Normal, inner/outer write-back RW-allocate */
-#define MAIR_VALUE ((0x04ULL << (8 * ATTR_DEVICE)) | (0xffULL << (8 * ATTR_NORMAL)))
+#define ATTR_NORMAL_NC 2	/* Normal, inner/outer non-cacheable */
+#define MAIR_VALUE ((0x04ULL << (8 * ATTR_DEVICE)) | (0xffULL << (8 * ATTR_NORMAL)) | \
+		    (0x44ULL << (8 * ATTR_NORMAL_NC)))
 
 #define EARLY_PT_PAGES 64
 static u64 early_pt[EARLY_PT_PAGES][512] __aligned(PAGE_SIZE);
@@ -69,6 +71,8 @@ static u64 attrs_for(unsigned int kind)
 		return a | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_XN_BITS | PTE_RDONLY;
 	case MMU_NORMAL_RX:
 		return a | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_RDONLY;
+	case MMU_NORMAL_NC:
+		return a | PTE_ATTR(ATTR_NORMAL_NC) | PTE_SH_INNER | PTE_XN_BITS;
 	default:
 		return a | PTE_ATTR(ATTR_DEVICE) | PTE_XN_BITS;
 	}

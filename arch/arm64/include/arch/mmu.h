@@ -14,6 +14,10 @@
 #define MMU_NORMAL_RO 1
 #define MMU_NORMAL_RX 2		/* kernel text */
 #define MMU_DEVICE 3		/* MMIO: Device-nGnRE, XN */
+/* Memory shared with an agent that does not snoop our caches (another VM
+ * that maps it as Device, as Linux maps a PCI BAR): Normal non-cacheable,
+ * so both sides see the same bytes without cache maintenance. */
+#define MMU_NORMAL_NC 4
 
 /* Thread stacks are mapped here, each slot preceded by an unmapped guard. */
 #define STACK_VA_BASE 0x0000F00000000000ULL
