@@ -75,11 +75,12 @@ static u32 byte_mask(u32 bytes)
 	return m;
 }
 
-/* Only a full all-ones write is a sizing probe; anything else (the driver
- * restoring or moving the BAR) is ignored: the address is fixed. */
-static void bar_write(struct vpci_dev *d, unsigned int i, u32 val, u32 bytes)
+/* Only a 32-bit all-ones write is a sizing probe (a narrower write has
+ * zeros in val's other bytes); anything else (the driver restoring or
+ * moving the BAR) is ignored: the address is fixed. */
+static void bar_write(struct vpci_dev *d, unsigned int i, u32 val)
 {
-	if (bytes == 0xf && val == 0xffffffffu)
+	if (val == 0xffffffffu)
 		d->sizing |= BIT(i);
 	else
 		d->sizing &= ~BIT(i);
@@ -96,7 +97,7 @@ void vpci_cfg_write(struct vpci_dev *d, u32 reg, u32 val, u32 bytes)
 	} else if (reg == PCI_INTERRUPT && (bytes & 1)) {
 		d->intx_line = (u8)val;
 	} else if (reg >= PCI_BAR0 && reg < PCI_BAR0 + 4 * VPCI_NR_BARS) {
-		bar_write(d, (reg - PCI_BAR0) / 4, val, bytes);
+		bar_write(d, (reg - PCI_BAR0) / 4, val);
 	}
 }
 
