@@ -7,6 +7,8 @@ template cannot take the same peer id; deleting one member leaves the other
 running with the region intact."""
 import re
 
+import pytest
+
 IVC_CHECKS = {
     "ivc-found", "ivc-absent-slot-all-ones", "ivc-class-rev", "ivc-subsystem",
     "ivc-int-pin-a", "ivc-bar0-256-bytes", "ivc-bar2-64bit-prefetch-64k", "ivc-bars-fixed",
@@ -77,3 +79,14 @@ def test_deleting_one_member_keeps_the_other_and_the_region(zvm):
     for vm in (a, c):
         assert f"vm {vm} deleted" in zvm.cmd(f"zvm delete -n {vm}")
     assert "ZVM" in zvm.cmd("version")
+
+
+@pytest.mark.parametrize("template,message", [
+    ("ivc-pt-window", "device 0x10000000+0x1000 overlaps the virtual PCI memory window"),
+    ("ivc-pt-irq", "device 0x9010000+0x1000: SPI 35 is the virtual PCI INTx"),
+])
+def test_passthrough_kept_out_of_the_pci_bus(zvm, template, message):
+    out = zvm.cmd(f"zvm new -t {template}")
+    assert message in out, out
+    assert "created" not in out, out
+    assert zvm.vm_id(template) is None
