@@ -8,8 +8,10 @@
  * pattern. Both VMs must exist before either runs (a doorbell to a peer id
  * no VM holds is dropped). Then: INTx Disable and Status.IS (PCI 2.3), a
  * doorbell to itself, and doorbells to a peer id outside the region or with a vector
- * above 7, which must deliver nothing. Then it stays up; typing 'r'
- * re-checks the region (after the other peer was deleted).
+ * above 7, which must deliver nothing. Then it stays up, answering each
+ * doorbell with one of its own (a restarted peer's handshake); typing 'r'
+ * re-checks the region (after the other peer was deleted), 'x' resets the
+ * VM (PSCI SYSTEM_RESET): the region and its data must survive it.
  *
  * The MMU is off, so the shared memory is Device memory to us: aligned
  * 32-bit accesses only.
@@ -179,15 +181,46 @@ static void bad_doorbells(uint32_t other)
 	      (uint64_t)other_irqs << 32 | irqs);
 }
 
-/* 'r' on the console: the other peer's data is still in the region. */
+/* Console commands: 'r' checks the other peer's data is still in the
+ * region, 'x' resets this VM. */
+static void command(uint32_t other)
+{
+	uint32_t c;
+
+	if (mmio_r32(UART_BASE + UART_FR) & UART_RXFE)
+		return;
+	c = mmio_r32(UART_BASE) & 0xff;
+	if (c == 'r')
+		check("ivc-region-intact", verify(other), irqs);
+	if (c == 'x') {
+		puts_("guest: SYSTEM_RESET\n");
+		psci(0x84000009, 0, 0, 0);
+	}
+}
+
 static void serve(uint32_t other)
 {
+	unsigned int answered = irqs;
+
 	for (;;) {
-		if (!(mmio_r32(UART_BASE + UART_FR) & UART_RXFE) &&
-		    (mmio_r32(UART_BASE) & 0xff) == 'r')
-			check("ivc-region-intact", verify(other), irqs);
+		if (irqs != answered) {
+			answered = irqs;
+			ring(other, other + 1);
+		}
+		command(other);
 		delay_ms(10);
 	}
+}
+
+/* A fresh region is zero; after a restart our earlier data is still in it. */
+static void own_half(uint32_t me)
+{
+	uint32_t zero = 1;
+
+	for (uint32_t i = 0; i < WORDS; i++)
+		zero &= mmio_r32(shm + me * HALF + 4 * i) == 0;
+	puts_(zero ? "ivc: own half zero\n" : verify(me) ? "ivc: own half kept\n" :
+							   "ivc: own half garbled\n");
 }
 
 void guest_main(uint64_t dtb)
@@ -209,6 +242,7 @@ void guest_main(uint64_t dtb)
 	gic_enable(0, intid, 0x80);
 	irq_on();
 	mmio_w32(regs + INTRMASK, 0xffffffffu);
+	own_half(me);
 	fill(me);
 	ring(other, other + 1);
 	wait_irqs(1, 20000);

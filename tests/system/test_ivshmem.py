@@ -57,11 +57,30 @@ def test_two_peers_exchange_data_and_doorbells(zvm):
                                 "doorbells rung 2 received 2")
     assert shm_line(zvm, b) == (f"ivc 64 KiB, peer 1, peers 0:vm{a} 1:vm{b}, "
                                 "doorbells rung 2 received 2")
+    assert "ivc: own half zero" in seen_a and "ivc: own half zero" in seen_b
     log = zvm.cmd("log")
     for vm, other in ((a, 1), (b, 0)):
         assert (f"vm{vm}: ivshmem 'ivc': doorbell to peer 5 vector 0 ignored "
                 "(peers 0..1, vectors 0..7)") in log, log
         assert f"vm{vm}: ivshmem 'ivc': doorbell to peer {other} vector 9 ignored" in log, log
+
+
+def test_restart_keeps_region_and_peer_id(zvm):
+    """Runs after the test above, on its two VMs: b resets itself; its new
+    boot finds its own data still in the region, is peer 1 again, and
+    exchanges doorbells and data with a (which answers from its loop)."""
+    a, b = zvm.vm_id("ivc-a"), zvm.vm_id("ivc-b")
+    zvm.look(b, r"guest: SYSTEM_RESET", send="x", timeout=10)
+    zvm.look(b, r"zvm: vm restarting(?s:.*)guest: done", timeout=30)
+    seen = zvm.look(b, r"zvm: vm restarting(?s:.*)guest: done", timeout=10)
+    seen = seen[seen.rfind("zvm: vm restarting"):]
+    assert "ivc: peer 1" in seen and "ivc: own half kept" in seen, seen
+    assert_all_pass(seen, IVC_CHECKS)
+    assert zvm.vm_state(a) == "running"
+    assert "restarting" in zvm.cmd("log")
+    assert re.search(rf"^{b}\s+ivc-b\s+running\s+1\s+8\s+\d+\s+1$",
+                     zvm.cmd(f"zvm info -n {b}"), re.M)
+    assert shm_line(zvm, b).startswith(f"ivc 64 KiB, peer 1, peers 0:vm{a} 1:vm{b},")
 
 
 def test_deleting_one_member_keeps_the_other_and_the_region(zvm):

@@ -564,9 +564,15 @@ static void test_reset_keeps_region(void **state)
 	assert_int_equal(rd(b, BAR0_B0 + IVSHMEM_INTRMASK, 4), 0);
 	assert_int_equal(rd(b, BAR0_B0 + IVSHMEM_INTRSTATUS, 4), 0);
 	assert_int_equal(rd(b, BAR0_B0 + IVSHMEM_IVPOSITION, 4), 1);
-	/* Still peer 1: a's doorbell reaches it. */
+	/* Still peer 1: a's doorbell reaches it, and raises its line again
+	 * (the vGIC was reset with the device: the line starts low). */
 	enable_mem(a, 0);
+	wr(b, BAR0_B0 + IVSHMEM_INTRMASK, 4, 0xff);
+	nlevels = 0;
 	wr(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, 1 << 16 | 3);
+	assert_int_equal(nlevels, 1);
+	assert_ptr_equal(levels[0].vm, b);
+	assert_true(levels[0].level);
 	assert_int_equal(rd(b, BAR0_B0 + IVSHMEM_INTRSTATUS, 4), 0x8);
 	free_vm(a);
 	free_vm(b);
