@@ -20,6 +20,10 @@
 #include <virt/vm.h>
 #include <zvm/errno.h>
 
+/* Device k of a VM is slot k: a template's regions fit both. */
+_Static_assert(VM_MAX_SHM == PACK_SHM_MAX_PER_TPL && VM_MAX_SHM <= VPCI_MAX_DEVS,
+	       "one PCI slot per shared region of a template");
+
 static struct ivshmem *to_ivshmem(struct vpci_dev *d)
 {
 	return container_of(d, struct ivshmem, pci);
