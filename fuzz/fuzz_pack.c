@@ -1,6 +1,8 @@
-/* libFuzzer target: the image pack reader (lib/pack.c, lib/pack_template.c).
+/* libFuzzer target: the image pack reader (lib/pack.c, lib/pack_template.c,
+ * lib/pack_shm.c).
  * pack_open() promises that, once it accepts a pack, no accessor can fail
- * or read outside it: every entry and template is read back and every
+ * or read outside it: every entry, template and shm region is read back,
+ * every member a template of the pack, and every
  * byte of entry data touched. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@ static void walk(const struct pack *p)
 {
 	struct pack_entry e;
 	struct pack_template t;
+	struct pack_shm s;
 
 	for (u32 i = 0; i < pack_entry_count(p); i++) {
 		FUZZ_CHECK(pack_get_entry(p, i, &e) == 0);
@@ -35,6 +38,13 @@ static void walk(const struct pack *p)
 		FUZZ_CHECK(pack_find_entry(p, t.kernel, &e) == 0);
 		fuzz_sink += (u32)(strlen(t.bootargs) + strlen(t.initrd) + strlen(t.dtb)) +
 			     (u32)strlen(pack_os_name(t.os));
+		FUZZ_CHECK(pack_template_shms(p, t.name, NULL) <= PACK_SHM_MAX_PER_TPL);
+	}
+	for (u32 i = 0; i < pack_shm_count(p); i++) {
+		FUZZ_CHECK(pack_get_shm(p, i, &s) == 0);
+		for (u32 m = 0; m < s.nmembers; m++)
+			FUZZ_CHECK(pack_get_template(p, s.member[m], &t) == 0);
+		fuzz_sink += (u32)strlen(s.name);
 	}
 }
 

@@ -13,8 +13,9 @@
 #include <zvm/errno.h>
 
 /* Region i of the pack: 0 header, 1 entry table, 2 template table,
- * 3 + n entry n's data. Used by the overlap check and its messages. */
-#define REGION_ENTRY0 3
+ * 3 shm table, 4 + n entry n's data. Used by the overlap check and its
+ * messages. */
+#define REGION_ENTRY0 4
 
 struct region {
 	u64 start, end;
@@ -67,6 +68,11 @@ const u8 *pack_entry_rec(const struct pack *p, u32 i)
 const u8 *pack_tmpl_rec(const struct pack *p, u32 i)
 {
 	return p->blob + p->tmpl_off + (size_t)i * PACK_TPL_SIZE;
+}
+
+const u8 *pack_shm_rec(const struct pack *p, u32 i)
+{
+	return p->blob + p->shm_off + (size_t)i * PACK_SHM_REC_SIZE;
 }
 
 /* ---- header ----------------------------------------------------------- */
@@ -136,15 +142,20 @@ static int check_header(struct pack_ctx *c, const u8 *blob, size_t avail)
 	p->entry_off = ld_le32(blob + PACK_HDR_ENTRY_OFF);
 	p->ntemplates = ld_le32(blob + PACK_HDR_TMPL_COUNT);
 	p->tmpl_off = ld_le32(blob + PACK_HDR_TMPL_OFF);
+	p->nshm = ld_le32(blob + PACK_HDR_SHM_COUNT);
+	p->shm_off = ld_le32(blob + PACK_HDR_SHM_OFF);
 	err = check_table(c, "entry", p->nentries, PACK_MAX_ENTRIES, p->entry_off,
 			  PACK_ENT_SIZE);
 	if (!err)
 		err = check_table(c, "template", p->ntemplates, PACK_MAX_TEMPLATES, p->tmpl_off,
 				  PACK_TPL_SIZE);
+	if (!err)
+		err = check_table(c, "shm", p->nshm, PACK_MAX_SHM, p->shm_off, PACK_SHM_REC_SIZE);
 	if (err)
 		return err;
 	crc = crc32(pack_entry_rec(p, 0), (size_t)p->nentries * PACK_ENT_SIZE);
 	crc = crc32_update(crc, pack_tmpl_rec(p, 0), (size_t)p->ntemplates * PACK_TPL_SIZE);
+	crc = crc32_update(crc, pack_shm_rec(p, 0), (size_t)p->nshm * PACK_SHM_REC_SIZE);
 	if (crc != ld_le32(blob + PACK_HDR_TABLES_CRC))
 		return pack_bad(c, "table checksum 0x%08x does not match the tables (0x%08x)",
 				ld_le32(blob + PACK_HDR_TABLES_CRC), crc);
@@ -207,6 +218,9 @@ static struct region region_of(const struct pack *p, u32 i)
 	case 2:
 		return (struct region){ p->tmpl_off,
 					p->tmpl_off + (u64)p->ntemplates * PACK_TPL_SIZE };
+	case 3:
+		return (struct region){ p->shm_off,
+					p->shm_off + (u64)p->nshm * PACK_SHM_REC_SIZE };
 	default:
 		decode_entry(p, i - REGION_ENTRY0, &e);
 		return (struct region){ e.offset, e.offset + e.size };
@@ -217,7 +231,7 @@ static struct region region_of(const struct pack *p, u32 i)
 static void region_name(const struct pack *p, u32 i, char *buf, size_t len)
 {
 	static const char *const fixed[] = { "the header", "the entry table",
-					     "the template table" };
+					     "the template table", "the shm table" };
 
 	if (i < REGION_ENTRY0)
 		fmt_snprintf(buf, len, "%s", fixed[i]);
@@ -291,6 +305,8 @@ int pack_open(struct pack *p, const void *blob, size_t size, char *err, size_t e
 		ret = check_entry(&c, i);
 	if (!ret)
 		ret = pack_check_templates(&c);
+	if (!ret)
+		ret = pack_check_shms(&c);
 	if (ret)
 		memset(p, 0, sizeof(*p));
 	return ret;

@@ -23,6 +23,7 @@ const char *pack_name_problem(const u8 *f, bool may_be_empty);
 /* Address of entry / template record i (the tables were bounds-checked). */
 const u8 *pack_entry_rec(const struct pack *p, u32 i);
 const u8 *pack_tmpl_rec(const struct pack *p, u32 i);
+const u8 *pack_shm_rec(const struct pack *p, u32 i);
 
 /* Index of the entry called name, or -ENOENT. */
 int pack_entry_index(const struct pack *p, const char *name);
@@ -32,5 +33,7 @@ bool pack_all_zero(const u8 *b, size_t n);
 
 /* Validate the template table (after the entries). */
 int pack_check_templates(struct pack_ctx *c);
+/* Validate the shm table (after the templates it names). */
+int pack_check_shms(struct pack_ctx *c);
 
 #endif

@@ -4,7 +4,7 @@
 #   make fuzz-regress    the same targets built with $(HOSTCC) as a plain
 #                        program, run over the seed corpus (part of make unit)
 FUZZ_TARGETS := pack fdt
-FUZZ_pack_SRCS := lib/pack.c lib/pack_template.c lib/crc32.c lib/errmsg.c lib/fmt.c
+FUZZ_pack_SRCS := lib/pack.c lib/pack_template.c lib/pack_shm.c lib/crc32.c lib/errmsg.c lib/fmt.c
 FUZZ_fdt_SRCS := lib/fdt.c lib/fdt_walk.c lib/fdt_prop.c lib/fmt.c
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

@@ -7,6 +7,7 @@
 #include <shell/args.h>
 #include <shell/shell.h>
 #include <virt/images.h>
+#include <virt/ivshmem.h>
 #include <virt/vm.h>
 #include <virt/vpl011.h>
 #include <zvm/errno.h>
@@ -237,6 +238,26 @@ static void info_devices(struct shell *sh, const struct vm *vm)
 	}
 }
 
+/* Its shared regions: "shm NAME SIZE peer P, peers 0:vm1 1:-, doorbells
+ * rung R received N" (docs/virtualization.md, "Inter-VM shared memory"). */
+static void info_shm(struct shell *sh, struct vm *vm)
+{
+	struct ivshmem_info in;
+
+	for (unsigned int i = 0; !ivshmem_get_info(vm, i, &in); i++) {
+		shell_printf(sh, "  shm %s %llu KiB, peer %u, peers", in.name,
+			     (unsigned long long)(in.size >> 10), in.peer);
+		for (u32 p = 0; p < in.nmembers; p++) {
+			if (in.member_vm[p] < 0)
+				shell_printf(sh, " %u:-", p);
+			else
+				shell_printf(sh, " %u:vm%d", p, in.member_vm[p]);
+		}
+		shell_printf(sh, ", doorbells rung %llu received %llu\n",
+			     (unsigned long long)in.rung, (unsigned long long)in.received);
+	}
+}
+
 static const char info_header[] =
 	"ID  NAME             STATE    VCPUS  MEM(MiB) UPTIME(ms) RESTARTS\n";
 
@@ -268,6 +289,7 @@ static int zvm_info(struct shell *sh, int argc, char **argv)
 	info_line(vm, sh);
 	info_start(sh, vm);
 	info_devices(sh, vm);
+	info_shm(sh, vm);
 	info_vcpus(sh, vm);
 	return 0;
 }

@@ -93,6 +93,7 @@ static int make_dtb(const struct pack *pk, const struct pack_template *t,
 		.mem_base = ram->base, .mem_size = ram->size, .nr_vcpus = t->vcpus,
 		.bootargs = t->bootargs, .initrd_start = b->layout.initrd_start,
 		.initrd_end = b->layout.initrd_end, .devs = t->devs, .nr_devs = t->ndevs,
+		.nr_pci = pack_template_shms(pk, t->name, NULL),
 	};
 	struct vm_dtb_seed seed;
 	int ret;

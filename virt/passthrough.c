@@ -26,10 +26,11 @@
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vm_dtb.h>
+#include <virt/vpci.h>
 #include <zvm/errno.h>
 
 #define PT_SLOTS (VM_MAX * PACK_MAX_DEVS)
-#define PT_MAX_REGIONS (4 + PA_MAX_BANKS + 3)
+#define PT_MAX_REGIONS (6 + PA_MAX_BANKS + 3)
 #define PT_HOST_UART_SIZE 0x1000ULL
 #define PT_VUART_INTID (32 + VM_DTB_UART_SPI)
 
@@ -61,8 +62,15 @@ static unsigned int host_regions(struct pt_region *r)
 	return n;
 }
 
+/* Whether the VM gets the virtual PCI host bridge (it joins a region). */
+static bool has_vpci(const struct vm *vm)
+{
+	return pack_template_shms(vm->pack, vm->tmpl->name, NULL) > 0;
+}
+
 /* The identity map puts the device at the same guest address: it must not
- * hide the guest's RAM or an emulated device (those must trap). */
+ * hide the guest's RAM or an emulated device (those must trap), nor the
+ * PCI windows where its shared regions appear. */
 static unsigned int guest_regions(const struct vm *vm, struct pt_region *r)
 {
 	r[0] = (struct pt_region){ VM_RAM_IPA, vm->mem_size, "guest RAM" };
@@ -70,7 +78,12 @@ static unsigned int guest_regions(const struct vm *vm, struct pt_region *r)
 	r[2] = (struct pt_region){ VGIC_REDIST_BASE, vm->nr_vcpus * VGIC_REDIST_STRIDE,
 				   "the vGIC redistributors" };
 	r[3] = (struct pt_region){ VM_DTB_UART_BASE, VM_DTB_UART_SIZE, "the virtual UART" };
-	return 4;
+	if (!has_vpci(vm))
+		return 4;
+	r[4] = (struct pt_region){ VPCI_ECAM_BASE, VPCI_ECAM_SIZE, "the virtual PCI ECAM" };
+	r[5] = (struct pt_region){ VPCI_MMIO_BASE, VPCI_MMIO_SIZE,
+				   "the virtual PCI memory window" };
+	return 6;
 }
 
 /* Under pt_lock. */
@@ -80,11 +93,16 @@ static int check_all(const struct vm *vm, char *err, size_t errlen)
 	const struct pt_busy_irq irqs[] = {
 		{ plat.uart_irq, "the host UART's interrupt" },
 		{ PT_VUART_INTID, "the virtual UART's interrupt" },
+		{ VPCI_INTX_INTID, "the virtual PCI INTx" },
+		{ VPCI_INTX_INTID + 1, "the virtual PCI INTx" },
+		{ VPCI_INTX_INTID + 2, "the virtual PCI INTx" },
+		{ VPCI_INTX_INTID + 3, "the virtual PCI INTx" },
 	};
 	unsigned int n = host_regions(regions);
 	struct fdt dt;
 	struct pt_rules r = {
-		.regions = regions, .irqs = irqs, .nirqs = ARRAY_SIZE(irqs),
+		.regions = regions, .irqs = irqs,
+		.nirqs = has_vpci(vm) ? ARRAY_SIZE(irqs) : 2,
 		.claims = claims, .nclaims = PT_SLOTS, .nr_irqs = gic_nr_irqs(),
 		.guest_nr_irqs = GIC_SPI_BASE + VGIC_DEFAULT_NR_SPIS,
 		.host_uart = plat.uart_base,
@@ -146,7 +164,7 @@ static int act(struct vm *vm, unsigned int slot, char *err, size_t errlen)
 {
 	const struct pt_claim *c = &claims[slot];
 
-	if (vmem_map(vm, c->base, c->base, c->size, true))
+	if (vmem_map(vm, c->base, c->base, c->size, VMEM_DEVICE))
 		return errmsg_set(err, errlen, -ENOMEM, "device %#llx+%#llx: cannot map it",
 				  (unsigned long long)c->base, (unsigned long long)c->size);
 	return c->irq ? wire_spi(vm, slot, err, errlen) : 0;

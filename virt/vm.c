@@ -12,6 +12,7 @@
 #include <lib/fmt.h>
 #include <lib/pack.h>
 #include <lib/string.h>
+#include <virt/ivshmem.h>
 #include <virt/loader_vm.h>
 #include <virt/passthrough.h>
 #include <virt/virq.h>
@@ -151,7 +152,8 @@ static int vm_create_vcpus(struct vm *vm, char *err, size_t errlen)
 
 /* Setup order (teardown, vm_free(), is its reverse): memory, the UART,
  * vCPUs, the vGIC, then the interrupt sources that reach in from outside
- * (passthrough SPIs), then images. */
+ * (passthrough SPIs, other VMs' doorbells through shared regions), then
+ * images. */
 static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_t errlen)
 {
 	int r;
@@ -173,6 +175,8 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_
 		r = errmsg_set(err, errlen, -ENOMEM, "cannot set up the virtual GIC");
 	if (!r)
 		r = passthrough_attach(vm, err, errlen);
+	if (!r)
+		r = ivshmem_attach(vm, err, errlen);
 	return r ? r : vm_boot_images(vm, err, errlen);
 }
 
@@ -185,11 +189,14 @@ static void vm_stop_vcpus(struct vm *vm)
 
 /*
  * The reverse of vm_build(), for a VM no one can find any more (or a
- * failed build): first what reaches in asynchronously (passthrough SPIs,
- * then the vGIC's kicks), then the vCPUs, then the devices and memory.
+ * failed build): first what reaches in asynchronously (other VMs'
+ * doorbells, passthrough SPIs, then the vGIC's kicks), then the vCPUs, then
+ * the devices and memory. The shared regions are put only once the stage 2
+ * that maps them is gone.
  */
 static void vm_free(struct vm *vm)
 {
+	ivshmem_detach(vm);
 	passthrough_release(vm);
 	virq_close(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
@@ -198,6 +205,7 @@ static void vm_free(struct vm *vm)
 	virq_destroy(vm);
 	vpl011_destroy(vm);
 	vmem_destroy(vm);
+	ivshmem_destroy(vm);
 	kfree(vm->tmpl);
 	vmid_free(vm->vmid);
 	kfree(vm);
@@ -312,6 +320,7 @@ static int vm_restart_locked(struct vm *vm)
 	virq_close(vm);
 	vm_stop_vcpus(vm);
 	vmem_clear(vm);
+	ivshmem_reset(vm);	/* IntrMask 0: nothing raises its line until the guest sets it */
 	virq_reset(vm);
 	vpl011_restart(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus && !r; i++)

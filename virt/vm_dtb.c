@@ -6,6 +6,7 @@
  */
 #include "vm_dtb_priv.h"
 #include <lib/fmt.h>
+#include <virt/vpci_layout.h>
 #include <zvm/errno.h>
 
 #define PH_GIC 1
@@ -67,6 +68,9 @@ static void chosen_and_aliases(struct fdt_writer *w, const struct vm_dtb_params 
 	fdt_w_begin_node(w, "chosen");
 	vm_dtb_chosen_props(w, p);
 	fdt_w_prop_string(w, "stdout-path", UART_PATH);
+	/* BARs are ours and fixed: Linux must not reassign them. */
+	if (p->nr_pci)
+		fdt_w_prop_u32(w, "linux,pci-probe-only", 1);
 	fdt_w_end_node(w);
 
 	fdt_w_begin_node(w, "aliases");
@@ -171,6 +175,56 @@ static void uart_and_clock(struct fdt_writer *w)
 	fdt_w_end_node(w);
 }
 
+/*
+ * interrupt-map of the host bridge: INTA..D of slots 0..3 (the mask folds
+ * the others onto them) to SPIs 3..6 with the standard swizzle, as QEMU
+ * virt. Entry: child unit address (3 cells: slot in phys.hi bits 15:11),
+ * pin, GIC phandle, GIC unit address (2 cells), GIC specifier (3 cells).
+ */
+#define PCI_MAP_CELLS 10
+static void pci_interrupt_map(struct fdt_writer *w)
+{
+	const u32 mask[] = { 3u << 11, 0, 0, 7 };
+	u32 map[VPCI_NR_INTX * VPCI_NR_INTX * PCI_MAP_CELLS], *e = map;
+
+	for (u32 slot = 0; slot < VPCI_NR_INTX; slot++)
+		for (u32 pin = 1; pin <= VPCI_NR_INTX; pin++) {
+			const u32 entry[PCI_MAP_CELLS] = {
+				slot << 11, 0, 0, pin, PH_GIC, 0, 0, GIC_SPI,
+				VPCI_INTX_SPI + (slot + pin - 1) % VPCI_NR_INTX, IRQ_LEVEL_HI,
+			};
+
+			for (u32 i = 0; i < PCI_MAP_CELLS; i++)
+				*e++ = entry[i];
+		}
+	fdt_w_prop_cells(w, "interrupt-map-mask", mask, 4);
+	fdt_w_prop_cells(w, "interrupt-map", map, (int)(e - map));
+}
+
+/* No "dma-coherent": the devices do no DMA. No I/O space. */
+static void pci_host(struct fdt_writer *w)
+{
+	const u64 reg[] = { VPCI_ECAM_BASE, VPCI_ECAM_SIZE };
+	const u32 bus_range[] = { 0, 0 };
+	const u32 ranges[] = { 0x02000000, 0, (u32)VPCI_MMIO_BASE, 0, (u32)VPCI_MMIO_BASE, 0,
+			       (u32)VPCI_MMIO_SIZE };
+	char name[32];
+
+	fmt_snprintf(name, sizeof(name), "pcie@%llx", (unsigned long long)VPCI_ECAM_BASE);
+	fdt_w_begin_node(w, name);
+	fdt_w_prop_string(w, "compatible", "pci-host-ecam-generic");
+	fdt_w_prop_string(w, "device_type", "pci");
+	fdt_w_prop_u32(w, "#address-cells", 3);
+	fdt_w_prop_u32(w, "#size-cells", 2);
+	fdt_w_prop_u32(w, "#interrupt-cells", 1);
+	fdt_w_prop_reg(w, 2, 2, reg, 1);
+	fdt_w_prop_cells(w, "bus-range", bus_range, 2);
+	fdt_w_prop_u32(w, "linux,pci-domain", 0);
+	fdt_w_prop_cells(w, "ranges", ranges, 7);
+	pci_interrupt_map(w);
+	fdt_w_end_node(w);
+}
+
 int vm_dtb_build(const struct vm_dtb_params *p, void *buf, size_t size)
 {
 	struct fdt_writer w;
@@ -192,6 +246,8 @@ int vm_dtb_build(const struct vm_dtb_params *p, void *buf, size_t size)
 	gic(&w, p->nr_vcpus);
 	timer(&w);
 	uart_and_clock(&w);
+	if (p->nr_pci)
+		pci_host(&w);
 	if (vm_dtb_devices(&w, p, PH_CLK) < 0)
 		return -EINVAL;
 	fdt_w_end_node(&w);

@@ -5,7 +5,9 @@
  * Guest RAM is a set of 2 MiB blocks from the host page allocator, zeroed
  * before the guest sees them and scrubbed when the VM is deleted; emulated
  * MMIO is left unmapped so that accesses trap; passthrough MMIO is mapped
- * as device memory. Nothing else of the host is reachable from a guest.
+ * as device memory; inter-VM shared memory (virt/shm.c) as normal memory
+ * that cannot be executed. Nothing else of the host is reachable from a
+ * guest.
  */
 #include <arch/mmu.h>
 #include <arch/sysreg.h>
@@ -67,17 +69,25 @@ static u64 *s2_walk(struct vm *vm, u64 ipa, int level, int *err)
 	return t;
 }
 
-static u64 s2_attrs(bool device)
+/* Shared memory is XN so that no VM can run code another VM wrote there
+ * (stage-2 XN, ARM ARM D8.4.2: execute-never whatever stage 1 says). */
+static u64 s2_attrs(enum vmem_type type)
 {
-	return device ? S2_VALID | S2_AF | S2_AP_RW | S2_MEMATTR_DEVICE | S2_XN
-		      : S2_VALID | S2_AF | S2_AP_RW | S2_MEMATTR_NORMAL | S2_SH_INNER;
+	static const u64 attrs[] = {
+		[VMEM_RAM] = S2_MEMATTR_NORMAL | S2_SH_INNER,
+		[VMEM_DEVICE] = S2_MEMATTR_DEVICE | S2_XN,
+		[VMEM_SHARED] = S2_MEMATTR_NORMAL | S2_SH_INNER | S2_XN,
+	};
+
+	return S2_VALID | S2_AF | S2_AP_RW | attrs[type];
 }
 
-int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device)
+int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, enum vmem_type type)
 {
 	u64 end = ipa + size;
 
-	if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || end > (1ULL << VM_IPA_BITS) || end < ipa)
+	if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || end > (1ULL << VM_IPA_BITS) || end < ipa ||
+	    (unsigned int)type > VMEM_SHARED)
 		return -EINVAL;
 	while (ipa < end) {
 		bool block = IS_ALIGNED(ipa | pa, BLOCK_2M) && end - ipa >= BLOCK_2M;
@@ -90,7 +100,7 @@ int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device)
 		e = &t[s2_index(ipa, block ? 2 : 3)];
 		if (*e & S2_VALID)
 			return -EEXIST;
-		*e = (pa & S2_ADDR) | s2_attrs(device) | (block ? 0 : S2_TABLE);
+		*e = (pa & S2_ADDR) | s2_attrs(type) | (block ? 0 : S2_TABLE);
 		ipa += block ? BLOCK_2M : PAGE_SIZE;
 		pa += block ? BLOCK_2M : PAGE_SIZE;
 	}
@@ -130,7 +140,7 @@ static int ram_alloc(struct vm *vm)
 			return -ENOMEM;
 		vm->nr_ram_blocks = i + 1;
 		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
-		if (vmem_map(vm, VM_RAM_IPA + i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, false))
+		if (vmem_map(vm, VM_RAM_IPA + i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, VMEM_RAM))
 			return -ENOMEM;
 	}
 	return 0;

@@ -22,6 +22,7 @@ struct pack {
 	u64 size;		/* total_size from the header */
 	u32 nentries, entry_off;
 	u32 ntemplates, tmpl_off;
+	u32 nshm, shm_off;
 };
 
 struct pack_entry {
@@ -57,6 +58,21 @@ struct pack_template {
 	const char *bootargs;	/* "" when none */
 };
 
+/* An inter-VM shared memory region ([shm NAME]): its member templates by
+ * index; a member's peer id is its position in member[]. */
+struct pack_shm {
+	const char *name;
+	u64 size;		/* a power of two, PACK_SHM_MIN..PACK_SHM_MAX */
+	u32 nmembers;		/* 1..PACK_SHM_MAX_PEERS */
+	u8 member[PACK_SHM_MAX_PEERS];
+};
+
+/* A region a template joins, and the template's peer id in it. */
+struct pack_shm_ref {
+	u32 shm;		/* index for pack_get_shm() */
+	u32 peer;
+};
+
 /*
  * Validate the pack at blob (size bytes readable; the pack's total_size may
  * be smaller, e.g. when the loader rounded the region up) and attach p.
@@ -75,6 +91,14 @@ int pack_find_entry(const struct pack *p, const char *name, struct pack_entry *e
 u32 pack_template_count(const struct pack *p);
 int pack_get_template(const struct pack *p, u32 index, struct pack_template *t);
 int pack_find_template(const struct pack *p, const char *name, struct pack_template *t);
+
+u32 pack_shm_count(const struct pack *p);
+int pack_get_shm(const struct pack *p, u32 index, struct pack_shm *s);
+/* The regions template `name` joins, in pack order (at most
+ * PACK_SHM_MAX_PER_TPL, which pack_open() checked), into refs when it is
+ * not NULL; returns how many. */
+u32 pack_template_shms(const struct pack *p, const char *name,
+		       struct pack_shm_ref refs[PACK_SHM_MAX_PER_TPL]);
 
 /* A valid entry/template name: 1..31 characters from A-Z a-z 0-9 . _ + - */
 bool pack_name_ok(const char *name);

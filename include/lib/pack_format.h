@@ -7,7 +7,8 @@
  * reserved bytes (which must be zero), and fields are read with byte loads
  * (<lib/byteorder_le.h>): no structure is ever overlaid on the blob.
  *
- *   [header 64][entry table: n * 64][template table: m * 640][entry data...]
+ *   [header 64][entry table: n * 64][template table: m * 640]
+ *   [shm table: k * 64][entry data...]
  *
  * The order of the tables and data is not fixed; a reader checks that none
  * of them overlap and that all lie inside total_size.
@@ -32,8 +33,10 @@
 #define PACK_HDR_ENTRY_OFF 0x1c		/* u32 */
 #define PACK_HDR_TMPL_COUNT 0x20	/* u32 */
 #define PACK_HDR_TMPL_OFF 0x24		/* u32 */
-#define PACK_HDR_TABLES_CRC 0x28	/* u32, CRC32 of entry then template table */
-#define PACK_HDR_RESERVED 0x2c		/* 16 zero bytes */
+#define PACK_HDR_TABLES_CRC 0x28	/* u32, CRC32 of entry, template, shm table */
+#define PACK_HDR_SHM_COUNT 0x2c		/* u32, shared memory regions (0: none) */
+#define PACK_HDR_SHM_OFF 0x30		/* u32 */
+#define PACK_HDR_RESERVED 0x34		/* 8 zero bytes */
 #define PACK_HDR_CRC 0x3c		/* u32, CRC32 of bytes 0x00..0x3b */
 
 /* ---- entry record: 64 bytes ----------------------------------------- */
@@ -81,6 +84,25 @@
 #define PACK_DEV_LEN 0x08		/* u64, > 0, 4 KiB multiple */
 #define PACK_DEV_IRQ 0x10		/* u32, SPI INTID 32..1019, 0 = none */
 #define PACK_DEV_RESERVED 0x14		/* 4 zero bytes */
+
+/* ---- shared memory region record: 64 bytes ---------------------------
+ * An inter-VM region ([shm NAME] in the manifest): the templates that join
+ * it, by index in the template table; peer id = position in that list. */
+#define PACK_SHM_REC_SIZE 64
+#define PACK_SHM_NAME 0x00		/* char[32] */
+#define PACK_SHM_SIZE 0x20		/* u64, power of two, SHM_MIN..SHM_MAX */
+#define PACK_SHM_NMEMBERS 0x28		/* u32, 1..PACK_SHM_MAX_PEERS */
+#define PACK_SHM_FLAGS 0x2c		/* u32, 0 */
+#define PACK_SHM_MEMBERS 0x30		/* u8[8], template index or NO_MEMBER */
+#define PACK_SHM_RESERVED 0x38		/* 8 zero bytes */
+#define PACK_SHM_NO_MEMBER 0xff
+#define PACK_SHM_MAX_PEERS 8
+#define PACK_MAX_SHM 16			/* regions in a pack */
+#define PACK_SHM_MAX_PER_TPL 4		/* regions one template joins */
+#define PACK_SHM_MIN 0x1000ULL		/* 4 KiB */
+/* 128 MiB: four regions of any allowed sizes, each aligned to its size,
+ * always fit the guest's 32-bit PCI window (docs/virtualization.md). */
+#define PACK_SHM_MAX 0x8000000ULL
 
 #define PACK_PRIO_MAX 30		/* host scheduler: 0 best, 30 worst user */
 #define PACK_MAX_PCPU 64		/* pcpu ids fit the u64 mask */

@@ -24,6 +24,7 @@
 /* Room for vm_create()'s messages: a refused passthrough device names its
  * host device tree node (path and compatible) and the reason. */
 #define VM_ERR_LEN 256
+#define VM_MAX_SHM 4			/* = PACK_SHM_MAX_PER_TPL, = VPCI_MAX_DEVS */
 
 
 /* Exit reasons counted per vCPU (the `zvm info` columns). EXIT_VTIMER: an
@@ -79,6 +80,8 @@ struct vcpu_arch {
 
 struct vm;
 struct virq;
+struct vpci;
+struct ivshmem;
 
 struct vcpu {
 	struct vcpu_arch arch;		/* first: the world switch uses it */
@@ -137,6 +140,9 @@ struct vm {
 	struct pack_template *tmpl;
 	void *vpl011;
 	struct virq *virq;		/* vGIC (virt/virq.c) */
+	struct vpci *vpci;		/* PCI host bridge, when it has ivshmem devices */
+	struct ivshmem *ivshmem[VM_MAX_SHM];	/* one per shared region joined */
+	unsigned int nr_ivshmem;
 	int exit_code;			/* why it halted/crashed: VM_EXIT_* */
 	/* Serialises start/pause/resume/restart/delete of this VM (the shell,
 	 * the restart worker); taken inside vm_table_lock, never around it. */
@@ -186,7 +192,11 @@ void vcpu_inject_iabt(struct vcpu *v, u64 far);
 
 /* Stage-2 (virt/vmem.c). */
 int vmem_init(struct vm *vm);
-int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, bool device);
+/* How a range is mapped: guest RAM (normal, write-back, inner shareable),
+ * passthrough MMIO (Device-nGnRE, XN), or inter-VM shared memory (normal
+ * like RAM, but XN). */
+enum vmem_type { VMEM_RAM, VMEM_DEVICE, VMEM_SHARED };
+int vmem_map(struct vm *vm, u64 ipa, paddr_t pa, u64 size, enum vmem_type type);
 void vmem_destroy(struct vm *vm);
 /* Zero all guest RAM (a restart: nothing of the last boot survives). */
 void vmem_clear(struct vm *vm);

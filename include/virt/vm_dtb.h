@@ -10,6 +10,9 @@
  *   PL011 UART   0x0900_0000 (4 KiB), SPI 1 (INTID 33), 24 MHz apb_pclk
  *   timer        PPIs 13 (secure), 14 (non-secure), 11 (virtual), 10 (hyp)
  *   PSCI 1.0     through HVC; vCPUs are started with CPU_ON
+ *   PCIe         only with nr_pci: pci-host-ecam-generic, ECAM 0x3f00_0000
+ *                (1 MiB, bus 0), MMIO 0x1000_0000..0x3eff_ffff, INTx to
+ *                SPIs 3..6; BARs fixed (/chosen linux,pci-probe-only)
  *
  * vCPU n is cpu@<mpidr> with reg = vm_dtb_vcpu_mpidr(n): Aff0 = n % 16,
  * Aff1 = n / 16, QEMU's layout for GICv3 (16 CPUs per cluster, which
@@ -69,6 +72,9 @@ struct vm_dtb_params {
 	/* /chosen rng-seed and kaslr-seed (replacing a patched DTB's own);
 	 * none when NULL. */
 	const struct vm_dtb_seed *seed;
+	/* Devices on the virtual PCI host bridge (ivshmem, one per shared
+	 * region): when non-zero, the host bridge node is added. */
+	u32 nr_pci;
 };
 
 /* The host's device tree for vm_dtb_params.host_dtb, provided by what the

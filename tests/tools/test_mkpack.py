@@ -170,6 +170,39 @@ def test_binary_layout(good_pack):
         assert off % 4096 == 0 and crc == zlib.crc32(blob[off:off + size])
 
 
+SHM_MANIFEST = """[shm link]
+size = 64K
+members = b, a
+
+[template a]
+os = baremetal
+kernel = kernel.elf
+memory = 4M
+
+[template b]
+os = baremetal
+kernel = kernel.elf
+memory = 4M
+"""
+
+
+def test_shm_region(mkpack, workdir):
+    """A region may come before its templates; peer ids follow the members
+    list; the shm table follows the template table, inside the tables CRC."""
+    (workdir / "shm.ini").write_text(SHM_MANIFEST)
+    r = run(mkpack, "-o", "shm.bin", "shm.ini", cwd=workdir)
+    assert r.returncode == 0, r.stderr
+    r = run(mkpack, "--list", "shm.bin", cwd=workdir)
+    assert "shm regions:\n  link: 64K, peers 0=b 1=a\n" in r.stdout, r.stdout
+    blob = (workdir / "shm.bin").read_bytes()
+    tpl_off, tables_crc, nshm, shm_off = struct.unpack_from("<IIII", blob, 0x24)
+    assert nshm == 1 and shm_off == tpl_off + 2 * 640
+    assert tables_crc == zlib.crc32(blob[64:shm_off + 64])
+    name, size, n, flags, members = struct.unpack_from("<32sQII8s", blob, shm_off)
+    assert name.rstrip(b"\0") == b"link" and size == 0x10000 and (n, flags) == (2, 0)
+    assert members == bytes([1, 0]) + b"\xff" * 6
+
+
 def test_default_output_and_same_file_shared(mkpack, workdir):
     (workdir / "two.ini").write_text(
         "[template a]\nos = baremetal\nkernel = kernel.elf\nmemory = 4M\n"
@@ -249,11 +282,34 @@ BAD_MANIFESTS = [
     ("entry_no_file", HEAD + "[entry e]\nkind = blob\n", 5, r"entry 'e' has no 'file ='"),
     ("entry_twice", HEAD + "[entry e]\nfile = a\n[entry e]\n", 7, r"entry name 'e' is already used"),
     ("template_twice", HEAD + HEAD, 5, r"template 'vm' is defined twice \(first on line 1\)"),
-    ("unknown_section", "[machine vm]\n", 1, r"unknown section 'machine' \(template or entry\)"),
+    ("unknown_section", "[machine vm]\n", 1, r"unknown section 'machine' \(template, entry or shm\)"),
     ("bad_name", "[template my vm]\n", 1, r"bad name 'my vm': use 1 to 31 of A-Z a-z 0-9 \. _ \+ -"),
-    ("bad_header", "[template vm] x\n", 1, r"section header must be \[template NAME\] or \[entry NAME\]"),
-    ("outside_section", "os = linux\n", 1, r"'os' outside a \[template\] or \[entry\] section"),
+    ("bad_header", "[template vm] x\n", 1, r"section header must be \[template NAME\], \[entry NAME\] or \[shm NAME\]"),
+    ("outside_section", "os = linux\n", 1, r"'os' outside a \[template\], \[entry\] or \[shm\] section"),
     ("no_equals", HEAD + "vcpus 2\n", 5, r"expected 'key = value', a \[section\] or a # comment"),
+    ("shm_size_not_pow2", HEAD + "[shm s]\nsize = 12K\n", 6,
+     r"shm size must be a power of two from 4K to 128M, not '12K'"),
+    ("shm_size_too_big", HEAD + "[shm s]\nsize = 256M\n", 6,
+     r"shm size must be a power of two from 4K to 128M, not '256M'"),
+    ("shm_size_too_small", HEAD + "[shm s]\nsize = 2K\n", 6,
+     r"shm size must be a power of two from 4K to 128M, not '2K'"),
+    ("shm_size_bad", HEAD + "[shm s]\nsize = big\n", 6,
+     r"size must be a size such as 64K or 0x10000, not 'big'"),
+    ("shm_unknown_member", HEAD + "[shm s]\nsize = 4K\nmembers = vm, nope\n", 7,
+     r"shm 's': no template 'nope' in the manifest"),
+    ("shm_member_twice", HEAD + "[shm s]\nsize = 4K\nmembers = vm, vm\n", 7,
+     r"template 'vm' is listed twice in members"),
+    ("shm_too_many_members", HEAD + "[shm s]\nmembers = a,b,c,d,e,f,g,h,i\n", 6,
+     r"members lists more than 8 templates"),
+    ("shm_no_members", HEAD + "[shm s]\nmembers = ,\n", 6,
+     r"members needs a list of templates such as rt, linux"),
+    ("shm_needs_keys", HEAD + "[shm s]\nsize = 4K\n", 5, r"shm 's' needs size and members"),
+    ("shm_unknown_key", HEAD + "[shm s]\nowner = vm\n", 6, r"unknown shm key 'owner' \(size or members\)"),
+    ("shm_key_twice", HEAD + "[shm s]\nsize = 4K\nsize = 8K\n", 7, r"'size' is given twice in shm 's'"),
+    ("shm_twice", HEAD + "[shm s]\n[shm s]\n", 6, r"shm 's' is defined twice \(first on line 5\)"),
+    ("shm_too_many_per_template", HEAD + "".join(
+        f"[shm s{i}]\nsize = 4K\nmembers = vm\n" for i in range(5)), 1,
+     r"template 'vm': joins 5 shm regions, at most 4"),
 ]
 
 

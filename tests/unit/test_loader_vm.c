@@ -112,6 +112,8 @@ static int setup(void **state)
 	pfx_init(pk_buf, sizeof(pack_words), NENT, NTPL);
 	add_entries();
 	add_templates();
+	pfx_shm_table(pk_buf, 1);
+	pfx_shm(pk_buf, 0, "link", 0x10000, 1, (const u8[]){ T_GEN });
 	pfx_seal(pk_buf, 0x8100);
 	if (pack_open(&pk, pk_buf, 0x8100, err, sizeof(err)))
 		fail_msg("pack_open: %s", err);
@@ -194,6 +196,22 @@ static void test_generated_dtb(void **state)
 	fdt_for_each_subnode(n, &f, fdt_path_offset(&f, "/cpus"))
 		cpus++;
 	assert_int_equal(cpus, 2);
+	/* gen joins a shared region: the PCI host bridge for its ivshmem. */
+	assert_true(fdt_path_offset(&f, "/pcie@3f000000") >= 0);
+	assert_non_null(fdt_getprop(&f, fdt_path_offset(&f, "/chosen"), "linux,pci-probe-only",
+				    NULL));
+}
+
+/* A template in no region gets no PCI bus. */
+static void test_no_region_no_pci(void **state)
+{
+	struct fdt f;
+
+	boot_ok("raw");
+	assert_int_equal(fdt_open(&f, at(boot.layout.dtb), boot.dtb_size), 0);
+	assert_true(fdt_path_offset(&f, "/pcie@3f000000") < 0);
+	assert_null(fdt_getprop(&f, fdt_path_offset(&f, "/chosen"), "linux,pci-probe-only",
+				NULL));
 }
 
 /* Each boot's DTB carries the seed given for it; none when none is. */
@@ -309,6 +327,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_generated_dtb),
+		T(test_no_region_no_pci),
 		T(test_seeds_in_chosen),
 		T(test_patched_dtb),
 		T(test_raw_kernel),

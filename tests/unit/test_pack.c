@@ -1,5 +1,6 @@
 /*
- * lib/pack.c, lib/pack_template.c: a good pack read back field by field,
+ * lib/pack.c, lib/pack_template.c, lib/pack_shm.c: a good pack read back
+ * field by field,
  * then one defect at a time - each rejected with a message that names the
  * field and values at fault - and every byte flip / truncation refused.
  */
@@ -16,13 +17,15 @@
 #include <lib/pack.h>
 #include <zvm/errno.h>
 
-/* The good pack: four entries, two templates. */
+/* The good pack: four entries, two templates, two shm regions. */
 #define E_KERNEL 0
 #define E_ROOTFS 1
 #define E_DTB 2
 #define E_RTOS 3
 #define T_LINUX 0
 #define T_RTOS 1
+#define S_LINK 0		/* 64 KiB, members rtos (peer 0), linux (peer 1) */
+#define S_SOLO 1		/* 4 KiB, member linux (peer 0) */
 #define DATA_SIZE 100
 #define TOTAL (0x2000 + 2 * DATA_SIZE)	/* last entry at 0x2000, 200 bytes */
 #define LINUX_MASK 0xc
@@ -73,11 +76,21 @@ static void good_templates(void)
 	st_le64(r + PACK_TPL_LOAD_ADDR, 0x40000000);
 }
 
+static void good_shms(void)
+{
+	static const u8 link[] = { T_RTOS, T_LINUX }, solo[] = { T_LINUX };
+
+	pfx_shm_table(buf, 2);
+	pfx_shm(buf, S_LINK, "link", 0x10000, 2, link);
+	pfx_shm(buf, S_SOLO, "solo", 0x1000, 1, solo);
+}
+
 static int build_good(void **state)
 {
 	pfx_init(buf, sizeof(buf_words), 4, 2);
 	good_entries();
 	good_templates();
+	good_shms();
 	pfx_seal(buf, TOTAL);
 	memset(&pk, 0x5a, sizeof(pk));
 	err[0] = '\0';
@@ -186,6 +199,31 @@ static void test_good_templates(void **state)
 }
 
 /* Read in place at any alignment; a larger region than total_size is fine. */
+static void test_good_shms(void **state)
+{
+	struct pack_shm_ref refs[PACK_SHM_MAX_PER_TPL];
+	struct pack_shm sh;
+
+	open_ok(buf, TOTAL);
+	assert_int_equal(pack_shm_count(&pk), 2);
+	assert_int_equal(pack_get_shm(&pk, S_LINK, &sh), 0);
+	assert_string_equal(sh.name, "link");
+	assert_int_equal(sh.size, 0x10000);
+	assert_int_equal(sh.nmembers, 2);
+	assert_int_equal(sh.member[0], T_RTOS);
+	assert_int_equal(sh.member[1], T_LINUX);
+	assert_int_equal(pack_get_shm(&pk, 2, &sh), -ENOENT);
+	/* linux: peer 1 of link, then peer 0 of solo, in pack order */
+	assert_int_equal(pack_template_shms(&pk, "linux", refs), 2);
+	assert_int_equal(refs[0].shm, S_LINK);
+	assert_int_equal(refs[0].peer, 1);
+	assert_int_equal(refs[1].shm, S_SOLO);
+	assert_int_equal(refs[1].peer, 0);
+	assert_int_equal(pack_template_shms(&pk, "rtos", refs), 1);
+	assert_int_equal(refs[0].peer, 0);
+	assert_int_equal(pack_template_shms(&pk, "nobody", NULL), 0);
+}
+
 static void test_unaligned_and_padded(void **state)
 {
 	static u8 copy[TOTAL + 64];
@@ -232,7 +270,7 @@ static void test_names(void **state)
 
 /* ---- one field wrong ------------------------------------------------------ */
 
-enum where { HDR, ENT, TPL };
+enum where { HDR, ENT, TPL, SHM };
 
 struct defect {
 	enum where where;
@@ -249,6 +287,8 @@ struct defect {
 #define EN(i, off, s, msg) { ENT, i, off, 0, 0, s, msg }
 #define T(i, off, w, v, msg) { TPL, i, off, w, v, NULL, msg }
 #define TN(i, off, s, msg) { TPL, i, off, 0, 0, s, msg }
+#define S(i, off, w, v, msg) { SHM, i, off, w, v, NULL, msg }
+#define SN(i, off, s, msg) { SHM, i, off, 0, 0, s, msg }
 #define DEV(d, f) (PACK_TPL_DEVS + (d) * PACK_DEV_SIZE + (f))
 #define LONG32 "0123456789abcdef0123456789abcdef"
 
@@ -350,6 +390,27 @@ static const struct defect template_defects[] = {
 	TN(T_LINUX, PACK_TPL_DTB, "rtos.bin", "template 'linux': dtb 'rtos.bin' has kind raw, not dtb"),
 };
 
+static const struct defect shm_defects[] = {
+	SN(S_SOLO, PACK_SHM_NAME, "", "shm 1: name is empty"),
+	SN(S_SOLO, PACK_SHM_NAME, "a b", "shm 1: name has a character other than"),
+	SN(S_SOLO, PACK_SHM_NAME, "link", "duplicate shm name 'link' (regions 0 and 1)"),
+	S(S_LINK, PACK_SHM_FLAGS, 4, 1, "shm 'link': unknown flags 0x1"),
+	S(S_LINK, PACK_SHM_RESERVED + 7, 1, 1, "shm 'link': reserved bytes are not zero"),
+	S(S_LINK, PACK_SHM_SIZE, 8, 0, "shm 'link': size 0x0 is not a power of two from 4 KiB to 128 MiB"),
+	S(S_LINK, PACK_SHM_SIZE, 8, 0x800, "shm 'link': size 0x800 is not a power of two"),
+	S(S_LINK, PACK_SHM_SIZE, 8, 0x3000, "shm 'link': size 0x3000 is not a power of two"),
+	S(S_LINK, PACK_SHM_SIZE, 8, 0x10000000, "shm 'link': size 0x10000000 is not a power of two"),
+	S(S_LINK, PACK_SHM_NMEMBERS, 4, 0, "shm 'link': 0 members, must be 1 to 8"),
+	S(S_LINK, PACK_SHM_NMEMBERS, 4, 9, "shm 'link': 9 members, must be 1 to 8"),
+	S(S_LINK, PACK_SHM_MEMBERS + 1, 1, 2, "shm 'link': member 1 is template 2, the pack has 2"),
+	S(S_LINK, PACK_SHM_MEMBERS + 1, 1, T_RTOS, "shm 'link': template 'rtos' is a member twice"),
+	S(S_LINK, PACK_SHM_MEMBERS + 2, 1, 0, "shm 'link': unused member slot 2 is not 0xff"),
+	S(S_LINK, PACK_SHM_NMEMBERS, 4, 3, "shm 'link': member 2 is template 255, the pack has 2"),
+	H(PACK_HDR_SHM_COUNT, 4, 17, "17 shm records, at most 16"),
+	H(PACK_HDR_SHM_OFF, 4, 0x600, "the shm table [0x600,0x680) overlaps the template table"),
+	H(PACK_HDR_SHM_OFF, 4, 0x7fc, "shm table offset 0x7fc is not 8-byte aligned"),
+};
+
 static u8 *field_of(const struct defect *d)
 {
 	switch (d->where) {
@@ -357,6 +418,8 @@ static u8 *field_of(const struct defect *d)
 		return buf + d->off;
 	case ENT:
 		return pfx_ent(buf, d->index) + d->off;
+	case SHM:
+		return pfx_shm_rec(buf, d->index) + d->off;
 	default:
 		return pfx_tpl(buf, d->index) + d->off;
 	}
@@ -372,7 +435,11 @@ static void reseal(void)
 	u64 tpl_end = ld_le32(buf + PACK_HDR_TMPL_OFF) +
 		      (u64)ld_le32(buf + PACK_HDR_TMPL_COUNT) * PACK_TPL_SIZE;
 
-	if (ent_end <= sizeof(buf_words) && tpl_end <= sizeof(buf_words))
+	u64 shm_end = ld_le32(buf + PACK_HDR_SHM_OFF) +
+		      (u64)ld_le32(buf + PACK_HDR_SHM_COUNT) * PACK_SHM_REC_SIZE;
+
+	if (ent_end <= sizeof(buf_words) && tpl_end <= sizeof(buf_words) &&
+	    shm_end <= sizeof(buf_words))
 		pfx_reseal(buf);
 	else
 		st_le32(buf + PACK_HDR_CRC, crc32(buf, PACK_HDR_CRC));
@@ -420,6 +487,29 @@ static void test_entry_defects(void **state)
 static void test_template_defects(void **state)
 {
 	run_defects(template_defects, sizeof(template_defects) / sizeof(template_defects[0]));
+}
+
+static void test_shm_defects(void **state)
+{
+	run_defects(shm_defects, sizeof(shm_defects) / sizeof(shm_defects[0]));
+}
+
+/* A template in more regions than a VM can map. */
+static void test_shm_per_template(void **state)
+{
+	static const u8 linux_only[] = { T_LINUX };
+	char name[8];
+
+	pfx_init(buf, sizeof(buf_words), 4, 2);
+	good_entries();
+	good_templates();
+	pfx_shm_table(buf, PACK_SHM_MAX_PER_TPL + 1);
+	for (u32 i = 0; i <= PACK_SHM_MAX_PER_TPL; i++) {
+		snprintf(name, sizeof(name), "r%u", i);
+		pfx_shm(buf, i, name, 0x1000, 1, linux_only);
+	}
+	pfx_seal(buf, TOTAL);
+	expect_bad("template 'linux': joins 5 shm regions, at most 4");
 }
 
 /* ---- checksums, truncation, corruption ----------------------------------- */
@@ -542,6 +632,9 @@ int main(void)
 		cmocka_unit_test(test_entry_defects),
 		cmocka_unit_test(test_template_defects),
 		cmocka_unit_test(test_template_limits),
+		cmocka_unit_test(test_shm_defects),
+		cmocka_unit_test(test_shm_per_template),
+		cmocka_unit_test_setup(test_good_shms, build_good),
 		cmocka_unit_test_setup(test_truncated_header, build_good),
 		cmocka_unit_test_setup(test_checksums, build_good),
 		cmocka_unit_test_setup(test_every_flip_and_truncation, build_good),

@@ -314,6 +314,49 @@ static void test_build_dtc_clean(void **state)
 	dtc_clean(vm_dtb_build(&params, out, sizeof(out_words)));
 }
 
+/* ---- the PCI host bridge (shared regions) ---------------------------------- */
+
+/* Only with nr_pci: the generic ECAM bridge as QEMU virt describes it,
+ * INTx swizzled onto SPIs 3..6, BARs fixed (probe-only), no DMA; dtc-clean. */
+static void test_build_pci_host(void **state)
+{
+	struct vm_dtb_params p = params;
+	const u32 bus_range[] = { 0, 0 };
+	const u32 ranges[] = { 0x02000000, 0, 0x10000000, 0, 0x10000000, 0, 0x2eff0000 };
+	const u32 mask[] = { 0x1800, 0, 0, 7 };
+	u32 map[160];
+	int n, size;
+
+	open_ok(out, vm_dtb_build(&params, out, sizeof(out_words)));
+	assert_true(fdt_path_offset(&f, "/pcie@3f000000") < 0);
+	assert_no_prop("/chosen", "linux,pci-probe-only");
+	p.nr_pci = 2;
+	size = vm_dtb_build(&p, out, sizeof(out_words));
+	open_ok(out, size);
+	n = node("/pcie@3f000000");
+	assert_str(n, "compatible", "pci-host-ecam-generic");
+	assert_str(n, "device_type", "pci");
+	assert_int_equal(u32_prop(n, "#address-cells"), 3);
+	assert_int_equal(u32_prop(n, "#size-cells"), 2);
+	assert_int_equal(u32_prop(n, "#interrupt-cells"), 1);
+	assert_reg(n, 0, 0x3f000000, 0x100000);
+	assert_cells(n, "bus-range", bus_range, 2);
+	assert_cells(n, "ranges", ranges, 7);
+	assert_cells(n, "interrupt-map-mask", mask, 4);
+	for (u32 slot = 0, *e = map; slot < 4; slot++)
+		for (u32 pin = 1; pin <= 4; pin++, e += 10) {
+			const u32 want[10] = { slot << 11, 0, 0, pin, 1, 0, 0, 0,
+					       3 + (slot + pin - 1) % 4, 4 };
+
+			memcpy(e, want, sizeof(want));
+		}
+	assert_cells(n, "interrupt-map", map, 160);
+	assert_no_prop("/pcie@3f000000", "dma-coherent");
+	assert_int_equal(u32_prop(node("/chosen"), "linux,pci-probe-only"), 1);
+	if (have_dtc())
+		dtc_clean(size);
+}
+
 /* ---- passthrough devices ----------------------------------------------------- */
 
 #define RTC_BASE 0x9010000ULL
@@ -677,6 +720,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_build_uart_clock),
 		cmocka_unit_test(test_build_refused),
 		cmocka_unit_test(test_build_dtc_clean),
+		cmocka_unit_test(test_build_pci_host),
 		cmocka_unit_test(test_passthrough_node_from_host),
 		cmocka_unit_test(test_passthrough_node_adapted),
 		cmocka_unit_test(test_patch_replaces_memory_and_chosen),

@@ -123,6 +123,29 @@ static void test_device_page(void **state)
 	assert_int_equal(level, 0);
 }
 
+/* Inter-VM shared memory: normal write-back inner-shareable like RAM, so
+ * data accesses never trap, but execute-never; a bad type is refused. */
+static void test_shared_pages(void **state)
+{
+	struct vm *vm = *state;
+	int level;
+	u64 e;
+
+	assert_int_equal(vmem_map(vm, 0x10004000, 0x7ff00000, 2 * PAGE_SIZE, VMEM_SHARED), 0);
+	for (u64 off = 0; off < 2 * PAGE_SIZE; off += PAGE_SIZE) {
+		e = lookup(vm, 0x10004000 + off, &level);
+		assert_int_equal(level, 3);
+		assert_int_equal(e & D_ATTR, D_NORMAL_WB);
+		assert_int_equal(e & (D_AP | D_SH | D_AF), D_AP | D_SH | D_AF);
+		assert_int_equal(e & D_XN, D_XN);
+		assert_int_equal(e & D_ADDR, 0x7ff00000 + off);
+	}
+	assert_int_equal(vmem_map(vm, 0x20000000, 0x7fe00000, PAGE_SIZE, (enum vmem_type)3),
+			 -EINVAL);
+	lookup(vm, 0x20000000, &level);
+	assert_int_equal(level, 0);
+}
+
 static void test_blocks_where_aligned_pages_elsewhere(void **state)
 {
 	struct vm *vm = *state;
@@ -328,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ram_is_2m_normal_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocks_where_aligned_pages_elsewhere, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_refused, setup, teardown),

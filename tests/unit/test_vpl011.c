@@ -44,25 +44,6 @@ int virq_set_level(struct vm *vm, u32 intid, bool level)
 	return 0;
 }
 
-void *kzalloc(size_t size)
-{
-	return calloc(1, size);
-}
-
-void kfree(void *p)
-{
-	free(p);
-}
-
-unsigned long arch_irq_save(void)
-{
-	return 0;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	(void)flags;
-}
 
 /* ---- the VM and guest accesses ---- */
 static struct vm *new_vm(void)

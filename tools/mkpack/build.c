@@ -1,5 +1,6 @@
 /*
- * Pack writer: lays out [header][entry table][template table] and then each
+ * Pack writer: lays out [header][entry table][template table][shm table]
+ * and then each
  * entry's data on a 4 KiB boundary (so kernels can be used in place), and
  * checks the result with the hypervisor's own reader and loader.
  */
@@ -82,9 +83,23 @@ static void put_template(u8 *r, const struct mk_template *t)
 	memcpy(r + PACK_TPL_BOOTARGS, t->bootargs, strnlen(t->bootargs, PACK_BOOTARGS_LEN - 1));
 }
 
+static void put_shm(u8 *r, const struct mk_shm *s)
+{
+	put_name(r + PACK_SHM_NAME, s->name);
+	st_le64(r + PACK_SHM_SIZE, s->size);
+	st_le32(r + PACK_SHM_NMEMBERS, s->nmembers);
+	memcpy(r + PACK_SHM_MEMBERS, s->member, PACK_SHM_MAX_PEERS);
+}
+
+static u32 shm_offset(const struct mk_pack *mp, u32 tmpl_off)
+{
+	return tmpl_off + mp->ntemplates * PACK_TPL_SIZE;
+}
+
 static void put_header(u8 *b, const struct mk_pack *mp, u64 total, u32 tmpl_off)
 {
-	u32 tables = tmpl_off + mp->ntemplates * PACK_TPL_SIZE - PACK_HDR_SIZE;
+	u32 shm_off = shm_offset(mp, tmpl_off);
+	u32 tables = shm_off + mp->nshm * PACK_SHM_REC_SIZE - PACK_HDR_SIZE;
 
 	memcpy(b + PACK_HDR_MAGIC, PACK_MAGIC, PACK_MAGIC_LEN);
 	st_le16(b + PACK_HDR_VERSION, PACK_VERSION);
@@ -94,8 +109,10 @@ static void put_header(u8 *b, const struct mk_pack *mp, u64 total, u32 tmpl_off)
 	st_le32(b + PACK_HDR_ENTRY_OFF, PACK_HDR_SIZE);
 	st_le32(b + PACK_HDR_TMPL_COUNT, mp->ntemplates);
 	st_le32(b + PACK_HDR_TMPL_OFF, tmpl_off);
+	st_le32(b + PACK_HDR_SHM_COUNT, mp->nshm);
+	st_le32(b + PACK_HDR_SHM_OFF, shm_off);
 	/* The tables are contiguous after the header, so one CRC run covers
-	 * "entry table then template table". */
+	 * "entry table, template table, then shm table". */
 	st_le32(b + PACK_HDR_TABLES_CRC, crc32(b + PACK_HDR_SIZE, tables));
 	st_le32(b + PACK_HDR_CRC, crc32(b, PACK_HDR_CRC));
 }
@@ -129,7 +146,8 @@ static void locate_error(const struct mk_pack *mp, char *err, size_t errlen)
 int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t errlen)
 {
 	u32 tmpl_off = PACK_HDR_SIZE + mp->nentries * PACK_ENT_SIZE;
-	u64 off = ALIGN_UP((u64)tmpl_off + mp->ntemplates * PACK_TPL_SIZE, PACK_DATA_ALIGN);
+	u64 off = ALIGN_UP((u64)shm_offset(mp, tmpl_off) + mp->nshm * PACK_SHM_REC_SIZE,
+			   PACK_DATA_ALIGN);
 	u64 total = off;
 	u8 *b;
 	u32 i;
@@ -150,6 +168,8 @@ int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t
 	}
 	for (i = 0; i < mp->ntemplates; i++)
 		put_template(b + tmpl_off + i * PACK_TPL_SIZE, &mp->tmpl[i]);
+	for (i = 0; i < mp->nshm; i++)
+		put_shm(b + shm_offset(mp, tmpl_off) + i * PACK_SHM_REC_SIZE, &mp->shm[i]);
 	put_header(b, mp, total, tmpl_off);
 	if (mk_check(b, (size_t)total, err, errlen)) {
 		locate_error(mp, err, errlen);

@@ -72,6 +72,25 @@ static void list_template(FILE *out, const struct pack_template *t)
 	}
 }
 
+static void list_shms(FILE *out, const struct pack *pk)
+{
+	struct pack_template t;
+	struct pack_shm s;
+	u32 i, m;
+
+	if (!pack_shm_count(pk))
+		return;
+	fprintf(out, "shm regions:\n");
+	for (i = 0; !pack_get_shm(pk, i, &s); i++) {
+		fprintf(out, "  %s: ", s.name);
+		print_size(out, s.size);
+		fprintf(out, ", peers");
+		for (m = 0; m < s.nmembers && !pack_get_template(pk, s.member[m], &t); m++)
+			fprintf(out, " %u=%s", m, t.name);
+		fprintf(out, "\n");
+	}
+}
+
 int mk_list(FILE *out, const void *blob, size_t size, char *err, size_t errlen)
 {
 	struct pack_template t;
@@ -87,5 +106,6 @@ int mk_list(FILE *out, const void *blob, size_t size, char *err, size_t errlen)
 	fprintf(out, "templates:\n");
 	for (i = 0; !pack_get_template(&pk, i, &t); i++)
 		list_template(out, &t);
+	list_shms(out, &pk);
 	return 0;
 }

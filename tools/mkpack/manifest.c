@@ -4,6 +4,8 @@
  *   # comment                    (whole lines only: bootargs may hold '#')
  *   [template NAME]              a VM template; keys: manifest_keys.c
  *   [entry NAME]                 an explicitly named file (file =, kind =)
+ *   [shm NAME]                   an inter-VM shared memory region
+ *                                (size =, members =; manifest_shm.c)
  *
  * Parsing collects values; files are read and references resolved once the
  * whole text is in, so an [entry] may come after the template using it.
@@ -116,13 +118,30 @@ static int new_template(struct mk_parser *ps, const char *name)
 	return 0;
 }
 
-/* "[template NAME]" or "[entry NAME]" (s has its brackets). */
+static int new_shm(struct mk_parser *ps, const char *name)
+{
+	struct mk_pack *mp = ps->mp;
+	u32 i;
+
+	for (i = 0; i < mp->nshm; i++)
+		if (!strcmp(mp->shm[i].name, name))
+			return mk_perr(ps, "shm '%s' is defined twice (first on line %d)", name,
+				       mp->shm[i].line);
+	if (mp->nshm == PACK_MAX_SHM)
+		return mk_perr(ps, "more than %d shm regions", PACK_MAX_SHM);
+	ps->shm = &mp->shm[mp->nshm++];
+	snprintf(ps->shm->name, sizeof(ps->shm->name), "%s", name);
+	ps->shm->line = ps->line;
+	return 0;
+}
+
+/* "[template NAME]", "[entry NAME]" or "[shm NAME]" (s has its brackets). */
 static int section(struct mk_parser *ps, char *s)
 {
 	char *end = strchr(s, ']'), *kind, *name;
 
 	if (!end || *trim(end + 1))
-		return mk_perr(ps, "section header must be [template NAME] or [entry NAME]");
+		return mk_perr(ps, "section header must be [template NAME], [entry NAME] or [shm NAME]");
 	*end = '\0';
 	kind = trim(s + 1);
 	name = kind + strcspn(kind, " \t");
@@ -134,14 +153,17 @@ static int section(struct mk_parser *ps, char *s)
 			       PACK_NAME_LEN - 1);
 	ps->tmpl = NULL;
 	ps->entry = NULL;
+	ps->shm = NULL;
 	ps->entry_seen = 0;
+	if (!strcmp(kind, "shm"))
+		return new_shm(ps, name);
 	if (!strcmp(kind, "template"))
 		return new_template(ps, name);
 	if (!strcmp(kind, "entry")) {
 		ps->entry = new_entry(ps, name);
 		return ps->entry ? 0 : -1;
 	}
-	return mk_perr(ps, "unknown section '%s' (template or entry)", kind);
+	return mk_perr(ps, "unknown section '%s' (template, entry or shm)", kind);
 }
 
 static int parse_line(struct mk_parser *ps, char *line)
@@ -161,7 +183,9 @@ static int parse_line(struct mk_parser *ps, char *line)
 		return mk_template_key(ps, key, trim(eq + 1));
 	if (ps->entry)
 		return mk_entry_key(ps, key, trim(eq + 1));
-	return mk_perr(ps, "'%s' outside a [template] or [entry] section", key);
+	if (ps->shm)
+		return mk_shm_key(ps, key, trim(eq + 1));
+	return mk_perr(ps, "'%s' outside a [template], [entry] or [shm] section", key);
 }
 
 char *mk_resolve_path(struct mk_parser *ps, const char *val)
@@ -357,6 +381,8 @@ static int finish(struct mk_parser *ps)
 		ret = load_declared(ps, &ps->mp->entries[i]);
 	for (i = 0; i < ps->mp->ntemplates && !ret; i++)
 		ret = finish_template(ps, &ps->mp->tmpl[i]);
+	for (i = 0; i < ps->mp->nshm && !ret; i++)
+		ret = mk_finish_shm(ps, &ps->mp->shm[i]);
 	if (!ret && !ps->mp->ntemplates) {
 		ps->line = 0;
 		return mk_perr(ps, "no [template] in the manifest");

@@ -9,7 +9,8 @@ struct mk_parser {
 	const char *fname, *basedir;
 	int line;
 	struct mk_template *tmpl;	/* section being read: a template, */
-	struct mk_entry *entry;		/* an entry, or neither */
+	struct mk_entry *entry;		/* an entry, */
+	struct mk_shm *shm;		/* a shm region, or none */
 	unsigned int entry_seen;	/* keys given in the current [entry] */
 	char *err;
 	size_t errlen;
@@ -25,5 +26,8 @@ char *mk_resolve_path(struct mk_parser *ps, const char *val);
 /* One "key = value" line inside a [template] / [entry] section. */
 int mk_template_key(struct mk_parser *ps, const char *key, char *val);
 int mk_entry_key(struct mk_parser *ps, const char *key, char *val);
+int mk_shm_key(struct mk_parser *ps, const char *key, char *val);
+/* After the whole text: member names to template indices, sizes given. */
+int mk_finish_shm(struct mk_parser *ps, struct mk_shm *s);
 
 #endif

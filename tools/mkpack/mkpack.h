@@ -49,12 +49,27 @@ struct mk_template {
 	unsigned int seen;	/* keys given so far (bit per key) */
 };
 
+/* A [shm NAME] section: members by template name until finish() resolves
+ * them to template indices (the templates may come later in the text). */
+struct mk_shm {
+	char name[PACK_NAME_LEN];
+	u64 size;
+	u32 nmembers;
+	char member_name[PACK_SHM_MAX_PEERS][PACK_NAME_LEN];
+	u8 member[PACK_SHM_MAX_PEERS];
+	int line;
+	int members_line;
+	unsigned int seen;	/* keys given so far (bit per key) */
+};
+
 struct mk_pack {
 	const char *fname;	/* the manifest, for "fname:line: what" */
 	struct mk_entry entries[PACK_MAX_ENTRIES];
 	u32 nentries;
 	struct mk_template tmpl[PACK_MAX_TEMPLATES];
 	u32 ntemplates;
+	struct mk_shm shm[PACK_MAX_SHM];
+	u32 nshm;
 };
 
 void mk_init(struct mk_pack *mp);

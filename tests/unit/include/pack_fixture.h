@@ -96,13 +96,45 @@ static inline void pfx_dev(u8 *r, u32 d, u64 base, u64 size, u32 irq)
 	st_le32(rec + PACK_DEV_IRQ, irq);
 }
 
+/* A shm table of nshm records right after the template table (call after
+ * pfx_init()). */
+static inline void pfx_shm_table(u8 *b, u32 nshm)
+{
+	st_le32(b + PACK_HDR_SHM_COUNT, nshm);
+	st_le32(b + PACK_HDR_SHM_OFF, ld_le32(b + PACK_HDR_TMPL_OFF) +
+					  ld_le32(b + PACK_HDR_TMPL_COUNT) * PACK_TPL_SIZE);
+}
+
+static inline u8 *pfx_shm_rec(u8 *b, u32 i)
+{
+	return b + ld_le32(b + PACK_HDR_SHM_OFF) + i * PACK_SHM_REC_SIZE;
+}
+
+/* Shm record i: nmembers template indices from members. */
+static inline u8 *pfx_shm(u8 *b, u32 i, const char *name, u64 size, u32 nmembers,
+			  const u8 *members)
+{
+	u8 *r = pfx_shm_rec(b, i);
+
+	memset(r, 0, PACK_SHM_REC_SIZE);
+	pfx_name(r + PACK_SHM_NAME, name);
+	st_le64(r + PACK_SHM_SIZE, size);
+	st_le32(r + PACK_SHM_NMEMBERS, nmembers);
+	memset(r + PACK_SHM_MEMBERS, PACK_SHM_NO_MEMBER, PACK_SHM_MAX_PEERS);
+	memcpy(r + PACK_SHM_MEMBERS, members, nmembers);
+	return r;
+}
+
 /* Recompute the table and header checksums for total_size bytes. */
 static inline void pfx_seal(u8 *b, u64 total_size)
 {
 	u32 nent = ld_le32(b + PACK_HDR_ENTRY_COUNT), ntpl = ld_le32(b + PACK_HDR_TMPL_COUNT);
+	u32 nshm = ld_le32(b + PACK_HDR_SHM_COUNT);
 	u32 crc = crc32(pfx_ent(b, 0), (size_t)nent * PACK_ENT_SIZE);
 
 	crc = crc32_update(crc, pfx_tpl(b, 0), (size_t)ntpl * PACK_TPL_SIZE);
+	if (nshm)
+		crc = crc32_update(crc, pfx_shm_rec(b, 0), (size_t)nshm * PACK_SHM_REC_SIZE);
 	st_le64(b + PACK_HDR_TOTAL_SIZE, total_size);
 	st_le32(b + PACK_HDR_TABLES_CRC, crc);
 	st_le32(b + PACK_HDR_CRC, crc32(b, PACK_HDR_CRC));
