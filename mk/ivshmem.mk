@@ -38,3 +38,6 @@ $(IVC_INITRD): $(IVSHMEM_TOOL) $(IVC_UIO)/.stamp | $(DEBIAN_STAMP)
 		| cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n > $@.overlay
 	$(Q)cat $(BUILD)/guests/debian/initramfs-bench.cpio.gz $@.overlay > $@.tmp
 	$(Q)rm -f $@.overlay && mv $@.tmp $@
+
+# The default pack's Linux VM boots this initramfs (guests/default.manifest).
+$(DEFAULT_PACK): $(IVC_INITRD)

@@ -171,6 +171,38 @@ def test_passthrough_rtc_found_by_linux_from_the_generated_dtb(linux):
     assert "device 0x9010000+0x1000, SPI 34 (passthrough)" in linux.cmd(f"zvm info -n {linux.linux}")
 
 
+def stats_field(out, name):
+    m = re.search(rf"^\s+{name}\s+(\d+)", out, re.M)
+    assert m, out
+    return int(m.group(1))
+
+
+def test_linux_reads_rt_statistics_and_commands_it(linux):
+    """Issue 15's demo with Debian's stock kernel: Linux (peer 1 of region
+    rtlink) binds the ivshmem device to uio_pci_generic, reads the real-time
+    VM's live statistics from the shared memory, and sends it commands that
+    are answered with a doorbell; echo round trips are doorbell-driven."""
+    rt = linux.vm_id("rtos")
+    with Console(linux, linux.linux) as c:
+        c.wait_ready()
+        out = c.run("ivshmem list")
+        assert re.search(r"^0000:00:00\.0\s+uio\d+\s+\d+\s+64 KiB\s+1\s+", out, re.M), out
+        first = c.run("ivshmem stats")
+        assert stats_field(first, "period") == 1000, first
+        assert c.run("ivshmem cmd 0 setpoint 42").strip().endswith("ok setpoint=42")
+        assert "error: unknown command" in c.run("ivshmem cmd 0 frobnicate")
+        out = c.run("ivshmem ping -n 50 0", timeout=120)
+        assert re.search(r"50 round trips to peer 0: min/avg/max = \d+/\d+/\d+ us", out), out
+        later = c.run("ivshmem stats")
+        assert stats_field(later, "periods") > stats_field(first, "periods"), (first, later)
+        assert stats_field(later, "setpoint") == 42, later
+        assert stats_field(later, "commands") >= 2, later
+    info = linux.cmd(f"zvm info -n {linux.linux}")
+    m = re.search(r"shm rtlink 64 KiB, peer 1, peers 0:vm(\d+) 1:vm(\d+), "
+                  r"doorbells rung (\d+) received (\d+)", info)
+    assert m and int(m.group(1)) == rt and int(m.group(3)) >= 52 and int(m.group(4)) >= 52, info
+
+
 def test_reboot_restarts_and_poweroff_halts(linux):
     with Console(linux, linux.linux) as c:
         c.send("reboot -f")
