@@ -111,12 +111,6 @@ u64 pl011_tx_full_wait(void)
 	return k_us_to_ticks(500);
 }
 
-void pl011_putc(char c)
-{
-	while (!pl011_try_putc(c))
-		;
-}
-
 static int pl011_model_init(void)
 {
 	const char *arg;

@@ -296,12 +296,12 @@ static int vm_restart_locked(struct vm *vm)
 	vpl011_restart(vm);
 	r = vm_boot_setup(vm, err, sizeof(err));
 	if (r) {
-		pr_err("vm%u (%s): restart failed: %s", vm->id, vm->name, err);
+		pr_ratelimited(LOG_ERR, "vm%u (%s): restart failed: %s", vm->id, vm->name, err);
 		vm_stop_vcpus(vm);
 		return r;
 	}
 	vm->build_ticks = k_now() - t0;
-	pr_info("vm%u (%s): restarting", vm->id, vm->name);
+	pr_ratelimited(LOG_INFO, "vm%u (%s): restarting", vm->id, vm->name);
 	return vm_go(vm);
 }
 
@@ -352,9 +352,10 @@ void vm_halt(struct vm *vm, bool crashed, int code)
 	if (vm_set_state(vm, crashed ? VM_CRASHED : VM_HALTED))
 		return;
 	vm->exit_code = code;
-	pr_info("vm%u (%s): %s%s", vm->id, vm->name, crashed ? "crashed" : "halted",
-		code == VM_EXIT_RESET ? " (reset requested)" :
-		code == VM_EXIT_PANIC ? " (guest panic)" : "");
+	pr_ratelimited(LOG_INFO, "vm%u (%s): %s%s", vm->id, vm->name,
+		       crashed ? "crashed" : "halted",
+		       code == VM_EXIT_RESET ? " (reset requested)" :
+		       code == VM_EXIT_PANIC ? " (guest panic)" : "");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(vm->vcpus[i]);	/* they see the state and stop */
 	if (code == VM_EXIT_RESET)

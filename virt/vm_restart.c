@@ -30,7 +30,7 @@ static void restart_slot(unsigned int id)
 	if (!vm || READ_ONCE(vm->state) != VM_HALTED || vm->exit_code != VM_EXIT_RESET)
 		return;
 	if (vm_restart(vm))
-		pr_err("vm%u: restart after guest reset failed; it stays halted", id);
+		pr_ratelimited(LOG_ERR, "vm%u: restart after guest reset failed; it stays halted", id);
 }
 
 static void restart_worker(void *arg)

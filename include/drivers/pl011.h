@@ -4,9 +4,8 @@
 
 #include <zvm/types.h>
 
-/* Polled output, usable with the MMU off (before ioremap). */
+/* Polled output (pl011_try_putc), usable with the MMU off (before ioremap). */
 void pl011_early_init(paddr_t base);
-void pl011_putc(char c);
 /* Send c if the transmitter has room now; false when it is full. */
 bool pl011_try_putc(char c);
 /* Counter ticks a caller that found it full may sleep before trying again. */
