@@ -155,7 +155,7 @@ bench-host: $(BUILD)/zvm-test.bin
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
 		-mstrict-align -fno-pic -fno-pie -Wall -Wextra -Werror -Wno-unused-parameter
 GUEST_COMMON := tests/guests/start.S tests/guests/lib.c tests/guests/gic.c tests/guests/fp.S tests/guests/jit.c
-GUESTS := hello irqs ticker cpufeat passthru prio chaos sysdump storm ivc
+GUESTS := hello irqs ticker cpufeat passthru prio chaos sysdump storm ivc flood reboot
 GUEST_ELFS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS))
 
 $(BUILD)/guests/%.elf: tests/guests/%.c $(GUEST_COMMON) $(wildcard tests/guests/*.h) tests/guests/guest.ld

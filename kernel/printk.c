@@ -1,4 +1,5 @@
-/* printk: timestamped, levelled kernel messages to the console and a ring. */
+/* printk: timestamped, levelled kernel messages to a ring and the console
+ * (kernel/console_out.c queues them for the UART). */
 #include <kernel/arch_interface.h>
 #include <kernel/config.h>
 #include <kernel/console.h>
@@ -9,90 +10,16 @@
 #include <lib/fmt.h>
 #include <lib/ringbuf.h>
 
-static void (*out_putc)(char c);
-static bool (*redirect)(const char *s, size_t n);
-static spinlock_t console_lock = SPINLOCK_INIT;
 static spinlock_t log_lock = SPINLOCK_INIT;
 static u8 log_mem[CONFIG_LOG_BUF_SIZE];
 static struct ringbuf log_ring = { log_mem, sizeof(log_mem), 0, 0 };
 static enum log_level console_level = LOG_INFO;
 static bool panic_mode;
 
-void console_set_output(void (*putc)(char c))
-{
-	out_putc = putc;
-}
-
-/* To the UART, one byte at a time (console lock held, or panic mode). */
-static void uart_bytes(const char *s, size_t n)
-{
-	if (out_putc)
-		for (size_t i = 0; i < n; i++)
-			out_putc(s[i]);
-}
-
-/* Where console output goes: the redirect while one takes it. */
-static void put_bytes(const char *s, size_t n)
-{
-	bool (*r)(const char *s, size_t n) = panic_mode ? NULL : READ_ONCE(redirect);
-
-	if (!r || !r(s, n))
-		uart_bytes(s, n);
-}
-
-static void raw_write(const char *s, size_t n)
-{
-	char buf[64];
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			buf[k++] = '\r';
-		buf[k++] = s[i];
-		if (k >= sizeof(buf) - 1) {
-			put_bytes(buf, k);
-			k = 0;
-		}
-	}
-	if (k)
-		put_bytes(buf, k);
-}
-
-void console_set_redirect(bool (*fn)(const char *s, size_t n))
-{
-	WRITE_ONCE(redirect, fn);
-}
-
-static void locked_output(void (*emit)(const char *s, size_t n), const char *s, size_t n)
-{
-	unsigned long flags = arch_irq_save();
-
-	if (!panic_mode)
-		arch_spin_lock(&console_lock);
-	emit(s, n);
-	if (!panic_mode)
-		arch_spin_unlock(&console_lock);
-	arch_irq_restore(flags);
-}
-
-void console_write_uart(const char *s, size_t n)
-{
-	locked_output(uart_bytes, s, n);
-}
-
-void console_write(const char *s, size_t n)
-{
-	locked_output(raw_write, s, n);
-}
-
-void console_write_raw(const char *s, size_t n)
-{
-	locked_output(put_bytes, s, n);
-}
-
 void printk_panic_mode(void)
 {
 	panic_mode = true;	/* the lock holder may be a stopped CPU */
+	console_out_panic();
 }
 
 struct linebuf {

@@ -1,5 +1,6 @@
 /* Host shell commands: version/info, uptime, cpus, log, reboot, poweroff. */
 #include <drivers/gicv3.h>
+#include <kernel/console.h>
 #include <kernel/cpu.h>
 #include <kernel/init.h>
 #include <kernel/platform.h>
@@ -91,6 +92,7 @@ static int cmd_poweroff(struct shell *sh, int argc, char **argv)
 	if (err)
 		return err;
 	shell_printf(sh, "powering off\n");
+	console_out_pump();	/* what is queued goes out before the machine does */
 	arch_system_off();
 	shell_printf(sh, "poweroff: firmware refused (no PSCI?)\n");
 	return -EIO;
@@ -104,6 +106,7 @@ static int cmd_reboot(struct shell *sh, int argc, char **argv)
 	if (err)
 		return err;
 	shell_printf(sh, "rebooting\n");
+	console_out_pump();	/* what is queued goes out before the machine does */
 	arch_system_reset();
 	shell_printf(sh, "reboot: firmware refused (no PSCI?)\n");
 	return -EIO;

@@ -329,7 +329,7 @@ static int vm_restart_locked(struct vm *vm)
 	if (!r)
 		r = vm_boot_images(vm, err, sizeof(err));
 	if (r) {
-		pr_err("vm%u (%s): restart failed: %s", vm->id, vm->name, err);
+		pr_ratelimited(LOG_ERR, "vm%u (%s): restart failed: %s", vm->id, vm->name, err);
 		vm_stop_vcpus(vm);	/* the gate stays closed: only delete is left */
 		return r;
 	}
@@ -340,7 +340,7 @@ static int vm_restart_locked(struct vm *vm)
 	/* Guest-requested restarts take at most 1/(1 + VM_RESTART_BACKOFF)
 	 * of the worker's CPU: a reset loop cannot keep it clearing RAM. */
 	vm->restart_not_before = k_now() + VM_RESTART_BACKOFF * vm->build_ticks;
-	pr_info("vm%u (%s): restarting", vm->id, vm->name);
+	pr_ratelimited(LOG_INFO, "vm%u (%s): restarting", vm->id, vm->name);
 	return vm_go(vm);
 }
 
@@ -371,7 +371,7 @@ u64 vm_restart_requested(unsigned int id, u64 now)
 		if (now < vm->restart_not_before)
 			retry = vm->restart_not_before;
 		else if (vm_restart_locked(vm))
-			pr_err("vm%u: restart after guest reset failed; it stays halted", id);
+			pr_ratelimited(LOG_ERR, "vm%u: restart after guest reset failed; it stays halted", id);
 	}
 	mutex_unlock(&vm->op_lock);
 	return retry;
@@ -440,10 +440,11 @@ void vm_halt(struct vm *vm, bool crashed, int code)
 	if (vm_set_state(vm, crashed ? VM_CRASHED : VM_HALTED))
 		return;
 	vm->exit_code = code;
-	pr_info("vm%u (%s): %s%s", vm->id, vm->name, crashed ? "crashed" : "halted",
-		code == VM_EXIT_RESET ? " (reset requested)" :
-		code == VM_EXIT_PANIC ? " (guest panic)" :
-		code == VM_EXIT_SERROR ? " (SError)" : "");
+	pr_ratelimited(LOG_INFO, "vm%u (%s): %s%s", vm->id, vm->name,
+		       crashed ? "crashed" : "halted",
+		       code == VM_EXIT_RESET ? " (reset requested)" :
+		       code == VM_EXIT_PANIC ? " (guest panic)" :
+		       code == VM_EXIT_SERROR ? " (SError)" : "");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(vm->vcpus[i]);	/* they see the state and stop */
 	if (code == VM_EXIT_RESET)

@@ -19,12 +19,14 @@ struct secondary_boot secondary_boot[CONFIG_MAX_CPUS];
 #define CONFIG_EARLY_UART 0x09000000	/* QEMU virt; only for fatal early errors */
 #endif
 
+static const struct console_uart pl011_console = { pl011_try_putc, pl011_tx_full_wait };
+
 void boot_early_console(const void *dtb)
 {
 	paddr_t base = platform_find_console(dtb);
 
 	pl011_early_init(base ? base : CONFIG_EARLY_UART);
-	console_set_output(pl011_putc);
+	console_set_uart(&pl011_console);
 }
 
 void boot_primary(const void *dtb)

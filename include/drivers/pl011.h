@@ -4,9 +4,12 @@
 
 #include <zvm/types.h>
 
-/* Polled output, usable with the MMU off (before ioremap). */
+/* Polled output (pl011_try_putc), usable with the MMU off (before ioremap). */
 void pl011_early_init(paddr_t base);
-void pl011_putc(char c);
+/* Send c if the transmitter has room now; false when it is full. */
+bool pl011_try_putc(char c);
+/* Counter ticks a caller that found it full may sleep before trying again. */
+u64 pl011_tx_full_wait(void);
 /* Map the UART for when the MMU comes on. */
 void pl011_map(void);
 /* After the MMU is on: map the device and take RX interrupts on `intid`;

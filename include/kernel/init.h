@@ -16,6 +16,8 @@ __attribute__((noreturn)) void kernel_secondary_main(unsigned int cpu);
 typedef int (*initcall_t)(void);
 #define INITCALL_LEVEL(fn, lvl) \
 	static const initcall_t __initcall_##fn __attribute__((section(".initcalls." #lvl), used)) = fn
+/* INITCALL_EARLY: what the others' output should already use (the console). */
+#define INITCALL_EARLY(fn) INITCALL_LEVEL(fn, 1)
 #define INITCALL(fn) INITCALL_LEVEL(fn, 5)
 #define INITCALL_LATE(fn) INITCALL_LEVEL(fn, 9)
 

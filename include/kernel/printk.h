@@ -10,20 +10,28 @@ enum log_level { LOG_EMERG, LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 __printf(2, 3) void printk(enum log_level level, const char *fmt, ...);
 void vprintk(enum log_level level, const char *fmt, va_list ap);
 
-/* Console output without a log prefix (shell, banners). */
+/*
+ * Console output without a log prefix (banners). After boot it is queued for
+ * the console's drain thread (kernel/console_out.c) in bounded time, never
+ * waiting for the UART: a piece the queue cannot take is dropped, counted
+ * and reported. Callable from any context but with sched_lock held (it
+ * may wake the drain thread).
+ */
 __printf(1, 2) void kprintf(const char *fmt, ...);
 void console_write(const char *s, size_t n);
-/* Bytes as they are (no \n -> \r\n): for terminal protocols. */
+/* Bytes as they are (no \n -> \r\n), for terminal protocols: the shell.
+ * Thread context only: waits for room in the queue instead of dropping. */
 void console_write_raw(const char *s, size_t n);
 /*
  * While fn is set, console output (printk, the shell) is handed to it
- * instead of the UART: `zvm look` buffers it with the guest's bytes, so
- * that only its own thread writes the UART and the two stay in order.
- * fn runs under the console lock and returns false to refuse (the bytes
- * then go to the UART). Panic output always goes to the UART.
+ * instead of the queue: `zvm look` buffers it with the guest's bytes, so
+ * that only its own thread feeds the console and the two stay in order.
+ * fn may run on any CPU with interrupts masked and returns false to refuse
+ * (the bytes then go to the queue). Panic output never goes to it.
  */
 void console_set_redirect(bool (*fn)(const char *s, size_t n));
-/* Straight to the UART, whatever the redirect (the redirect's writer). */
+/* To the console queue whatever the redirect (the redirect's writer);
+ * like console_write_raw, it waits for room. */
 void console_write_uart(const char *s, size_t n);
 
 /* Messages at or below this level reach the console; all reach the log. */
@@ -50,7 +58,8 @@ bool ratelimit_ok(struct ratelimit *rl, unsigned int burst);
 	if (ratelimit_ok(&__rl, 5)) printk(level, __VA_ARGS__); \
 } while (0)
 
-/* Stop taking console/log locks: the holder may be a stopped CPU. */
+/* Stop taking console/log locks (the holder may be a stopped CPU), write
+ * out the queued console output, and print synchronously from now on. */
 void printk_panic_mode(void);
 
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
