@@ -71,4 +71,7 @@ def test_restart_storm(zvm):
     assert f"vm {rt} deleted" in zvm.cmd(f"zvm delete -n {rt}")
     assert free_mem(zvm) == base
     log = zvm.cmd("log")
-    assert not re.search(r"error:|warning:|panic|Unexpected", log), log[-2000:]
+    # Only the rate limit's own summary lines may warn.
+    bad = [l for l in log.splitlines()
+           if re.search(r"error:|warning:|panic|Unexpected", l) and "similar messages suppressed" not in l]
+    assert not bad, "\n".join(bad)
