@@ -215,11 +215,11 @@ $(DEBIAN_STAMP): tools/fetch-guests $(wildcard tools/initramfs/*)
 
 # The Linux VM's disk (tools/mkdisk): the initramfs that boots from it
 # (cheap, part of the default pack) and the ext4 root file system, built
-# once and then kept: it is the VM's persistent disk (`make disk-clean`
-# throws it away; a changed tools/disk/ or tools/mkdisk rebuilds it).
+# when missing and then kept, as it is the VM's persistent disk
+# (`make disk-clean disk` builds a fresh one, e.g. after tools/disk/ changed).
 $(DISK_INITRAMFS): tools/mkdisk tools/disk/init $(DEBIAN_STAMP)
 	$(Q)ZVM_BUILD=$(abspath $(BUILD)) bash tools/mkdisk initramfs
-$(DISK_IMG): tools/mkdisk $(wildcard tools/disk/*) $(DEBIAN_STAMP)
+$(DISK_IMG): | $(DEBIAN_STAMP)
 	$(Q)ZVM_BUILD=$(abspath $(BUILD)) bash tools/mkdisk rootfs
 disk: $(DISK_INITRAMFS) $(DISK_IMG)
 disk-clean:
