@@ -35,8 +35,23 @@ SMP     ?= 4
 MEM     ?= 4G
 MACHINE ?= virt,virtualization=on,gic-version=3
 QEMU_EXTRA ?=
+# The Linux VM's root disk and network (docs/guests.md, "Root disk and
+# network"): virtio-blk on virtio-mmio transport 0 (0xa000000) with
+# build/guests/disk/rootfs.ext4, virtio-net on transport 8 (0xa001000) on
+# QEMU's user network, the guest's ssh on 127.0.0.1:SSH_PORT. NET=0 and
+# DISK=0 leave them out (the Linux VM then keeps its initramfs as root).
+NET      ?= 1
+DISK     ?= 1
+SSH_PORT ?= 2222
+DISK_IMG := $(BUILD)/guests/disk/rootfs.ext4
+DISK_INITRAMFS := $(BUILD)/guests/disk/initramfs-disk.cpio.gz
+QEMU_DISK = -drive if=none,id=disk0,format=raw,file=$(DISK_IMG) \
+	    -device virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0
+QEMU_NET = -netdev user,id=net0,hostfwd=tcp:127.0.0.1:$(SSH_PORT)-:22 \
+	   -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.8
 QEMU_CMD = $(QEMU) -M $(MACHINE) -cpu $(CPU) -smp $(SMP) -m $(MEM) -nographic \
-	   -nic none -kernel $(BUILD)/zvm.bin $(if $(PACK),-initrd $(PACK)) $(QEMU_EXTRA)
+	   -nic none -kernel $(BUILD)/zvm.bin $(if $(PACK),-initrd $(PACK)) \
+	   $(if $(filter 1,$(DISK)),$(QEMU_DISK)) $(if $(filter 1,$(NET)),$(QEMU_NET)) $(QEMU_EXTRA)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	    -Wvla -Wpointer-arith -Wundef -Wno-unused-parameter \
@@ -82,7 +97,7 @@ ZVM_TEST_OBJS := $(ZVM_OBJS) $(patsubst %,$(BUILD)/obj/%.o,$(KTEST_SRCS))
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .PHONY: all run debug test unit systest clean setup bench-host guests pack test-image \
-	check-layers size
+	check-layers size disk disk-clean
 all: $(BUILD)/zvm.bin
 
 $(BUILD)/obj/%.c.o: %.c
@@ -136,7 +151,7 @@ check-layers:
 size: $(BUILD)/zvm.bin
 	$(Q)$(PYTHON) scripts/size.py $(BUILD) $(ZVM_SRCS)
 
-run: $(BUILD)/zvm.bin $(PACK)
+run: $(BUILD)/zvm.bin $(PACK) $(if $(filter 1,$(DISK)),$(DISK_IMG))
 	$(QEMU_CMD)
 
 debug: $(BUILD)/zvm.bin $(PACK)
@@ -187,7 +202,8 @@ $(TEST_PACK): tests/guests/pack.manifest $(GUEST_ELFS) $(MKPACK)
 	$(Q)cp $< $(BUILD)/guests/pack.manifest
 	$(Q)$(MKPACK) -o $@ $(BUILD)/guests/pack.manifest >/dev/null
 
-$(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK) $(BUILD)/rtos-guest.bin
+$(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK) $(BUILD)/rtos-guest.bin \
+		 $(DISK_INITRAMFS)
 	@echo "  MKPACK  $@"
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $(BUILD)/guests/default.manifest
@@ -196,6 +212,18 @@ $(DEFAULT_PACK): guests/default.manifest $(DEBIAN_STAMP) $(MKPACK) $(BUILD)/rtos
 # Debian's kernels and our initramfs (downloaded once, cached in build/).
 $(DEBIAN_STAMP): tools/fetch-guests $(wildcard tools/initramfs/*)
 	ZVM_BUILD=$(abspath $(BUILD)) bash tools/fetch-guests
+
+# The Linux VM's disk (tools/mkdisk): the initramfs that boots from it
+# (cheap, part of the default pack) and the ext4 root file system, built
+# when missing and then kept, as it is the VM's persistent disk
+# (`make disk-clean disk` builds a fresh one, e.g. after tools/disk/ changed).
+$(DISK_INITRAMFS): tools/mkdisk tools/disk/init $(DEBIAN_STAMP)
+	$(Q)ZVM_BUILD=$(abspath $(BUILD)) bash tools/mkdisk initramfs
+$(DISK_IMG): | $(DEBIAN_STAMP)
+	$(Q)ZVM_BUILD=$(abspath $(BUILD)) bash tools/mkdisk rootfs
+disk: $(DISK_INITRAMFS) $(DISK_IMG)
+disk-clean:
+	rm -f $(DISK_IMG)
 
 pack: $(TEST_PACK) $(DEFAULT_PACK)
 
@@ -221,7 +249,7 @@ $(BUILD)/unit:
 unit: check-layers $(UNIT_BINS) fuzz-regress
 	$(Q)set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-systest: $(BUILD)/zvm.bin $(BUILD)/zvm-test.bin $(TEST_PACK) $(DEFAULT_PACK)
+systest: $(BUILD)/zvm.bin $(BUILD)/zvm-test.bin $(TEST_PACK) $(DEFAULT_PACK) $(DISK_IMG)
 	$(PYTHON) -m pytest -v tests/system tests/tools
 
 test: check-layers unit systest

@@ -33,6 +33,24 @@ int pages_free(paddr_t addr, unsigned int order)
 	return r;
 }
 
+int pages_take(paddr_t addr, unsigned int order)
+{
+	unsigned long flags = spin_lock_irqsave(&pa_lock);
+	int r = pa_take(&pa, addr, order);
+
+	spin_unlock_irqrestore(&pa_lock, flags);
+	return r;
+}
+
+enum pa_page_state pages_state(paddr_t addr)
+{
+	unsigned long flags = spin_lock_irqsave(&pa_lock);
+	enum pa_page_state st = pa_page_state(&pa, addr);
+
+	spin_unlock_irqrestore(&pa_lock, flags);
+	return st;
+}
+
 void pages_stats(struct pa_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&pa_lock);

@@ -26,6 +26,7 @@
  */
 #define META_ALLOC 0x80u
 #define META_RUN_SHIFT 5
+#define META_ORDER_MASK 0x1fu
 enum { RUN_SOLE, RUN_FIRST, RUN_MID, RUN_LAST };
 
 static u8 meta_val(unsigned order, unsigned run)
@@ -322,6 +323,71 @@ int pa_free_pages(struct page_alloc *pa, paddr_t addr, u64 npages)
 		free_head(pa, alloc_head(pa, pos, k, run), pos, k);
 	}
 	return 0;
+}
+
+/* ---- Taking a given block ------------------------------------------------ */
+
+/* The free block of order >= order that holds addr, as its order, or -1. */
+static int free_holder(const struct page_alloc *pa, const struct pa_bank *b, paddr_t addr,
+		       unsigned order)
+{
+	for (unsigned k = order; k <= PA_MAX_ORDER; k++)
+		if (is_free(pa, b, addr & ~(PA_ORDER_BYTES(k) - 1), k))
+			return (int)k;
+	return -1;
+}
+
+int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order)
+{
+	struct pa_bank *b;
+	paddr_t head;
+	int k;
+
+	if (order > PA_MAX_ORDER || !IS_ALIGNED(addr, PA_ORDER_BYTES(order)))
+		return -EINVAL;
+	b = bank_of(pa, addr);
+	if (!b || !blk_in_bank(b, addr, order))
+		return -EINVAL;
+	k = free_holder(pa, b, addr, order);
+	if (k < 0)
+		return -EBUSY;
+	head = addr & ~(PA_ORDER_BYTES((unsigned)k) - 1);
+	take(pa, b, head, (unsigned)k);
+	/* Split down towards addr, giving back the halves that do not hold it. */
+	while ((unsigned)k > order) {
+		paddr_t half = PA_ORDER_BYTES((unsigned)--k);
+
+		if (addr & half) {
+			give(pa, b, head, (unsigned)k);
+			head += half;
+		} else {
+			give(pa, b, head + half, (unsigned)k);
+		}
+	}
+	*meta_of(pa, b, addr) = meta_val(order, RUN_SOLE);
+	return 0;
+}
+
+enum pa_page_state pa_page_state(struct page_alloc *pa, paddr_t addr)
+{
+	struct pa_bank *b = bank_of(pa, addr);
+
+	if (!b)
+		return PA_PAGE_NOT_RAM;
+	addr &= ~(PAGE_SIZE - 1);
+	if (free_holder(pa, b, addr, 0) >= 0)
+		return PA_PAGE_FREE;
+	for (unsigned k = 0; k <= PA_MAX_ORDER; k++) {
+		paddr_t head = addr & ~(PA_ORDER_BYTES(k) - 1);
+		u8 m;
+
+		if (head < b->base)
+			break;
+		m = *meta_of(pa, b, head);
+		if ((m & META_ALLOC) && (m & META_ORDER_MASK) == k)
+			return PA_PAGE_ALLOCATED;
+	}
+	return PA_PAGE_RESERVED;
 }
 
 /* ---- Statistics ------------------------------------------------------------ */

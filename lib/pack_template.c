@@ -62,6 +62,7 @@ static void decode_dev(const u8 *r, struct pack_dev *d)
 	d->base = ld_le64(r + PACK_DEV_BASE);
 	d->size = ld_le64(r + PACK_DEV_LEN);
 	d->irq = ld_le32(r + PACK_DEV_IRQ);
+	d->flags = ld_le32(r + PACK_DEV_FLAGS);
 }
 
 static void decode_template(const u8 *r, struct pack_template *t)
@@ -76,6 +77,7 @@ static void decode_template(const u8 *r, struct pack_template *t)
 	t->initrd = (const char *)r + PACK_TPL_INITRD;
 	t->dtb = (const char *)r + PACK_TPL_DTB;
 	t->mem_size = ld_le64(r + PACK_TPL_MEM_SIZE);
+	t->ram_base = ld_le64(r + PACK_TPL_RAM_BASE);
 	t->load_addr = ld_le64(r + PACK_TPL_LOAD_ADDR);
 	t->pcpu_mask = ld_le64(r + PACK_TPL_PCPU_MASK);
 	t->vcpus = ld_le32(r + PACK_TPL_VCPUS);
@@ -125,8 +127,7 @@ static int check_reserved(struct pack_ctx *c, const struct pack_template *t, con
 
 	if (flags & ~(u32)PACK_TPL_F_ALL)
 		return pack_bad(c, "template '%s': unknown flags 0x%x", t->name, flags);
-	if (!pack_all_zero(r + PACK_TPL_RESERVED1, 4) ||
-	    !pack_all_zero(r + PACK_TPL_RESERVED2, PACK_TPL_SIZE - PACK_TPL_RESERVED2))
+	if (!pack_all_zero(r + PACK_TPL_RESERVED1, 4))
 		return pack_bad(c, "template '%s': reserved bytes are not zero", t->name);
 	return 0;
 }
@@ -149,6 +150,24 @@ static int check_resources(struct pack_ctx *c, const struct pack_template *t)
 	if (t->priority > PACK_PRIO_MAX)
 		return pack_bad(c, "template '%s': priority %u, must be 0 (highest) to %u",
 				t->name, t->priority, PACK_PRIO_MAX);
+	return 0;
+}
+
+/* Identity-mapped RAM: whole 2 MiB blocks (stage 2 and the allocator work
+ * in them), not hiding the guest's device windows below 1 GiB, inside the
+ * IPA space. Whether the host has that RAM free is the hypervisor's check. */
+static int check_ram_base(struct pack_ctx *c, const struct pack_template *t)
+{
+	u64 b = t->ram_base;
+
+	if (!b)
+		return 0;
+	if (b % PACK_RAM_ALIGN || t->mem_size % PACK_RAM_ALIGN)
+		return pack_bad(c, "template '%s': memory_at 0x%llx and memory 0x%llx must be multiples of 2 MiB",
+				t->name, (unsigned long long)b, (unsigned long long)t->mem_size);
+	if (b < PACK_RAM_BASE_MIN || b > PACK_IPA_END || t->mem_size > PACK_IPA_END - b)
+		return pack_bad(c, "template '%s': memory_at 0x%llx: RAM must lie between 0x%llx (below are the guest's devices) and 0x%llx (the IPA space)",
+				t->name, (unsigned long long)b, PACK_RAM_BASE_MIN, PACK_IPA_END);
 	return 0;
 }
 
@@ -204,6 +223,15 @@ static int check_dev(struct pack_ctx *c, const struct pack_template *t, u32 i)
 		return pack_bad(c, "template '%s': device %u at 0x%llx size 0x%llx is not a non-empty 4 KiB-aligned region",
 				t->name, i, (unsigned long long)d->base,
 				(unsigned long long)d->size);
+	if (d->flags & ~(u32)PACK_DEV_F_ALL)
+		return pack_bad(c, "template '%s': device %u has unknown flags 0x%x", t->name, i,
+				d->flags);
+	if ((d->flags & PACK_DEV_F_DMA) && !t->ram_base)
+		return pack_bad(c, "template '%s': device %u is marked dma, but the VM's RAM is not identity-mapped (memory_at): its DMA addresses would not be host addresses",
+				t->name, i);
+	if (t->ram_base && d->base < t->ram_base + t->mem_size && t->ram_base < d->base + d->size)
+		return pack_bad(c, "template '%s': device %u at 0x%llx overlaps the VM's RAM at memory_at 0x%llx",
+				t->name, i, (unsigned long long)d->base, (unsigned long long)t->ram_base);
 	if (d->irq && (d->irq < PACK_SPI_MIN || d->irq > PACK_SPI_MAX))
 		return pack_bad(c, "template '%s': device %u IRQ %u is not an SPI (%u..%u)",
 				t->name, i, d->irq, PACK_SPI_MIN, PACK_SPI_MAX);
@@ -235,10 +263,6 @@ static int check_devs(struct pack_ctx *c, const struct pack_template *t, const u
 	if (!pack_all_zero(r + PACK_TPL_DEVS + t->ndevs * PACK_DEV_SIZE,
 			   (PACK_MAX_DEVS - t->ndevs) * PACK_DEV_SIZE))
 		return pack_bad(c, "template '%s': unused device records are not zero", t->name);
-	for (i = 0; i < t->ndevs; i++)
-		if (ld_le32(r + PACK_TPL_DEVS + i * PACK_DEV_SIZE + PACK_DEV_RESERVED))
-			return pack_bad(c, "template '%s': device %u reserved bytes are not zero",
-					t->name, i);
 	return 0;
 }
 
@@ -312,6 +336,8 @@ static int check_template(struct pack_ctx *c, u32 i)
 	if (!err)
 		err = check_resources(c, &t);
 	if (!err)
+		err = check_ram_base(c, &t);
+	if (!err)
 		err = check_pins(c, &t);
 	if (!err)
 		err = check_host_prio(c, &t);
@@ -322,6 +348,25 @@ static int check_template(struct pack_ctx *c, u32 i)
 	return err;
 }
 
+/* Two identity-mapped templates on the same host RAM could never run
+ * together: say so when the pack is built, not at the second `zvm new`. */
+static int check_ram_overlap(struct pack_ctx *c, u32 i)
+{
+	struct pack_template a, b;
+	u32 j;
+
+	decode_template(pack_tmpl_rec(c->p, i), &a);
+	for (j = 0; a.ram_base && j < i; j++) {
+		decode_template(pack_tmpl_rec(c->p, j), &b);
+		if (b.ram_base && a.ram_base < b.ram_base + b.mem_size &&
+		    b.ram_base < a.ram_base + a.mem_size)
+			return pack_bad(c, "template '%s': memory_at 0x%llx overlaps template '%s' (memory_at 0x%llx)",
+					a.name, (unsigned long long)a.ram_base, b.name,
+					(unsigned long long)b.ram_base);
+	}
+	return 0;
+}
+
 int pack_check_templates(struct pack_ctx *c)
 {
 	u32 i;
@@ -329,6 +374,8 @@ int pack_check_templates(struct pack_ctx *c)
 
 	for (i = 0; !err && i < c->p->ntemplates; i++)
 		err = check_template(c, i);
+	for (i = 0; !err && i < c->p->ntemplates; i++)
+		err = check_ram_overlap(c, i);
 	return err;
 }
 

@@ -39,5 +39,7 @@ $(IVC_INITRD): $(IVSHMEM_TOOL) $(IVC_UIO)/.stamp | $(DEBIAN_STAMP)
 	$(Q)cat $(BUILD)/guests/debian/initramfs-bench.cpio.gz $@.overlay > $@.tmp
 	$(Q)rm -f $@.overlay && mv $@.tmp $@
 
-# The default pack's Linux VM boots this initramfs (guests/default.manifest).
-$(DEFAULT_PACK): $(IVC_INITRD)
+# The default pack's Linux VM boots the disk initramfs (tools/mkdisk) built
+# on top of this one, so that the ivshmem tool is there with or without a disk.
+$(DISK_INITRAMFS): $(IVC_INITRD)
+$(DISK_INITRAMFS): export ZVM_DISK_BASE = $(abspath $(IVC_INITRD))

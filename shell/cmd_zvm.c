@@ -8,6 +8,7 @@
 #include <shell/shell.h>
 #include <virt/images.h>
 #include <virt/ivshmem.h>
+#include <virt/passthrough.h>
 #include <virt/vm.h>
 #include <virt/vpl011.h>
 #include <zvm/errno.h>
@@ -227,6 +228,11 @@ static void info_start(struct shell *sh, struct vm *vm)
  * tree has a node for them: docs/virtualization.md, "Passthrough"). */
 static void info_devices(struct shell *sh, const struct vm *vm)
 {
+	if (vm->identity)
+		shell_printf(sh, "  RAM at 0x%llx, identity-mapped (IPA = host PA)\n",
+			     (unsigned long long)vm->ram_ipa);
+	if (passthrough_dma_trusted(vm))
+		shell_printf(sh, "  TRUSTED: owns DMA masters and there is no SMMU; it can read and write all host memory\n");
 	for (u32 i = 0; i < vm->tmpl->ndevs; i++) {
 		const struct pack_dev *d = &vm->tmpl->devs[i];
 
@@ -234,7 +240,7 @@ static void info_devices(struct shell *sh, const struct vm *vm)
 			     (unsigned long long)d->size);
 		if (d->irq)
 			shell_printf(sh, ", SPI %u", d->irq);
-		shell_printf(sh, " (passthrough)\n");
+		shell_printf(sh, " (passthrough%s)\n", d->flags & PACK_DEV_F_DMA ? ", DMA" : "");
 	}
 }
 

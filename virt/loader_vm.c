@@ -116,6 +116,11 @@ static int write_blob(const struct loader_ram *ram, const char *what, u64 ipa, c
 	return 0;
 }
 
+u64 loader_vm_ram_base(const struct pack_template *t)
+{
+	return t->ram_base ? t->ram_base : VM_DTB_RAM_BASE;
+}
+
 int loader_boot_vm(const struct pack *pk, const struct pack_template *t,
 		   const struct loader_ram *ram, void *scratch, size_t scratch_size,
 		   struct vm_boot *out, char *err, size_t errlen)

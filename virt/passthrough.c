@@ -73,7 +73,7 @@ static bool has_vpci(const struct vm *vm)
  * PCI windows where its shared regions appear. */
 static unsigned int guest_regions(const struct vm *vm, struct pt_region *r)
 {
-	r[0] = (struct pt_region){ VM_RAM_IPA, vm->mem_size, "guest RAM" };
+	r[0] = (struct pt_region){ vm->ram_ipa, vm->mem_size, "guest RAM" };
 	r[1] = (struct pt_region){ VGIC_DIST_BASE, VGIC_DIST_SIZE, "the vGIC distributor" };
 	r[2] = (struct pt_region){ VGIC_REDIST_BASE, vm->nr_vcpus * VGIC_REDIST_STRIDE,
 				   "the vGIC redistributors" };
@@ -84,6 +84,27 @@ static unsigned int guest_regions(const struct vm *vm, struct pt_region *r)
 	r[5] = (struct pt_region){ VPCI_MMIO_BASE, VPCI_MMIO_SIZE,
 				   "the virtual PCI memory window" };
 	return 6;
+}
+
+/*
+ * Whether vm may own DMA masters (devices its template marks dma). Without
+ * an SMMU the only way a stock driver's DMA addresses are right is RAM at
+ * IPA == PA, and such a device reaches all of physical memory: the VM is
+ * trusted for memory isolation (`zvm info -n` says so). An SMMU would
+ * make this a platform capability: give the device a stage-2 context of
+ * the VM's own and allow it for every VM.
+ */
+static bool pt_dma_allowed(const struct vm *vm)
+{
+	return vm->identity;
+}
+
+bool passthrough_dma_trusted(const struct vm *vm)
+{
+	for (u32 i = 0; i < vm->tmpl->ndevs; i++)
+		if (vm->tmpl->devs[i].flags & PACK_DEV_F_DMA)
+			return true;
+	return false;
 }
 
 /* Under pt_lock. */
@@ -106,7 +127,6 @@ static int check_all(const struct vm *vm, char *err, size_t errlen)
 		.claims = claims, .nclaims = PT_SLOTS, .nr_irqs = gic_nr_irqs(),
 		.guest_nr_irqs = GIC_SPI_BASE + VGIC_DEFAULT_NR_SPIS,
 		.host_uart = plat.uart_base,
-		.allow_dma = false,	/* nothing confines DMA yet (no SMMU) */
 	};
 
 	if (!vm->tmpl->ndevs)
@@ -115,6 +135,7 @@ static int check_all(const struct vm *vm, char *err, size_t errlen)
 		return errmsg_set(err, errlen, -EINVAL, "the host device tree does not parse: %s",
 				  fdt_errmsg(&dt));
 	r.host_dt = &dt;
+	r.allow_dma = pt_dma_allowed(vm);
 	r.nregions = n + guest_regions(vm, regions + n);
 	return pt_check_devs(&r, vm->tmpl->devs, vm->tmpl->ndevs, err, errlen);
 }

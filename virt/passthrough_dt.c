@@ -142,10 +142,15 @@ static bool matches(const struct pt_rules *r, const struct fdt_iter *it, const s
 	return true;
 }
 
-static const struct pt_deny *denied(const struct pt_rules *r, const struct fdt_iter *it)
+/* A DMA master is let through only where the VM may own one (allow_dma)
+ * and the template marks the device dma: never by accident. */
+static const struct pt_deny *denied(const struct pt_rules *r, const struct fdt_iter *it,
+				    const struct pack_dev *d)
 {
+	bool dma_ok = r->allow_dma && (d->flags & PACK_DEV_F_DMA);
+
 	for (size_t i = 0; i < ARRAY_SIZE(deny); i++)
-		if (!(deny[i].dma && r->allow_dma) && matches(r, it, &deny[i]))
+		if (!(deny[i].dma && dma_ok) && matches(r, it, &deny[i]))
 			return &deny[i];
 	return NULL;
 }
@@ -203,8 +208,8 @@ static void node_path(const struct fdt_iter *it, char *buf, size_t len)
 	}
 }
 
-static int refuse(const struct fdt_iter *it, const struct pt_deny *e, const struct pack_dev *d,
-		  char *err, size_t errlen)
+static int refuse(const struct pt_rules *r, const struct fdt_iter *it, const struct pt_deny *e,
+		  const struct pack_dev *d, char *err, size_t errlen)
 {
 	const char *compat = fdt_getprop_string(it->f, it->node, "compatible");
 	char path[PT_PATH_LEN];
@@ -212,7 +217,9 @@ static int refuse(const struct fdt_iter *it, const struct pt_deny *e, const stru
 	node_path(it, path, sizeof(path));
 	return errmsg_set(err, errlen, -EINVAL, DEV_FMT ": %s%s%s%s %s; passthrough refused%s",
 			  DEV_ARGS(d), path, compat ? " (" : "", compat ? compat : "",
-			  compat ? ")" : "", e->why, e->dma ? " (no SMMU)" : "");
+			  compat ? ")" : "", e->why,
+			  !e->dma ? "" : r->allow_dma ? " (mark it dma in the template)"
+						  : " (no SMMU, and the VM is not identity-mapped)");
 }
 
 static int check_nodes(const struct pt_rules *r, const struct pack_dev *d, char *err,
@@ -223,8 +230,8 @@ static int check_nodes(const struct pt_rules *r, const struct pack_dev *d, char 
 
 	fdt_iter_start(&it, r->host_dt);
 	while (fdt_iter_next(&it))
-		if (on_range(&it, d) && (e = denied(r, &it)))
-			return refuse(&it, e, d, err, errlen);
+		if (on_range(&it, d) && (e = denied(r, &it, d)))
+			return refuse(r, &it, e, d, err, errlen);
 	return 0;
 }
 

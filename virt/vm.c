@@ -111,7 +111,7 @@ static int guest_ram_write(void *ctx, u64 ipa, const void *src, u64 len)
 static int vm_load(struct vm *vm, const struct pack *pk, const struct pack_template *t,
 		   char *err, size_t errlen)
 {
-	struct loader_ram ram = { VM_RAM_IPA, vm->mem_size, NULL, guest_ram_write, vm };
+	struct loader_ram ram = { vm->ram_ipa, vm->mem_size, NULL, guest_ram_write, vm };
 	struct vm_boot boot;
 	size_t scratch_size = 64 * 1024;
 	void *scratch = kmalloc_aligned(scratch_size, 16);
@@ -165,6 +165,11 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg, char *err, size_
 	*vm->tmpl = *cfg->tmpl;
 	vm->tmpl->mem_size = vm->mem_size;	/* what a restart must rebuild */
 	vm->tmpl->vcpus = vm->nr_vcpus;
+	if (vm->identity) {
+		r = vm_ident_take(vm, vm_table, VM_MAX, err, errlen);
+		if (r)
+			return r;
+	}
 	if (vmem_init(vm))
 		return errmsg_set(err, errlen, -ENOMEM, "cannot allocate %llu MiB of guest RAM",
 				  (unsigned long long)(vm->mem_size >> 20));
@@ -244,6 +249,8 @@ static struct vm *vm_alloc(const struct vm_config *cfg, u64 mem, unsigned int nv
 	strlcpy(vm->name, cfg->tmpl->name, sizeof(vm->name));
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
 	vm->mem_size = mem;
+	vm->identity = cfg->tmpl->ram_base != 0;
+	vm->ram_ipa = loader_vm_ram_base(cfg->tmpl);
 	vm->nr_vcpus = nv;
 	vm->state = VM_CREATED;
 	mutex_init(&vm->op_lock);

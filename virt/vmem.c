@@ -128,19 +128,22 @@ static void ram_free(struct vm *vm)
 	vm->nr_ram_blocks = 0;
 }
 
+/* Identity-mapped VMs come with their blocks already taken (vm.c,
+ * vm_identity.c): nr_ram_blocks of them, at ram_ipa onwards. */
 static int ram_alloc(struct vm *vm)
 {
 	u64 n = vm->mem_size / BLOCK_2M;	/* <= VM_RAM_MAX / 2 MiB: the size cannot wrap */
 
-	vm->ram_blocks = kzalloc((size_t)n * sizeof(paddr_t));
+	if (!vm->ram_blocks)
+		vm->ram_blocks = kzalloc((size_t)n * sizeof(paddr_t));
 	if (!vm->ram_blocks)
 		return -ENOMEM;
 	for (u64 i = 0; i < n; i++) {
-		if (pages_alloc(9, &vm->ram_blocks[i]))
+		if (i >= vm->nr_ram_blocks && pages_alloc(9, &vm->ram_blocks[i]))
 			return -ENOMEM;
-		vm->nr_ram_blocks = i + 1;
+		vm->nr_ram_blocks = MAX(vm->nr_ram_blocks, i + 1);
 		memset((void *)vm->ram_blocks[i], 0, BLOCK_2M);
-		if (vmem_map(vm, VM_RAM_IPA + i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, VMEM_RAM))
+		if (vmem_map(vm, vm->ram_ipa + i * BLOCK_2M, vm->ram_blocks[i], BLOCK_2M, VMEM_RAM))
 			return -ENOMEM;
 	}
 	return 0;
@@ -171,7 +174,8 @@ int vmem_init(struct vm *vm)
 
 	/* vm_create() checked already; but the block count and every IPA below
 	 * are only sound for RAM inside the IPA space, so say no here too. */
-	if (!vm->mem_size || !IS_ALIGNED(vm->mem_size, BLOCK_2M) || vm->mem_size > VM_RAM_MAX)
+	if (!vm->mem_size || !IS_ALIGNED(vm->mem_size, BLOCK_2M) ||
+	    vm->ram_ipa < VM_RAM_IPA || vm->mem_size > (1ULL << VM_IPA_BITS) - vm->ram_ipa)
 		return -EINVAL;
 	vm->s2_root = s2_table_alloc();
 	if (!vm->s2_root)
@@ -194,9 +198,9 @@ void vmem_destroy(struct vm *vm)
 
 void *vmem_ipa_to_host(struct vm *vm, u64 ipa, size_t *avail)
 {
-	u64 off = ipa - VM_RAM_IPA;
+	u64 off = ipa - vm->ram_ipa;
 
-	if (ipa < VM_RAM_IPA || off >= vm->mem_size)
+	if (ipa < vm->ram_ipa || off >= vm->mem_size)
 		return NULL;
 	if (avail)
 		*avail = BLOCK_2M - (off % BLOCK_2M);
@@ -205,7 +209,7 @@ void *vmem_ipa_to_host(struct vm *vm, u64 ipa, size_t *avail)
 
 static int vmem_copy(struct vm *vm, u64 ipa, void *buf, size_t len, bool to_guest)
 {
-	if (ipa < VM_RAM_IPA || ipa + len < ipa || ipa + len - VM_RAM_IPA > vm->mem_size)
+	if (ipa < vm->ram_ipa || ipa + len < ipa || ipa + len - vm->ram_ipa > vm->mem_size)
 		return -EFAULT;
 	while (len) {
 		size_t avail = 0, n;

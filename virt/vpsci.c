@@ -20,7 +20,7 @@ static s64 psci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 ctx)
 {
 	struct vm *vm = v->vm;
 	unsigned int id;
-	s64 r = vpsci_check_cpu_on(vm->nr_vcpus, mpidr, entry, VM_RAM_IPA, vm->mem_size, &id);
+	s64 r = vpsci_check_cpu_on(vm->nr_vcpus, mpidr, entry, vm->ram_ipa, vm->mem_size, &id);
 	struct vcpu *t;
 
 	if (r)

@@ -9,6 +9,9 @@ int mm_init(const struct mem_range *ram, unsigned int nram,
 int pages_alloc(unsigned int order, paddr_t *out);
 int pages_free(paddr_t pa, unsigned int order);
 void pages_stats(struct pa_stats *st);
+/* pa_take() and pa_page_state(), locked: memory at a given address. */
+int pages_take(paddr_t addr, unsigned int order);
+enum pa_page_state pages_state(paddr_t addr);
 
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);

@@ -141,6 +141,24 @@ int pa_alloc_pages(struct page_alloc *pa, u64 npages, paddr_t *out);
  * start of a run, double free) changes nothing. */
 int pa_free_pages(struct page_alloc *pa, paddr_t addr, u64 npages);
 
+/*
+ * Allocate exactly the block of 2^order pages at addr (naturally aligned),
+ * splitting the free block that holds it; free it with pa_free(). For
+ * memory that must sit at a given physical address (identity-mapped VMs).
+ * Returns 0, -EINVAL (bad order or alignment, not inside one bank) or
+ * -EBUSY when any page of it is not free (state unchanged).
+ */
+int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order);
+
+/* What the page at addr is, to name what is in the way of pa_take(). */
+enum pa_page_state {
+	PA_PAGE_NOT_RAM,	/* outside every bank */
+	PA_PAGE_FREE,
+	PA_PAGE_ALLOCATED,	/* inside an allocated block */
+	PA_PAGE_RESERVED,	/* a reserved range or the metadata carve */
+};
+enum pa_page_state pa_page_state(struct page_alloc *pa, paddr_t addr);
+
 void pa_get_stats(const struct page_alloc *pa, struct pa_stats *st);
 
 /* Highest order with a free block, -1 when nothing is free. */

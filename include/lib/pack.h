@@ -38,6 +38,7 @@ struct pack_dev {
 	u64 base;		/* MMIO region, identity mapped into the guest */
 	u64 size;
 	u32 irq;		/* SPI INTID routed to the guest, 0 = none */
+	u32 flags;		/* PACK_DEV_F_*: dma */
 };
 
 struct pack_template {
@@ -48,6 +49,7 @@ struct pack_template {
 	const char *initrd;
 	const char *dtb;
 	u64 mem_size;
+	u64 ram_base;		/* identity-mapped RAM: host PA = IPA; 0 = anywhere */
 	u64 load_addr;		/* raw kernels: guest IPA to load at; else 0 */
 	u64 pcpu_mask;		/* pCPUs the VM may run on; 0 = any */
 	u32 vcpus;

@@ -72,7 +72,7 @@
 #define PACK_TPL_RESERVED1 0x0b4	/* 4 zero bytes */
 #define PACK_TPL_DEVS 0x0b8		/* PACK_MAX_DEVS device records */
 #define PACK_TPL_BOOTARGS 0x178		/* char[256] */
-#define PACK_TPL_RESERVED2 0x278	/* 8 zero bytes */
+#define PACK_TPL_RAM_BASE 0x278	/* u64, host PA = guest IPA of RAM, 0 = any */
 
 #define PACK_TPL_F_AUTOSTART 0x1
 #define PACK_TPL_F_ALL PACK_TPL_F_AUTOSTART
@@ -83,7 +83,12 @@
 #define PACK_DEV_BASE 0x00		/* u64, host PA = guest IPA, 4 KiB aligned */
 #define PACK_DEV_LEN 0x08		/* u64, > 0, 4 KiB multiple */
 #define PACK_DEV_IRQ 0x10		/* u32, SPI INTID 32..1019, 0 = none */
-#define PACK_DEV_RESERVED 0x14		/* 4 zero bytes */
+#define PACK_DEV_FLAGS 0x14		/* u32, PACK_DEV_F_* */
+
+/* The device can do DMA and the template says so: only for identity-mapped
+ * VMs (ram_base set), whose DMA addresses are host addresses. */
+#define PACK_DEV_F_DMA 0x1
+#define PACK_DEV_F_ALL PACK_DEV_F_DMA
 
 /* ---- shared memory region record: 64 bytes ---------------------------
  * An inter-VM region ([shm NAME] in the manifest): the templates that join
@@ -111,6 +116,11 @@
 #define PACK_MEM_ALIGN 0x1000ULL	/* guest RAM is mapped in 4 KiB pages */
 #define PACK_MEM_MAX (511ULL << 30)	/* guest RAM: IPA 1 GiB up to 2^39 (VM_RAM_MAX) */
 #define PACK_DEV_ALIGN 0x1000ULL
+/* Identity-mapped RAM (ram_base): 2 MiB blocks, at or above the guest's
+ * device windows (IPA 1 GiB), inside the 39-bit IPA space. */
+#define PACK_RAM_ALIGN 0x200000ULL
+#define PACK_RAM_BASE_MIN 0x40000000ULL
+#define PACK_IPA_END (1ULL << 39)
 #define PACK_SPI_MIN 32
 #define PACK_SPI_MAX 1019
 

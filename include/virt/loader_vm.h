@@ -29,6 +29,10 @@ struct vm_boot {
  * Returns 0, or a negative error with err saying which step failed why.
  * With a dry-run ram (no host, no write) nothing is written anywhere.
  */
+/* Guest IPA of the VM's RAM: the template's memory_at (identity-mapped
+ * RAM, IPA = host PA), else VM_DTB_RAM_BASE. */
+u64 loader_vm_ram_base(const struct pack_template *t);
+
 int loader_boot_vm(const struct pack *pk, const struct pack_template *t,
 		   const struct loader_ram *ram, void *scratch, size_t scratch_size,
 		   struct vm_boot *out, char *err, size_t errlen);

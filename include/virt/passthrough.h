@@ -45,10 +45,12 @@ struct pt_rules {
 	u32 guest_nr_irqs;	/* the VM's vGIC has INTIDs below this */
 	const struct fdt *host_dt;	/* what is at each address; NULL: refuse all */
 	u64 host_uart;		/* the host console's base: its node is the host's */
-	/* Whether devices that can do DMA may be passed through: false, as
-	 * nothing confines their DMA (no SMMU, and a guest's addresses are
-	 * not host addresses). The one switch for a later mode that makes
-	 * DMA safe (e.g. identity-mapped VMs). */
+	/* Whether this VM may own devices that can do DMA (those its template
+	 * marks `dma`): only when the DMA addresses its driver programs are
+	 * right, i.e. its RAM is identity-mapped (IPA = PA) and, without an
+	 * SMMU, the VM is trusted with all of physical memory. The seam for
+	 * an SMMU: pt_dma_allowed() (virt/passthrough.c) is the one place
+	 * that decides, per VM. */
 	bool allow_dma;
 };
 
@@ -75,6 +77,9 @@ struct vm;
  * them. Returns 0 or an error with a message in err; what was done is
  * undone by passthrough_release() (vm_free() calls it). */
 int passthrough_attach(struct vm *vm, char *err, size_t errlen);
+/* Whether the VM owns a DMA master without an SMMU between it and memory:
+ * it can then read and write all of physical memory (`zvm info -n`). */
+bool passthrough_dma_trusted(const struct vm *vm);
 /* VM delete: disable the SPIs, clear their active state, drop the handlers
  * and the ownership. The stage-2 mappings go with the tables. */
 void passthrough_release(struct vm *vm);

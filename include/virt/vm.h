@@ -121,6 +121,8 @@ struct vm {
 	enum vm_state state;
 	spinlock_t lock;
 	u64 mem_size;
+	u64 ram_ipa;			/* guest RAM base: VM_RAM_IPA, or = host PA (identity) */
+	bool identity;			/* RAM at IPA == PA (template memory_at) */
 	paddr_t *ram_blocks;		/* host PA of each 2 MiB block */
 	u64 nr_ram_blocks;		/* u64 like mem_size: a count never wraps */
 	u64 *s2_root;			/* stage-2 translation table */
@@ -189,6 +191,13 @@ bool vcpu_handle_exit(struct vcpu *v, int kind);
 void vcpu_inject_undef(struct vcpu *v);
 void vcpu_inject_dabt(struct vcpu *v, u64 far);
 void vcpu_inject_iabt(struct vcpu *v, u64 far);
+
+/* Identity-mapped RAM (virt/vm_ident_host.c): take exactly the VM's
+ * [ram_ipa, +mem_size) from the page allocator into vm->ram_blocks,
+ * before vmem_init(); table[0..n) are the other VMs (table lock held).
+ * The message names what is in the way. */
+int vm_ident_take(struct vm *vm, struct vm *const *table, unsigned int n, char *err,
+		  size_t errlen);
 
 /* Stage-2 (virt/vmem.c). */
 int vmem_init(struct vm *vm);

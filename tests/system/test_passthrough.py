@@ -58,9 +58,9 @@ def test_restarted_vm_keeps_its_device(zvm):
     ("pt-bad-its", "device 0x8080000+0x20000: /intc@8000000/its@8080000 (arm,gic-v3-its) "
                    "is part of the host's interrupt controller; passthrough refused"),
     ("pt-bad-fwcfg", "device 0x9020000+0x1000: /fw-cfg@9020000 (qemu,fw-cfg-mmio) "
-                     "can do DMA; passthrough refused (no SMMU)"),
+                     "can do DMA; passthrough refused (no SMMU, and the VM is not identity-mapped)"),
     ("pt-bad-virtio", "device 0xa000000+0x1000: /virtio_mmio@a000000 (virtio,mmio) "
-                      "can do DMA; passthrough refused (no SMMU)"),
+                      "can do DMA; passthrough refused (no SMMU, and the VM is not identity-mapped)"),
     ("pt-bad-hole", "device 0x9010000+0x2000: nothing in the host device tree at 0x9011000; "
                     "only described devices can be passed through"),
 ])

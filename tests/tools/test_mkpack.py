@@ -254,7 +254,21 @@ BAD_MANIFESTS = [
      r"template 'vm': pcpus puts vCPU 0 on pCPU 1, outside pcpu_mask 0x4"),
     ("device_misaligned", HEAD + "device = 0x9100800 0x1000\n", 5,
      r"device base and size must be 4K aligned, size non-zero"),
-    ("device_no_size", HEAD + "device = 0x9100000\n", 5, r"device needs 'BASE SIZE \[SPI-INTID\]'"),
+    ("device_no_size", HEAD + "device = 0x9100000\n", 5, r"device needs 'BASE SIZE \[SPI-INTID\] \[dma\]'"),
+    ("device_junk", HEAD + "device = 0x9100000 0x1000 40 fast\n", 5,
+     r"device needs 'BASE SIZE \[SPI-INTID\] \[dma\]'"),
+    ("memory_at_bad", HEAD + "memory_at = high\n", 5,
+     r"memory_at must be a host physical address such as 0xa0000000, not 'high'"),
+    ("memory_at_unaligned", HEAD + "memory_at = 0x80100000\n", 1,
+     r"template 'vm': memory_at 0x80100000 and memory 0x1000000 must be multiples of 2 MiB"),
+    ("dma_not_identity", HEAD + "device = 0x9100000 0x1000 40 dma\n", 1,
+     r"template 'vm': device 0 is marked dma, but the VM's RAM is not identity-mapped \(memory_at\)"),
+    ("identity_ram_covers_device", HEAD + "memory_at = 0x80000000\ndevice = 0x80001000 0x1000\n", 1,
+     r"template 'vm': device 0 at 0x80001000 overlaps the VM's RAM at memory_at 0x80000000"),
+    ("identity_elf_outside_ram", HEAD + "memory_at = 0x80000000\n", 1, r"template 'vm': kernel: "),
+    ("identity_overlap", HEAD + "memory_at = 0x80000000\n" +
+     HEAD.replace("[template vm]", "[template vm2]") + "memory_at = 0x80e00000\n", 6,
+     r"template 'vm2': memory_at 0x80e00000 overlaps template 'vm' \(memory_at 0x80000000\)"),
     ("device_bad_irq", HEAD + "device = 0x9100000 0x1000 16\n", 5,
      r"the device IRQ \(SPI INTID\) must be a number from 32 to 1019, not '16'"),
     ("device_not_number", HEAD + "device = base 0x1000\n", 5, r"device base/size 'base 0x1000' are not numbers"),
@@ -335,6 +349,19 @@ def test_limits_accepted(mkpack, workdir, keys):
                                     ("" if "memory" in keys else "memory = 16M\n"))
     r = run(mkpack, "-o", "ok.bin", "ok.ini", cwd=workdir)
     assert r.returncode == 0, r.stderr
+
+
+def test_identity_template(mkpack, workdir):
+    """An identity-mapped template with a DMA device: built, dry-run
+    booted at its own RAM address, listed with both."""
+    text = GOOD_MANIFEST.replace("device = 0x9100000 0x1000 40",
+                                 "memory_at = 0x80000000\ndevice = 0xa000000 0x1000 48 dma")
+    (workdir / "id.ini").write_text(text.replace("dtb = @board\n", ""))
+    r = run(mkpack, "-o", "id.bin", "id.ini", cwd=workdir)
+    assert r.returncode == 0, r.stderr
+    out = run(mkpack, "--list", "id.bin", cwd=workdir).stdout
+    assert "memory 64M at 0x80000000 (identity-mapped)" in out, out
+    assert "    device:   0xa000000 size 0x1000 irq 48 dma" in out, out
 
 
 def test_no_template(mkpack, workdir):

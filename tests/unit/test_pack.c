@@ -346,7 +346,6 @@ static const struct defect template_defects[] = {
 	  "template 'linux': bootargs are not NUL-terminated"),
 	T(T_LINUX, PACK_TPL_FLAGS, 4, 3, "template 'linux': unknown flags 0x3"),
 	T(T_LINUX, PACK_TPL_RESERVED1, 1, 1, "template 'linux': reserved bytes are not zero"),
-	T(T_LINUX, PACK_TPL_SIZE - 1, 1, 1, "template 'linux': reserved bytes are not zero"),
 	T(T_LINUX, PACK_TPL_OS, 4, 0, "template 'linux': unknown OS type 0"),
 	T(T_LINUX, PACK_TPL_OS, 4, PACK_OS_MAX + 1, "template 'linux': unknown OS type 5"),
 	T(T_LINUX, PACK_TPL_MEM_SIZE, 8, 0, "template 'linux': memory size is 0"),
@@ -377,7 +376,15 @@ static const struct defect template_defects[] = {
 	T(T_LINUX, DEV(1, PACK_DEV_BASE), 8, 0x90ff000, "template 'linux': devices 0 and 1 overlap"),
 	T(T_LINUX, DEV(1, PACK_DEV_IRQ), 4, 40, "template 'linux': devices 0 and 1 share IRQ 40"),
 	T(T_LINUX, DEV(5, PACK_DEV_LEN), 1, 1, "template 'linux': unused device records are not zero"),
-	T(T_LINUX, DEV(0, PACK_DEV_RESERVED), 1, 1, "template 'linux': device 0 reserved bytes are not zero"),
+	T(T_LINUX, DEV(0, PACK_DEV_FLAGS), 4, 2, "template 'linux': device 0 has unknown flags 0x2"),
+	T(T_LINUX, DEV(1, PACK_DEV_FLAGS), 4, PACK_DEV_F_DMA,
+	  "template 'linux': device 1 is marked dma, but the VM's RAM is not identity-mapped (memory_at)"),
+	T(T_LINUX, PACK_TPL_RAM_BASE, 8, 0x40100000,
+	  "template 'linux': memory_at 0x40100000 and memory 0x10000000 must be multiples of 2 MiB"),
+	T(T_LINUX, PACK_TPL_RAM_BASE, 8, 0x20000000,
+	  "template 'linux': memory_at 0x20000000: RAM must lie between 0x40000000 (below are the guest's devices)"),
+	T(T_LINUX, PACK_TPL_RAM_BASE, 8, 0x7ff0200000ULL, "memory_at 0x7ff0200000: RAM must lie between"),
+	T(T_LINUX, PACK_TPL_RAM_BASE, 8, ~0x1fffffULL, "memory_at 0xffffffffffe00000: RAM must lie between"),
 	TN(T_LINUX, PACK_TPL_KERNEL, "vmlinux", "template 'linux': kernel 'vmlinux' is not in the pack"),
 	TN(T_LINUX, PACK_TPL_KERNEL, "rootfs", "template 'linux': kernel 'rootfs' has kind initrd, not elf, image or raw"),
 	TN(T_LINUX, PACK_TPL_KERNEL, "board.dtb", "kernel 'board.dtb' has kind dtb, not elf, image or raw"),
@@ -482,6 +489,39 @@ static void test_header_defects(void **state)
 static void test_entry_defects(void **state)
 {
 	run_defects(entry_defects, sizeof(entry_defects) / sizeof(entry_defects[0]));
+}
+
+/* Identity-mapped templates: a dma device is fine there; RAM may not
+ * cover one of its devices, nor another identity template's RAM. */
+static void test_identity_templates(void **state)
+{
+	u8 *lx, *rt;
+	struct pack_template t;
+
+	build_good(NULL);
+	lx = pfx_tpl(buf, T_LINUX);
+	rt = pfx_tpl(buf, T_RTOS);
+	st_le64(lx + PACK_TPL_RAM_BASE, 0x80000000);
+	st_le32(lx + DEV(1, PACK_DEV_FLAGS), PACK_DEV_F_DMA);
+	reseal();
+	open_ok(buf, TOTAL);
+	assert_int_equal(pack_find_template(&pk, "linux", &t), 0);
+	assert_true(t.ram_base == 0x80000000 && t.devs[1].flags == PACK_DEV_F_DMA);
+	assert_int_equal(t.devs[0].flags, 0);
+	st_le64(rt + PACK_TPL_RAM_BASE, 0x8fe00000);	/* 16M inside linux's 256M */
+	st_le64(rt + PACK_TPL_LOAD_ADDR, 0x8fe00000);
+	reseal();
+	expect_bad("template 'rtos': memory_at 0x8fe00000 overlaps template 'linux' (memory_at 0x80000000)");
+	st_le64(rt + PACK_TPL_RAM_BASE, 0x90000000);	/* just above: fine */
+	reseal();
+	open_ok(buf, TOTAL);
+	st_le64(lx + PACK_TPL_RAM_BASE, 0x9000000);	/* below 1 GiB */
+	reseal();
+	expect_bad("memory_at 0x9000000: RAM must lie between");
+	st_le64(lx + DEV(0, PACK_DEV_BASE), 0x40000000);
+	st_le64(lx + PACK_TPL_RAM_BASE, 0x40000000);
+	reseal();
+	expect_bad("template 'linux': device 0 at 0x40000000 overlaps the VM's RAM at memory_at 0x40000000");
 }
 
 static void test_template_defects(void **state)
@@ -631,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_header_defects),
 		cmocka_unit_test(test_entry_defects),
 		cmocka_unit_test(test_template_defects),
+		cmocka_unit_test(test_identity_templates),
 		cmocka_unit_test(test_template_limits),
 		cmocka_unit_test(test_shm_defects),
 		cmocka_unit_test(test_shm_per_template),

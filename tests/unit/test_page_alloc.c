@@ -360,6 +360,52 @@ static void test_order18(void **state)
 	env_free(e);
 }
 
+/* ---- Taking a given block (identity-mapped VM RAM) ------------------ */
+
+static void take_ok(struct env *e, paddr_t a, unsigned order)
+{
+	assert_int_equal(pa_take(&e->pa, a, order), 0);
+	take_pages(e, a, 1ULL << order);
+}
+
+/* pa_take() gets exactly the block asked for, out of the middle of a big
+ * free block; the halves it splits off stay allocatable; freeing merges
+ * everything back. */
+static void test_take(void **state)
+{
+	struct env *e = env_new(16 * MiB, 16 * MiB);
+	paddr_t mid, a;
+
+	env_ram(e, 0, 16 * MiB);
+	env_rsv(e, 0, 2 * MiB);		/* "the host image" */
+	env_init(e);
+	mid = e->init.meta_base + e->init.meta_bytes > e->base + 10 * MiB ? e->base + 4 * MiB
+									   : e->base + 10 * MiB;
+	take_ok(e, mid, 9);
+	assert_int_equal(pa_page_state(&e->pa, mid + 5 * PG), PA_PAGE_ALLOCATED);
+	assert_int_equal(pa_page_state(&e->pa, e->base + PG), PA_PAGE_RESERVED);
+	assert_int_equal(pa_page_state(&e->pa, e->base + 16 * MiB), PA_PAGE_NOT_RAM);
+	assert_int_equal(pa_page_state(&e->pa, mid + 2 * MiB), PA_PAGE_FREE);
+	/* taken twice, reserved, outside RAM, misaligned: refused, no change */
+	assert_fails(e, pa_take(&e->pa, mid, 9), -EBUSY);
+	assert_fails(e, pa_take(&e->pa, mid + 4 * PG, 0), -EBUSY);
+	assert_fails(e, pa_take(&e->pa, e->base, 9), -EBUSY);
+	assert_rejected(e, pa_take(&e->pa, e->base + 16 * MiB, 9));
+	assert_rejected(e, pa_take(&e->pa, mid + PG, 9));
+	assert_rejected(e, pa_take(&e->pa, mid, PA_MAX_ORDER + 1));
+	/* a page the allocator handed out is busy for pa_take() too */
+	a = alloc_ok(e, 0);
+	assert_fails(e, pa_take(&e->pa, a & ~(2 * MiB - 1), 9), -EBUSY);
+	free_ok(e, a, 0);
+	free_ok(e, mid, 9);
+	assert_initial(e);
+	/* freed: the same block can be taken again */
+	take_ok(e, mid, 9);
+	free_ok(e, mid, 9);
+	assert_initial(e);
+	env_free(e);
+}
+
 /* ---- Allocation behaviour ------------------------------------------------ */
 
 static void test_order9_alignment(void **state)
@@ -705,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_banks_and_reserved),
 		cmocka_unit_test(test_reserve_to_top),
 		cmocka_unit_test(test_order18),
+		cmocka_unit_test(test_take),
 		cmocka_unit_test(test_order9_alignment),
 		cmocka_unit_test(test_fragmentation),
 		cmocka_unit_test(test_lowest_address_first),

@@ -43,7 +43,7 @@ static struct pt_rules rules(void)
 static int check(u64 base, u64 size, u32 irq)
 {
 	struct pt_rules r = rules();
-	struct pack_dev d = { base, size, irq };
+	struct pack_dev d = { base, size, irq, 0 };
 
 	err[0] = 0;
 	return pt_check_dev(&r, &d, err, sizeof(err));
@@ -142,7 +142,7 @@ static void test_bad_spi(void **state)
 static void test_large_gic_caps_at_1019(void **state)
 {
 	struct pt_rules r = rules();
-	struct pack_dev d = { 0x9010000, 0x1000, 1020 };
+	struct pack_dev d = { 0x9010000, 0x1000, 1020, 0 };
 
 	r.nr_irqs = 1024;
 	r.guest_nr_irqs = 1020;
@@ -156,10 +156,10 @@ static void test_large_gic_caps_at_1019(void **state)
 static void test_template_devices(void **state)
 {
 	struct pt_rules r = rules();
-	struct pack_dev ok[] = { { 0x9010000, 0x1000, 34 }, { 0x9030000, 0x1000, 35 } };
-	struct pack_dev clash[] = { { 0x4000000, 0x2000, 34 }, { 0x4001000, 0x1000, 35 } };
-	struct pack_dev share[] = { { 0x9010000, 0x1000, 34 }, { 0x9030000, 0x1000, 34 } };
-	struct pack_dev bad2[] = { { 0x9010000, 0x1000, 34 }, { 0x9000000, 0x1000, 0 } };
+	struct pack_dev ok[] = { { 0x9010000, 0x1000, 34, 0 }, { 0x9030000, 0x1000, 35, 0 } };
+	struct pack_dev clash[] = { { 0x4000000, 0x2000, 34, 0 }, { 0x4001000, 0x1000, 35, 0 } };
+	struct pack_dev share[] = { { 0x9010000, 0x1000, 34, 0 }, { 0x9030000, 0x1000, 34, 0 } };
+	struct pack_dev bad2[] = { { 0x9010000, 0x1000, 34, 0 }, { 0x9000000, 0x1000, 0, 0 } };
 
 	assert_int_equal(pt_check_devs(&r, ok, 2, err, sizeof(err)), 0);
 	assert_int_equal(pt_check_devs(&r, ok, 0, err, sizeof(err)), 0);
@@ -174,11 +174,12 @@ static void test_template_devices(void **state)
 	assert_string_equal(err, "device 0x9030000+0x1000 is already passed through to vm 3");
 }
 
-/* The host device tree's rules alone: no region list to catch it first. */
+/* The host device tree's rules alone: no region list to catch it first.
+ * dma: an identity-mapped VM (allow_dma) and a device marked dma. */
 static int check_dt(const struct fdt *dt, u64 uart, bool dma, u64 base, u64 size)
 {
 	struct pt_rules r = rules();
-	struct pack_dev d = { base, size, 0 };
+	struct pack_dev d = { base, size, 0, dma ? PACK_DEV_F_DMA : 0 };
 
 	r.nregions = 0;
 	r.host_dt = dt;
@@ -209,7 +210,7 @@ static void test_gic_refused(void **state)
 	assert_int_equal(check_dt(&qemu, 0x9000000, true, 0x8080000, 0x1000), -EINVAL);
 }
 
-#define NO_SMMU "; passthrough refused (no SMMU)"
+#define NO_SMMU "; passthrough refused (no SMMU, and the VM is not identity-mapped)"
 
 static void test_dma_refused(void **state)
 {
@@ -227,9 +228,37 @@ static void test_dma_refused(void **state)
 				 "DMA)" NO_SMMU);
 	assert_int_equal(check(0x10000000, 0x1000, 0), -EINVAL);	/* a BAR window */
 	assert_non_null(strstr(err, "/pcie@10000000 (pci-host-ecam-generic) is a PCI host"));
-	/* The one switch for a later DMA-safe mode. */
+	/* An identity-mapped VM and a device marked dma: allowed. */
 	assert_int_equal(check_dt(&qemu, 0x9000000, true, 0x9020000, 0x1000), 0);
 	assert_int_equal(check_dt(&qemu, 0x9000000, true, 0xa000000, 0x1000), 0);
+}
+
+/* Both halves of the DMA rule: the VM may own DMA masters (identity RAM:
+ * allow_dma) and the template marks the device dma. Either alone is
+ * refused; the GIC and its ITS stay refused with both. */
+static void test_dma_rule_needs_both(void **state)
+{
+	struct pt_rules r = rules();
+	struct pack_dev d = { 0xa000000, 0x1000, 48, PACK_DEV_F_DMA };
+
+	r.nregions = 0;
+	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "device 0xa000000+0x1000 is marked dma, but this VM cannot own a "
+				 "DMA master: its RAM is not identity-mapped (memory_at) and there "
+				 "is no SMMU");
+	r.allow_dma = true;
+	d.flags = 0;
+	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "device 0xa000000+0x1000: /virtio_mmio@a000000 (virtio,mmio) "
+				 "can do DMA; passthrough refused (mark it dma in the template)");
+	d.flags = PACK_DEV_F_DMA;
+	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), 0);
+	d = (struct pack_dev){ 0x8080000, 0x20000, 0, PACK_DEV_F_DMA };	/* the ITS */
+	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "its@8080000 (arm,gic-v3-its) is part of the host's interrupt"));
+	d = (struct pack_dev){ 0x8000000, 0x10000, 0, PACK_DEV_F_DMA };	/* GICD */
+	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is part of the host's interrupt controller"));
 }
 
 static void test_undescribed_refused(void **state)
@@ -437,6 +466,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup(test_template_devices, setup),
 		cmocka_unit_test_setup(test_gic_refused, setup),
 		cmocka_unit_test_setup(test_dma_refused, setup),
+		cmocka_unit_test_setup(test_dma_rule_needs_both, setup),
 		cmocka_unit_test_setup(test_undescribed_refused, setup),
 		cmocka_unit_test_setup(test_board_gic_refused, setup),
 		cmocka_unit_test_setup(test_board_dma_refused, setup),

@@ -362,7 +362,7 @@ static void test_build_pci_host(void **state)
 #define RTC_BASE 0x9010000ULL
 #define RTC_INTID 34		/* QEMU virt's PL031: SPI 2 */
 
-static struct pack_dev rtc_dev = { RTC_BASE, 0x1000, RTC_INTID };
+static struct pack_dev rtc_dev = { RTC_BASE, 0x1000, RTC_INTID, 0 };
 
 static int build_with(const struct pack_dev *devs, u32 n, const void *host, u32 host_size)
 {
@@ -422,7 +422,7 @@ static void test_passthrough_node_from_host(void **state)
 	open_ok(out, build_with(&rtc_dev, 1, NULL, 0));
 	assert_true(fdt_path_offset(&f, "/pl031@9010000") < 0);
 	{
-		const struct pack_dev none = { 0x9100000, 0x1000, 0 };
+		const struct pack_dev none = { 0x9100000, 0x1000, 0, 0 };
 
 		open_ok(out, build_with(&none, 1, qemu, (u32)size));
 		assert_true(fdt_node_offset_by_compatible(&f, -1, "arm,pl031") < 0);
@@ -503,7 +503,7 @@ static int build_board_host(void)
 static void test_passthrough_node_adapted(void **state)
 {
 	static const struct pack_dev devs[] = {
-		{ 0x20000000, 0x1000, 72 }, { 0x21000000, 0x1000, 0 }, { 0x22000000, 0x1000, 0 },
+		{ 0x20000000, 0x1000, 72, 0 }, { 0x21000000, 0x1000, 0, 0 }, { 0x22000000, 0x1000, 0, 0 },
 	};
 	static const u32 irq[] = { 0, 40, 1 };
 	static const char *const gone[] = {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <arch/mmu.h>
+#include <kernel/mm.h>
 #include <virt/vm.h>
 #include <zvm/errno.h>
 
@@ -55,6 +56,7 @@ static struct vm *new_vm(u64 mem)
 
 	assert_non_null(vm);
 	vm->mem_size = mem;
+	vm->ram_ipa = VM_RAM_IPA;
 	vm->vmid = 7;
 	return vm;
 }
@@ -101,6 +103,39 @@ static void test_ram_is_2m_normal_blocks(void **state)
 	assert_int_equal(level, 0);
 	lookup(vm, 0x09000000, &level);		/* emulated MMIO traps */
 	assert_int_equal(level, 0);
+}
+
+/* An identity-mapped VM: its blocks come taken (vm.c), are mapped at its
+ * own RAM base, zeroed, read and written there, and freed with the rest. */
+static void test_identity_blocks(void **state)
+{
+	struct vm *vm = new_vm(4 * MB);
+	u64 ipa = 0x80000000, word = 0x1122334455667788ULL, back = 0;
+	int level;
+
+	stub_reset();
+	vm->ram_ipa = ipa;
+	vm->identity = true;
+	vm->ram_blocks = kzalloc(2 * sizeof(paddr_t));
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pages_alloc(9, &vm->ram_blocks[i]), 0);
+	vm->nr_ram_blocks = 2;
+	assert_int_equal(vmem_init(vm), 0);
+	assert_int_equal(stub.pages[9], 2);	/* none allocated on top */
+	for (u64 off = 0; off < 4 * MB; off += 2 * MB) {
+		assert_int_equal(lookup(vm, ipa + off, &level) & D_ADDR,
+				 vm->ram_blocks[off / (2 * MB)]);
+		assert_int_equal(((u8 *)vm->ram_blocks[off / (2 * MB)])[8], 0);
+	}
+	lookup(vm, VM_RAM_IPA, &level);
+	assert_int_equal(level, 0);		/* nothing at the usual base */
+	assert_int_equal(vmem_write(vm, ipa + 2 * MB + 8, &word, 8), 0);
+	assert_int_equal(vmem_read(vm, ipa + 2 * MB + 8, &back, 8), 0);
+	assert_true(back == word);
+	assert_int_equal(vmem_write(vm, VM_RAM_IPA, &word, 8), -EFAULT);
+	vmem_destroy(vm);
+	free(vm);
+	assert_int_equal(stub_outstanding(), 0);
 }
 
 static void test_device_page(void **state)
@@ -359,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copies_and_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_for_guest_cleans_all_ram, setup, teardown),
 		cmocka_unit_test(test_vm_size_checked),
+		cmocka_unit_test(test_identity_blocks),
 		cmocka_unit_test(test_huge_size_refused),
 		cmocka_unit_test(test_destroy_frees_every_table),
 		cmocka_unit_test(test_out_of_memory_leaks_nothing),

@@ -69,6 +69,7 @@ static void put_template(u8 *r, const struct mk_template *t)
 	put_name(r + PACK_TPL_DTB, t->ref[MK_DTB]);
 	st_le64(r + PACK_TPL_MEM_SIZE, t->mem_size);
 	st_le64(r + PACK_TPL_LOAD_ADDR, t->load_addr);
+	st_le64(r + PACK_TPL_RAM_BASE, t->ram_base);
 	st_le64(r + PACK_TPL_PCPU_MASK, t->pcpu_mask);
 	st_le32(r + PACK_TPL_VCPUS, t->vcpus);
 	st_le32(r + PACK_TPL_PRIORITY, t->priority);
@@ -79,6 +80,7 @@ static void put_template(u8 *r, const struct mk_template *t)
 		st_le64(d + PACK_DEV_BASE, t->devs[i].base);
 		st_le64(d + PACK_DEV_LEN, t->devs[i].size);
 		st_le32(d + PACK_DEV_IRQ, t->devs[i].irq);
+		st_le32(d + PACK_DEV_FLAGS, t->devs[i].flags);
 	}
 	memcpy(r + PACK_TPL_BOOTARGS, t->bootargs, strnlen(t->bootargs, PACK_BOOTARGS_LEN - 1));
 }
@@ -185,7 +187,7 @@ int mk_build(const struct mk_pack *mp, u8 **out, size_t *size, char *err, size_t
 static int check_boot(const struct pack *pk, const struct pack_template *t, void *scratch,
 		      size_t scratch_size, char *err, size_t errlen)
 {
-	struct loader_ram ram = { .base = VM_DTB_RAM_BASE, .size = t->mem_size };
+	struct loader_ram ram = { .base = loader_vm_ram_base(t), .size = t->mem_size };
 	struct vm_boot boot;
 	char why[MK_ERR_LEN];
 

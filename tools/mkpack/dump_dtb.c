@@ -32,7 +32,7 @@ bool vm_dtb_seed(struct vm_dtb_seed *s)
 static int dtb_of(const struct pack *pk, const char *name, FILE *out, char *err, size_t errlen)
 {
 	struct pack_template t;
-	struct loader_ram ram = { .base = VM_DTB_RAM_BASE };
+	struct loader_ram ram = { 0 };
 	struct vm_boot boot;
 	u64 *scratch;
 	int ret = -1;
@@ -46,6 +46,7 @@ static int dtb_of(const struct pack *pk, const char *name, FILE *out, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	ram.base = loader_vm_ram_base(&t);
 	ram.size = t.mem_size;
 	if (!loader_boot_vm(pk, &t, &ram, scratch, LOADER_DTB_MAX, &boot, err, errlen)) {
 		ret = fwrite(scratch, 1, (size_t)boot.dtb_size, out) == boot.dtb_size ? 0 : -1;

@@ -52,6 +52,8 @@ static void list_template(FILE *out, const struct pack_template *t)
 	fprintf(out, "  %s: %s, %u vCPU%s, memory ", t->name, pack_os_name(t->os), t->vcpus,
 		t->vcpus == 1 ? "" : "s");
 	print_size(out, t->mem_size);
+	if (t->ram_base)
+		fprintf(out, " at %#llx (identity-mapped)", (unsigned long long)t->ram_base);
 	fprintf(out, ", priority %u%s\n", t->priority, t->autostart ? ", autostart" : "");
 	fprintf(out, "    kernel:   %s", t->kernel);
 	if (t->load_addr)
@@ -68,6 +70,8 @@ static void list_template(FILE *out, const struct pack_template *t)
 			(unsigned long long)t->devs[i].size);
 		if (t->devs[i].irq)
 			fprintf(out, " irq %u", t->devs[i].irq);
+		if (t->devs[i].flags & PACK_DEV_F_DMA)
+			fprintf(out, " dma");
 		fprintf(out, "\n");
 	}
 }

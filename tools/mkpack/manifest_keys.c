@@ -146,7 +146,27 @@ static int key_load_addr(struct mk_parser *ps, struct mk_template *t, char *val)
 	return number(ps, "load_addr", val, 1, UINT64_MAX, &t->load_addr);
 }
 
-/* "BASE SIZE [INTID]": a passthrough MMIO region and optional SPI. */
+/* Host PA of identity-mapped RAM (the rest is checked with the pack). */
+static int key_memory_at(struct mk_parser *ps, struct mk_template *t, char *val)
+{
+	if (str_to_u64(val, &t->ram_base) || !t->ram_base)
+		return mk_perr(ps, "memory_at must be a host physical address such as 0xa0000000, not '%s'",
+			       val);
+	return 0;
+}
+
+/* The optional last word of a device line: "dma" marks a DMA master. */
+static char *device_dma(struct pack_dev *d, char *word)
+{
+	if (word && !strcmp(word, "dma")) {
+		d->flags |= PACK_DEV_F_DMA;
+		return NULL;
+	}
+	return word;
+}
+
+/* "BASE SIZE [INTID] [dma]": a passthrough MMIO region, optional SPI, and
+ * whether it can do DMA. */
 static int key_device(struct mk_parser *ps, struct mk_template *t, char *val)
 {
 	char *save = NULL, *base = strtok_r(val, " \t", &save);
@@ -156,8 +176,10 @@ static int key_device(struct mk_parser *ps, struct mk_template *t, char *val)
 
 	if (t->ndevs == PACK_MAX_DEVS)
 		return mk_perr(ps, "more than %d devices", PACK_MAX_DEVS);
-	if (!size || strtok_r(NULL, " \t", &save))
-		return mk_perr(ps, "device needs 'BASE SIZE [SPI-INTID]'");
+	irq = device_dma(d, irq);
+	if (!size || (irq && device_dma(d, strtok_r(NULL, " \t", &save))) ||
+	    strtok_r(NULL, " \t", &save))
+		return mk_perr(ps, "device needs 'BASE SIZE [SPI-INTID] [dma]'");
 	if (str_to_u64(base, &d->base) || str_to_size(size, &d->size))
 		return mk_perr(ps, "device base/size '%s %s' are not numbers", base, size);
 	if (!d->size || d->base % PACK_DEV_ALIGN || d->size % PACK_DEV_ALIGN)
@@ -176,7 +198,7 @@ static const struct tmpl_key tmpl_keys[] = {
 	{ "pcpus", key_pcpus, false },		{ "pcpu_mask", key_pcpu_mask, false },
 	{ "priority", key_priority, false },	{ "bootargs", key_bootargs, false },
 	{ "autostart", key_autostart, false },	{ "load_addr", key_load_addr, false },
-	{ "device", key_device, true },
+	{ "device", key_device, true },		{ "memory_at", key_memory_at, false },
 };
 
 int mk_template_key(struct mk_parser *ps, const char *key, char *val)

@@ -38,7 +38,7 @@ struct mk_template {
 	char ref[MK_ROLES][PACK_NAME_LEN];	/* entry names, "" when none */
 	char *src[MK_ROLES];	/* manifest value: a path or @entry */
 	int src_line[MK_ROLES];
-	u64 mem_size, load_addr, pcpu_mask;
+	u64 mem_size, ram_base, load_addr, pcpu_mask;
 	u32 vcpus, priority;
 	u8 pin[PACK_MAX_VCPUS];
 	u32 npins;

@@ -1,0 +1,142 @@
+"""The Linux VM's own devices (issue 16): identity-mapped RAM, QEMU's
+virtio-blk and virtio-net passed through as DMA masters. One boot of the
+default pack with a copy of the disk image and user networking, under
+-icount like test_twin.py (the RT VM's lateness is then a property of ZVM
+and the emulator, not of the machine running the tests): the root file
+system is the disk, DHCP and ssh work, the RT VM keeps its bound while
+Linux writes to the disk and sends over the network, and a file written
+before a VM delete is there after the VM is created again."""
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import BUILD, Zvm
+from test_linux import LAT_PATH, Console
+from test_twin import ICOUNT, LATENESS_BOUND_NS, rt_periods, wait_rt_periods
+
+DEFAULT_PACK = BUILD / "guests" / "default.pack"
+DISK = BUILD / "guests" / "disk" / "rootfs.ext4"
+KEY = BUILD / "guests" / "disk" / "id_ed25519"
+IDENTITY_BASE = "0xa0000000"   # the default pack's memory_at
+LOAD_BYTES = 8 << 20           # sent by the guest during the RT check
+
+pytestmark = pytest.mark.skipif(not (DEFAULT_PACK.exists() and DISK.exists()),
+                                reason="no default pack or disk: make pack disk")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def vmnet(tmp_path_factory):
+    disk = tmp_path_factory.mktemp("disk") / "rootfs.ext4"
+    shutil.copyfile(DISK, disk)     # the user's disk stays untouched
+    port = free_port()
+    z = Zvm(pack=DEFAULT_PACK, extra=(
+        *ICOUNT,
+        "-drive", f"if=none,id=disk0,format=raw,file={disk}",
+        "-device", "virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0",
+        "-netdev", f"user,id=net0,hostfwd=tcp:127.0.0.1:{port}-:22",
+        "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.8"))
+    z.wait_boot()
+    z.ssh_port, z.reports = port, {}
+    z.rt, z.lx = z.vm_id("rtos"), z.vm_id("linux")
+    yield z
+    z.close()
+
+
+def ssh(z, command, timeout=120):
+    return subprocess.run(
+        ["ssh", "-p", str(z.ssh_port), "-i", str(KEY), "-o", "StrictHostKeyChecking=no",
+         "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+         "-o", "ConnectTimeout=60", "root@127.0.0.1", command],
+        capture_output=True, text=True, timeout=timeout)
+
+
+def test_identity_vm_owns_dma_masters_and_is_marked_trusted(vmnet):
+    info = vmnet.cmd(f"zvm info -n {vmnet.lx}")
+    assert f"RAM at {IDENTITY_BASE}, identity-mapped" in info, info
+    assert "TRUSTED: owns DMA masters and there is no SMMU" in info, info
+    assert "device 0xa000000+0x1000, SPI 48 (passthrough, DMA)" in info, info
+    assert "device 0xa001000+0x1000, SPI 56 (passthrough, DMA)" in info, info
+    assert "TRUSTED" not in vmnet.cmd(f"zvm info -n {vmnet.rt}")
+    # A second VM on the same identity RAM: refused, naming the owner.
+    out = vmnet.cmd("zvm new -t linux")
+    assert f"overlaps vm {vmnet.lx}'s RAM" in out, out
+    assert "created" not in out
+
+
+def test_root_is_the_disk_with_dhcp_and_ssh(vmnet):
+    wait_rt_periods(vmnet, vmnet.rt, 8000)    # Linux boots (see test_twin.py)
+    with Console(vmnet, vmnet.lx) as c:
+        c.wait_ready()
+        assert "/dev/vda on / type ext4 (rw" in c.run("mount")
+        c.run("for i in $(seq 100); do ip -4 addr show eth0 | grep -q inet && break; "
+              "sleep 0.2; done")
+        assert "inet 10.0.2.15/24" in c.run("ip -4 addr show eth0")
+    r = ssh(vmnet, "echo ssh-ok $(hostname) $(awk '$2 == \"/\" {print $1}' /proc/mounts)")
+    assert r.returncode == 0, r.stderr
+    assert "ssh-ok zvm-guest /dev/vda" in r.stdout, r.stdout
+
+
+def receive(listener, got):
+    conn, _ = listener.accept()
+    with conn:
+        while data := conn.recv(65536):
+            got[0] += len(data)
+
+
+def test_rt_vm_keeps_its_bound_during_disk_and_network_io(vmnet):
+    """Linux writes 32 MiB to the disk (fsync) and sends 8 MiB to the host
+    over the user network. The RT VM's 1 ms task keeps running, and the
+    hypervisor's part of every timer delivery to it (`zvm latency`: from
+    the deadline, or the vCPU's exit if later, to the guest entry) stays
+    within the bound test_twin.py holds the whole lateness to beside an
+    idle Linux. The whole lateness is printed, not bounded: under -icount
+    QEMU runs the vCPUs round-robin in one thread, and a busy Linux vCPU
+    delays a bare-metal RT guest too (test_twin.py,
+    test_emulator_alone_delays_a_bare_rt_guest_beside_a_busy_vcpu)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    got = [0]
+    t = threading.Thread(target=receive, args=(listener, got), daemon=True)
+    t.start()
+    start_n = rt_periods(vmnet, vmnet.rt)
+    assert "cleared" in vmnet.cmd(f"zvm latency -n {vmnet.rt} -c")
+    with Console(vmnet, vmnet.lx) as c:
+        out = c.run("dd if=/dev/zero of=/load bs=1M count=32 conv=fsync 2>&1; rm /load; "
+                    f"head -c {LOAD_BYTES} /dev/zero | nc 10.0.2.2 {listener.getsockname()[1]}"
+                    "; echo nc=$?", timeout=300)
+    lat = vmnet.cmd(f"zvm latency -n {vmnet.rt}")
+    assert "32+0 records out" in out and "nc=0" in out, out
+    t.join(60)
+    listener.close()
+    assert got[0] == LOAD_BYTES
+    end_n = rt_periods(vmnet, vmnet.rt)
+    paths = LAT_PATH.findall(lat)
+    assert paths and int(paths[0][1]) > 1000, lat          # it kept running
+    zvm_max = max(int(p[5] or 0) for p in paths)
+    whole_max = max(int(p[3] or 0) for p in paths)
+    print(f"RT timer deliveries during Linux disk+network I/O ({end_n - start_n} periods): "
+          f"hypervisor part max {zvm_max} ns, whole lateness max {whole_max} ns")
+    assert zvm_max <= LATENESS_BOUND_NS, lat
+
+
+def test_disk_data_survives_vm_delete_and_create(vmnet):
+    token = f"zvm-{time.time_ns()}"
+    with Console(vmnet, vmnet.lx) as c:
+        c.run(f"echo {token} > /root/persist; sync")
+    assert f"vm {vmnet.lx} deleted" in vmnet.cmd(f"zvm delete -n {vmnet.lx}")
+    vm = vmnet.new_vm("linux")          # the same identity RAM, free again
+    vmnet.cmd(f"zvm run -n {vm}")
+    with Console(vmnet, vm) as c:
+        c.wait_ready(restarted=False)
+        assert token in c.run("cat /root/persist")
+    vmnet.lx = vm
