@@ -44,10 +44,15 @@ const struct uart_ops *platform_find_console(const void *dtb, paddr_t *base)
 	struct fdt_console con;
 	u64 size;
 
-	if (fdt_open(&dt, dtb, FDT_MAX_SIZE) || console_find(&con) ||
-	    fdt_get_reg(&dt, con.node, 0, base, &size))
+	if (fdt_open(&dt, dtb, FDT_MAX_SIZE))
 		return NULL;
-	return uart_drivers[con.driver];
+	if (!console_find(&con) && !fdt_get_reg(&dt, con.node, 0, base, &size))
+		return uart_drivers[con.driver];
+	/* Only to say what is wrong: the SBSA subset (UARTDR, UARTFR) is
+	 * all output needs, on a PL011 too. */
+	if (!fdt_console_earlycon(&dt, base))
+		return &sbsa_uart_ops;
+	return NULL;
 }
 
 /* GIC interrupt specifier <type num flags> -> INTID (IHI 0069 / DT binding). */
@@ -160,15 +165,17 @@ static int parse_uart(void)
 	struct fdt_console con;
 	u64 size;
 
-	if (console_find(&con) || fdt_get_reg(&dt, con.node, 0, &plat.uart_base, &size)) {
+	int err = console_find(&con);
+
+	if (con.skipped >= 0)
+		pr_warn("dt: console %s (compatible \"%s\") has no driver here or is disabled",
+			fdt_node_name(&dt, con.skipped, NULL), node_compatible(con.skipped));
+	if (err || fdt_get_reg(&dt, con.node, 0, &plat.uart_base, &size)) {
 		pr_err("dt: no console UART: none of /chosen/stdout-path, alias serial0 or "
 		       "any enabled node is an \"arm,pl011\" or \"arm,sbsa-uart\" with a reg");
 		return -ENODEV;
 	}
 	plat.uart = uart_drivers[con.driver];
-	if (con.skipped >= 0)
-		pr_warn("dt: console %s (compatible \"%s\") has no driver here or is disabled",
-			fdt_node_name(&dt, con.skipped, NULL), node_compatible(con.skipped));
 	pr_info("console: %s at %#llx (%s, from the %s)", fdt_node_name(&dt, con.node, NULL),
 		(unsigned long long)plat.uart_base, plat.uart->name, fdt_console_via_name(con.via));
 	if (irq_of(con.node, 0, &plat.uart_irq) || plat.uart_irq < 32) {

@@ -1,5 +1,6 @@
 /* The console node of a device tree: see <lib/fdt_console.h>. */
 #include <lib/fdt_console.h>
+#include <lib/parse.h>
 #include <lib/string.h>
 #include <zvm/compiler.h>
 #include <zvm/errno.h>
@@ -70,6 +71,26 @@ int fdt_console_find(const struct fdt *f, const char *const *compats, struct fdt
 		}
 	}
 	return -ENOENT;
+}
+
+int fdt_console_earlycon(const struct fdt *f, u64 *base)
+{
+	int chosen = fdt_path_offset(f, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop_string(f, chosen, "bootargs") : NULL;
+	const char *val, *end;
+	size_t len;
+	u64 addr;
+
+	if (!args || !cmdline_find(args, "earlycon", &val, &len) || !val ||
+	    len < 6 || strncmp(val, "pl011,", 6))
+		return -ENOENT;
+	val += 6;
+	if (!strncmp(val, "mmio32,", 7))
+		val += 7;
+	if (str_parse_u64(val, &end, &addr) || (*end && *end != ' ' && *end != ','))
+		return -ENOENT;
+	*base = addr;
+	return 0;
 }
 
 const char *fdt_console_via_name(enum fdt_console_via via)

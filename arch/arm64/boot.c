@@ -18,8 +18,9 @@ struct secondary_boot secondary_boot[CONFIG_MAX_CPUS];
 /*
  * The console the device tree names, driven by the driver its compatible
  * asks for. Never a guessed address: on another board that is a data
- * abort before the first message. Without a UART we can drive the boot
- * stays silent and platform_discover() stops it.
+ * abort before the first message. Without a UART we can drive (nor an
+ * earlycon= in bootargs) the boot stays silent and platform_discover()
+ * stops it.
  */
 void boot_early_console(const void *dtb)
 {

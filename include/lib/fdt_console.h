@@ -30,6 +30,10 @@ struct fdt_console {
 /* compats: the compatible strings the caller has drivers for, NULL-ended.
  * Returns 0 (out->node is the console) or -ENOENT (no usable UART). */
 int fdt_console_find(const struct fdt *f, const char *const *compats, struct fdt_console *out);
+/* Linux's earlycon=pl011,[mmio32,]<address> in /chosen/bootargs, for when
+ * the tree has no console we can drive: 0 and *base, or -ENOENT. Linux
+ * uses it for PL011 and SBSA UARTs alike (it needs UARTDR and UARTFR). */
+int fdt_console_earlycon(const struct fdt *f, u64 *base);
 /* "stdout-path", "alias serial0", "first UART" (for messages). */
 const char *fdt_console_via_name(enum fdt_console_via via);
 

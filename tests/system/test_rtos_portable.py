@@ -131,6 +131,23 @@ def test_bare_unknown_console_and_missing_timer_are_messages(rtos_factory, tmp_p
     assert "exception" not in g.p.before.lower()
 
 
+def test_bare_no_usable_console_speaks_through_earlycon(rtos_factory, tmp_path):
+    """No UART we can drive in the tree: stdout-path names an ns16550a. The earlycon
+    that bootargs name carries the messages saying so, then a stop."""
+    dts = other_platform(qemu_dts(tmp_path, BARE, NO_PMU, 1, "256M"))
+    dts = sub1(r'compatible = "arm,sbsa-uart";', 'compatible = "ns16550a";', dts)
+    dts = sub1(r"\n\tchosen \{", '\n\tchosen {\n\t\tstdout-path = "/pl011@9000000";', dts)
+    dtb = write_dtb(tmp_path / "nouart.dtb", dts)
+    g = rtos_factory(cpu=NO_PMU, smp=1, mem="256M",
+                     extra=("-dtb", str(dtb), "-append", "earlycon=pl011,mmio32,0x9000000"))
+    g.expect(r"ZVM RTOS guest \S+ booting \(EL1\)")
+    g.expect(r'dt: console pl011@9000000 \(compatible "ns16550a"\) has no driver here')
+    g.expect(r'dt: no console UART: none of /chosen/stdout-path, alias serial0 or any '
+             r'enabled node is an "arm,pl011" or "arm,sbsa-uart"')
+    g.expect(r"cannot continue without a valid device tree")
+    assert "exception" not in g.p.before.lower()
+
+
 def test_under_zvm_with_template_dtb(rtos_factory, tmp_path):
     """ZVM on a CPU without a PMU; the rtos template brings its own DTB:
     the vPL011 described as an SBSA UART found through alias serial0, no

@@ -29,6 +29,7 @@ struct uart {
 struct tree {
 	const char *stdout_path;	/* NULL: none */
 	const char *serial0;		/* NULL: no aliases */
+	const char *bootargs;		/* NULL: none */
 	struct uart uarts[5];		/* up to the first without name */
 };
 
@@ -47,6 +48,8 @@ static void build(const struct tree *t)
 	fdt_w_begin_node(&w, "chosen");
 	if (t->stdout_path)
 		fdt_w_prop_string(&w, "stdout-path", t->stdout_path);
+	if (t->bootargs)
+		fdt_w_prop_string(&w, "bootargs", t->bootargs);
 	fdt_w_end_node(&w);
 	if (t->serial0) {
 		fdt_w_begin_node(&w, "aliases");
@@ -176,6 +179,30 @@ static void test_no_uart_we_drive(void **state)
 	expect(&t, NULL, 0, FDT_CONSOLE_NONE, "serial@1000");
 }
 
+static void test_earlycon_from_bootargs(void **state)
+{
+	static const struct { const char *args; int err; u64 base; } cases[] = {
+		{ "earlycon=pl011,0x9000000", 0, 0x9000000 },
+		{ "quiet earlycon=pl011,mmio32,0x22000000 console=ttyAMA0", 0, 0x22000000 },
+		{ "earlycon=pl011,0x9000000,115200n8", 0, 0x9000000 },
+		{ "earlycon", -ENOENT, 0 },		/* = stdout-path, nothing more */
+		{ "earlycon=uart8250,mmio32,0x1000", -ENOENT, 0 },
+		{ "earlycon=pl011,", -ENOENT, 0 },
+		{ "earlycon=pl011,0x9000000x", -ENOENT, 0 },
+		{ "noearlycon=pl011,0x9000000", -ENOENT, 0 },
+		{ NULL, -ENOENT, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tree t = { .bootargs = cases[i].args };
+		u64 base = 0;
+
+		build(&t);
+		assert_int_equal(fdt_console_earlycon(&dt, &base), cases[i].err);
+		assert_int_equal(base, cases[i].base);
+	}
+}
+
 static void test_qemu_virt_dtb(void **state)
 {
 	char path[600];
@@ -206,6 +233,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_named_disabled_uart_falls_back_to_serial0),
 		cmocka_unit_test(test_bad_stdout_paths_fall_through),
 		cmocka_unit_test(test_no_uart_we_drive),
+		cmocka_unit_test(test_earlycon_from_bootargs),
 		cmocka_unit_test(test_qemu_virt_dtb),
 	};
 
