@@ -2,7 +2,6 @@
 #include <arch/psci.h>
 #include <drivers/arch_timer.h>
 #include <drivers/gicv3.h>
-#include <drivers/pl011.h>
 #include <kernel/console.h>
 #include <kernel/init.h>
 #include <kernel/irq.h>
@@ -25,7 +24,7 @@ void kernel_early_init(const void *dtb)
 	if (platform_discover(dtb))
 		panic("cannot continue without a valid device tree");
 	psci_set_conduit(plat.psci);
-	pl011_map();
+	plat.uart->map();
 }
 
 static void init_idle_thread(unsigned int cpu)
@@ -90,7 +89,7 @@ void kernel_main(void)
 	cpu_local_init(0);
 	cpus[0].online = true;
 	console_init_input();
-	if (pl011_init_irq(plat.uart_irq))
+	if (plat.uart->init_irq(plat.uart_irq))
 		pr_err("uart: no RX interrupt, console input unavailable");
 	arch_irq_enable();
 	smp_boot_secondaries();

@@ -1,14 +1,16 @@
 /*
  * Hardware discovery from the flattened device tree: RAM, CPUs, GICv3,
- * console UART, timer PPIs, PSCI conduit, initrd and reserved memory.
+ * console UART (and its driver), timer PPIs, PSCI conduit, initrd and reserved memory.
  * Nothing about the board is hard-coded here; a malformed or incomplete
  * tree gets a message saying what is missing.
  */
+#include <kernel/arch_interface.h>
 #include <kernel/platform.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/timeout.h>
 #include <lib/fdt.h>
+#include <lib/fdt_console.h>
 #include <lib/string.h>
 #include <zvm/errno.h>
 
@@ -25,42 +27,32 @@ static int find_compatible(const char *compat)
 	return node;
 }
 
-/* /chosen/stdout-path ("serial0:115200n8" or a path), else the first PL011. */
-static int console_node(void)
+/* The console per <lib/fdt_console.h>, among the UARTs we have drivers for. */
+static int console_find(struct fdt_console *con)
 {
-	int chosen = fdt_path_offset(&dt, "/chosen");
-	const char *path = chosen >= 0 ? fdt_getprop_string(&dt, chosen, "stdout-path") : NULL;
-	char buf[64];
+	const char *compats[8];
+	unsigned int n = 0;
 
-	if (path) {
-		size_t n = strlen(path);
-		const char *colon = strchr(path, ':');
-		int node;
-
-		if (colon)
-			n = (size_t)(colon - path);
-		if (n < sizeof(buf)) {
-			memcpy(buf, path, n);
-			buf[n] = 0;
-			node = fdt_path_offset(&dt, buf);
-			if (node >= 0 && fdt_node_check_compatible(&dt, node, "arm,pl011") == 0)
-				return node;
-		}
-	}
-	return find_compatible("arm,pl011");
+	for (; uart_drivers[n] && n < ARRAY_SIZE(compats) - 1; n++)
+		compats[n] = uart_drivers[n]->compatible;
+	compats[n] = NULL;
+	return fdt_console_find(&dt, compats, con);
 }
 
-paddr_t platform_find_console(const void *dtb)
+const struct uart_ops *platform_find_console(const void *dtb, paddr_t *base)
 {
-	u64 base, size;
-	int node;
+	struct fdt_console con;
+	u64 size;
 
 	if (fdt_open(&dt, dtb, FDT_MAX_SIZE))
-		return 0;
-	node = console_node();
-	if (node < 0 || fdt_get_reg(&dt, node, 0, &base, &size))
-		return 0;
-	return base;
+		return NULL;
+	if (!console_find(&con) && !fdt_get_reg(&dt, con.node, 0, base, &size))
+		return uart_drivers[con.driver];
+	/* Only to say what is wrong: the SBSA subset (UARTDR, UARTFR) is
+	 * all output needs, on a PL011 too. */
+	if (!fdt_console_earlycon(&dt, base))
+		return &sbsa_uart_ops;
+	return NULL;
 }
 
 /* GIC interrupt specifier <type num flags> -> INTID (IHI 0069 / DT binding). */
@@ -161,35 +153,59 @@ static int parse_gic(void)
 	return 0;
 }
 
+static const char *node_compatible(int node)
+{
+	const char *c = fdt_getprop_string(&dt, node, "compatible");
+
+	return c ? c : "none";
+}
+
 static int parse_uart(void)
 {
-	int node = console_node();
+	struct fdt_console con;
 	u64 size;
 
-	if (node < 0 || fdt_get_reg(&dt, node, 0, &plat.uart_base, &size)) {
-		pr_err("dt: no PL011 console UART");
+	int err = console_find(&con);
+
+	if (con.skipped >= 0)
+		pr_warn("dt: console %s (compatible \"%s\") has no driver here or is disabled",
+			fdt_node_name(&dt, con.skipped, NULL), node_compatible(con.skipped));
+	if (err || fdt_get_reg(&dt, con.node, 0, &plat.uart_base, &size)) {
+		pr_err("dt: no console UART: none of /chosen/stdout-path, alias serial0 or "
+		       "any enabled node is an \"arm,pl011\" or \"arm,sbsa-uart\" with a reg");
 		return -ENODEV;
 	}
-	if (irq_of(node, 0, &plat.uart_irq) || plat.uart_irq < 32) {
+	plat.uart = uart_drivers[con.driver];
+	pr_info("console: %s at %#llx (%s, from the %s)", fdt_node_name(&dt, con.node, NULL),
+		(unsigned long long)plat.uart_base, plat.uart->name, fdt_console_via_name(con.via));
+	if (irq_of(con.node, 0, &plat.uart_irq) || plat.uart_irq < 32) {
 		pr_err("dt: console UART has no SPI interrupt");
 		return -EINVAL;
 	}
 	return 0;
 }
 
+/* "arm,armv8-timer" lists secure physical, non-secure physical, virtual
+ * and, optionally, the EL2 physical timer's interrupt (DT binding
+ * arm,arch_timer.yaml): a tree for EL1 often has only the first three.
+ * The port uses one of them; that one must be there. */
 static int parse_timer(void)
 {
 	int node = find_compatible("arm,armv8-timer");
+	unsigned int need = arch_timer_ppi_dt_index() + 1;
 
 	if (node < 0) {
 		pr_err("dt: no arch timer node (compatible \"arm,armv8-timer\")");
 		return -ENODEV;
 	}
-	for (int i = 0; i < 4; i++) {
-		if (irq_of(node, i, &plat.timer_irq[i])) {
-			pr_err("dt: timer node lists fewer than 4 interrupts");
-			return -EINVAL;
-		}
+	plat.ntimer_irq = 0;
+	while (plat.ntimer_irq < ARRAY_SIZE(plat.timer_irq) &&
+	       !irq_of(node, (int)plat.ntimer_irq, &plat.timer_irq[plat.ntimer_irq]))
+		plat.ntimer_irq++;
+	if (plat.ntimer_irq < need) {
+		pr_err("dt: timer node lists %u interrupts; this kernel uses interrupt %u (the %s)",
+		       plat.ntimer_irq, need, need == 4 ? "EL2 physical timer" : "virtual timer");
+		return -EINVAL;
 	}
 	return 0;
 }

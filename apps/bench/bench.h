@@ -4,7 +4,9 @@
  * kernel). Guest-only: mk/guest-rtos.mk builds apps/ into the RTOS guest.
  *
  * Short items are timed with the PMU cycle counter PMCCNTR_EL0 (one cycle
- * per instruction under QEMU -icount shift=0), and every item also with the
+ * per instruction under QEMU -icount shift=0), or, without a usable PMU
+ * (none, refused by a hypervisor, or not counting), with the generic
+ * counter in ns (unit=ns; bench_pmu_init says which); every item also with the
  * generic counter over its whole loop (iter_ns): the counter keeps running
  * while a hypervisor runs, whereas a per-vCPU cycle counter is switched
  * out for most of the time spent at EL2. One output line per item:
@@ -36,7 +38,8 @@ struct bench_run {
 };
 
 /* stat.c */
-void bench_pmu_init(void);
+/* The PMU cycle counter if there is a usable one; says so if not. */
+void bench_pmu_init(const struct bench_run *r);
 u64 bench_cycles(void);
 void bs_begin(struct bstat *s, const char *name);
 void bs_add(struct bstat *s, u64 v);

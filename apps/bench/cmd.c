@@ -31,7 +31,7 @@ static void runner(void *arg)
 {
 	struct job *j = arg;
 
-	bench_pmu_init();
+	bench_pmu_init(&j->run);
 	if (j->groups & G_LAT) {
 		bench_threads(&j->run);
 		bench_isr(&j->run);

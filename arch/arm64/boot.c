@@ -4,7 +4,7 @@
 #include <arch/psci.h>
 #include <arch/stacks.h>
 #include <arch/sysreg.h>
-#include <drivers/pl011.h>
+#include <drivers/uart.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
 #include <kernel/init.h>
@@ -15,18 +15,22 @@ u8 idle_stacks[CONFIG_MAX_CPUS][IDLE_STACK_SLOT] __aligned(PAGE_SIZE) __section(
 u8 exc_stacks[CONFIG_MAX_CPUS][EXC_STACK_SLOT] __aligned(PAGE_SIZE) __section(".bss_stacks");
 struct secondary_boot secondary_boot[CONFIG_MAX_CPUS];
 
-#ifndef CONFIG_EARLY_UART
-#define CONFIG_EARLY_UART 0x09000000	/* QEMU virt; only for fatal early errors */
-#endif
-
-static const struct console_uart pl011_console = { pl011_try_putc, pl011_tx_full_wait };
-
+/*
+ * The console the device tree names, driven by the driver its compatible
+ * asks for. Never a guessed address: on another board that is a data
+ * abort before the first message. Without a UART we can drive (nor an
+ * earlycon= in bootargs) the boot stays silent and platform_discover()
+ * stops it.
+ */
 void boot_early_console(const void *dtb)
 {
-	paddr_t base = platform_find_console(dtb);
+	paddr_t base;
+	const struct uart_ops *uart = platform_find_console(dtb, &base);
 
-	pl011_early_init(base ? base : CONFIG_EARLY_UART);
-	console_set_uart(&pl011_console);
+	if (!uart)
+		return;
+	uart->early_init(base);
+	console_set_uart(&uart->console);
 }
 
 void boot_primary(const void *dtb)

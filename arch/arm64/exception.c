@@ -8,6 +8,7 @@
 #include <arch/exception.h>
 #include <arch/mmu.h>
 #include <arch/sysreg.h>
+#include <arch/undef.h>
 #include <kernel/cpu.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
@@ -89,6 +90,8 @@ static __noreturn void fatal(struct exc_frame *f, const char *why)
 
 void exc_sync_handler(struct exc_frame *f)
 {
+	if (arch_undef_fixup(f))
+		return;
 	if (is_guard_fault(f))
 		fatal(f, "kernel stack overflow (guard page hit)");
 	fatal(f, "Unexpected synchronous exception");

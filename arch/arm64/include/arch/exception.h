@@ -38,6 +38,8 @@ struct cpu_arch {
 	u64 stack_limit;	/* lowest usable address of the current thread's stack */
 	u64 exc_stack_top;	/* this CPU's exception stack (SP_ELx) */
 	void *guest_ctx;	/* struct guest_ctx of the guest running here, or NULL */
+	bool undef_probing;	/* arch_try_undef() running here (arch/undef.h) */
+	unsigned int undef_hits;
 };
 
 /* Called from vectors.S. */
