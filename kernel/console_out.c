@@ -13,6 +13,7 @@
  */
 #include <kernel/arch_interface.h>
 #include <kernel/console.h>
+#include <arch/el.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
@@ -21,11 +22,11 @@
 #include <lib/ringbuf.h>
 
 #define DRAIN_PRIO 11		/* below the shell and `zvm look` (10): they serve the user */
-/* Any CPU but 0 (or 0 while it is the only one online: the scheduler then
- * uses the waker's): pCPU 0 has the shell, `look` and the UART interrupt,
- * and a thread above the drain that keeps one CPU busy (the RTOS guest's
- * periodic task, an RT VM) must not keep the console from ever writing. */
-#define DRAIN_CPUS (CPU_ANY & ~BIT_ULL(0))
+/* Where it runs is the port's choice (CONSOLE_DRAIN_CPUS, <arch/el.h>): a
+ * thread above the drain that keeps its CPU busy (an RT vCPU, the RTOS
+ * guest's periodic task) must not keep the console from ever writing. If
+ * none of those CPUs is online the scheduler uses the waker's. */
+#define DRAIN_CPUS CONSOLE_DRAIN_CPUS
 #define TX_BUF 16384		/* a power of two */
 #define CHUNK 128		/* bytes per UART lock turn; a log line or a drop report */
 

@@ -28,4 +28,9 @@
 #define PTE_XN_BITS ((1ULL << 53) | (1ULL << 54))
 #define PTE_XN_EL0 (1ULL << 54)
 
+/* CPUs the console's drain thread may run on (kernel/console_out.c): any
+ * but 0, which has the shell and the UART interrupt and, in a real-time
+ * guest, often a top-priority task that keeps it busy. */
+#define CONSOLE_DRAIN_CPUS (~0x1ULL)
+
 #endif

@@ -29,4 +29,10 @@
 /* Added to every mapping, executable ones included: no EL0 in this regime. */
 #define PTE_XN_EL0 0ULL
 
+/* CPUs the console's drain thread may run on (kernel/console_out.c): the
+ * host's pCPU 0, where priorities up to the restart worker's belong to the
+ * host (include/zvm/host_prio.h), so no vCPU, however urgent, can starve
+ * the console; elsewhere an RT vCPU pinned beside it would. */
+#define CONSOLE_DRAIN_CPUS 0x1ULL
+
 #endif
