@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <kernel/arch_interface.h>
+#include <arch/el.h>
 #include <kernel/console.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
@@ -71,7 +72,7 @@ int mutex_unlock(struct mutex *m) { return 0; }
 
 int thread_create(const struct thread_params *p, struct thread **out)
 {
-	assert_int_equal(p->affinity & 1, 0);	/* not pCPU 0, the shell's */
+	assert_int_equal(p->affinity, CONSOLE_DRAIN_CPUS);	/* the port's choice */
 	assert_true(p->prio > 10);		/* below the shell */
 	threads++;
 	return 0;
