@@ -119,13 +119,20 @@ def prepare(build, out_dir):
         vms[t] = (deb / k, deb / INITRD, n, d / f"{t}.dtb")
         if not vms[t][0].exists() or not vms[t][1].exists():
             sys.exit(f"linux_bench: {vms[t][0]} or {vms[t][1]} missing: run tools/fetch-guests")
+    return pack_machines(build, d, MACHINES, vms), vms
+
+
+def pack_machines(build, d, machines, vms):
+    """The bench pack d/bench.pack with a template per machine ({template:
+    (kernel name, vCPUs, pCPUs)}, images and DTB paths from vms), and each
+    template's DTB written for the bare runs; returns the pack."""
     manifest = "".join(TEMPLATE.format(name=t, kernel=vms[t][0], initrd=vms[t][1], mem=MEM,
                                        vcpus=n, pcpus=c, bootargs=BOOTARGS)
-                       for t, (_, n, c) in MACHINES.items())
+                       for t, (_, n, c) in machines.items())
     pack = build_pack(build, d, manifest)
-    for t in MACHINES:
+    for t in machines:
         dump_dtb(build, pack, t, vms[t][3])
-    return pack, vms
+    return pack
 
 
 class Guest:

@@ -26,11 +26,10 @@ import pathlib
 import re
 import statistics
 import subprocess
-import sys
 import time
 
 import linux_bench as lb
-from benchlib import build_pack, dump_dtb, pct, pyplot
+from benchlib import pyplot
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 INITRD = "initramfs-tp.cpio.gz"     # made by tools/bench/tp-initrd
@@ -90,13 +89,7 @@ def prepare(build):
     subprocess.run(["bash", str(ROOT / "tools" / "bench" / "tp-initrd"), str(deb), str(initrd)],
                    check=True)
     vms = {t: (deb / k, initrd, n, d / f"{t}.dtb") for t, (k, n, _) in MACHINES.items()}
-    manifest = "".join(lb.TEMPLATE.format(name=t, kernel=vms[t][0], initrd=initrd, mem=lb.MEM,
-                                          vcpus=n, pcpus=c, bootargs=lb.BOOTARGS)
-                       for t, (_, n, c) in MACHINES.items())
-    pack = build_pack(build, d, manifest)
-    for t in MACHINES:
-        dump_dtb(build, pack, t, vms[t][3])
-    return pack, vms
+    return lb.pack_machines(build, d, MACHINES, vms), vms
 
 
 def copies(item, nvcpus):
