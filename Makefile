@@ -264,5 +264,6 @@ FORCE:
 include mk/guest-rtos.mk
 include mk/bench.mk
 include mk/bench-linux.mk
+include mk/bench-throughput.mk
 include mk/fuzz.mk
 include mk/ivshmem.mk

@@ -17,7 +17,8 @@ kernels boot without KASLR and the same RNG state), driven by
   linux-rt    PREEMPT_RT kernel, 2 vCPUs: the same, and cyclictest with one
               thread per vCPU, no load
   linux-rt-1  PREEMPT_RT kernel, 1 vCPU: the same, and cyclictest with 0, 1
-              and 2 stress-ng CPU hogs on that vCPU
+              and 2 stress-ng CPU hogs on that vCPU, then the seed's loads:
+              1, 2, 4 and 8 CPU hogs plus one I/O and one memory hog
 
 Why two cyclictest machines: under -icount QEMU runs all emulated CPUs on
 one thread, and a CPU whose timer falls due while another busy CPU has the
@@ -51,8 +52,16 @@ BOOTARGS = "console=ttyAMA0 earlycon quiet panic=-1 reboot=panic_warm"
 # template: (kernel image, vCPUs, pCPUs)
 MACHINES = {"linux": ("Image-cloud", 2, "2,3"), "linux-rt": ("Image-rt", 2, "2,3"),
             "linux-rt-1": ("Image-rt", 1, "2")}
-# template: (cyclictest threads option, hog counts)
-SERIES = {"linux-rt": ("-S", (0,)), "linux-rt-1": ("-t 1 -a 0", (0, 1, 2))}
+# template: (cyclictest threads option, loads). A load is N (N stress-ng CPU
+# hogs) or N+io+vm (the seed's series: N CPU hogs plus one I/O hog and one
+# memory hog, LOAD_MIX), all on the VM's vCPUs.
+SERIES = {"linux-rt": ("-S", ("0",)),
+          "linux-rt-1": ("-t 1 -a 0", ("0", "1", "2", "1+io+vm", "2+io+vm", "4+io+vm",
+                                       "8+io+vm"))}
+# The fixed I/O and memory hogs of the +io+vm loads. --io is sync(2) in a
+# loop: the VM has no disk yet (everything is tmpfs), so it flushes nothing;
+# with a virtio-blk disk, --hdd on it is the I/O hog to use.
+LOAD_MIX = "--io 1 --vm 1 --vm-bytes 64M"
 INITRD = "initramfs-bench.cpio.gz"
 TEMPLATE = """[template {name}]
 os = linux
@@ -90,10 +99,11 @@ def cyclictest_cmd(loops, threads):
 
 CT_SCRIPT = (
     "h=$1; l=$2; shift 2",
-    "if [ $h -gt 0 ]; then stress-ng -q --cpu $h --timeout 0 & fi",
+    f"c=${{h%%+*}}; x=; [ $c = $h ] || x=\"{LOAD_MIX}\"",
+    "if [ $h != 0 ]; then stress-ng -q --cpu $c $x --timeout 0 & fi",
     "sleep 1",
     cyclictest_cmd("$l", "$*") + " > /tmp/ct.out 2>&1",
-    "if [ $h -gt 0 ]; then kill $!; wait; fi",
+    "if [ $h != 0 ]; then kill $!; wait; fi",
     "cat /tmp/ct.out",
 )
 
@@ -109,13 +119,20 @@ def prepare(build, out_dir):
         vms[t] = (deb / k, deb / INITRD, n, d / f"{t}.dtb")
         if not vms[t][0].exists() or not vms[t][1].exists():
             sys.exit(f"linux_bench: {vms[t][0]} or {vms[t][1]} missing: run tools/fetch-guests")
+    return pack_machines(build, d, MACHINES, vms), vms
+
+
+def pack_machines(build, d, machines, vms):
+    """The bench pack d/bench.pack with a template per machine ({template:
+    (kernel name, vCPUs, pCPUs)}, images and DTB paths from vms), and each
+    template's DTB written for the bare runs; returns the pack."""
     manifest = "".join(TEMPLATE.format(name=t, kernel=vms[t][0], initrd=vms[t][1], mem=MEM,
                                        vcpus=n, pcpus=c, bootargs=BOOTARGS)
-                       for t, (_, n, c) in MACHINES.items())
+                       for t, (_, n, c) in machines.items())
     pack = build_pack(build, d, manifest)
-    for t in MACHINES:
+    for t in machines:
         dump_dtb(build, pack, t, vms[t][3])
-    return pack, vms
+    return pack
 
 
 class Guest:
@@ -192,19 +209,30 @@ def cyclictest_series(g, tmpl, nvcpus, loops, reps, say):
     return res
 
 
+def boot_bare(kernel, initrd, n, dtb, log, icount=ICOUNT):
+    """The guest on bare QEMU with ZVM's DTB for it, booted to its shell:
+    (pexpect child, Guest)."""
+    argv = ["qemu-system-aarch64", "-M", "virt,gic-version=3,dtb-randomness=off",
+            "-cpu", CPU, "-smp", str(n), "-m", MEM, "-nographic", "-nic", "none",
+            "-dtb", str(dtb), "-kernel", str(kernel), "-initrd", str(initrd),
+            "-append", BOOTARGS, *icount]
+    p = spawn(argv, log, 300)
+    g = Guest(p)
+    try:
+        g.wait_ready()
+    except BaseException:
+        p.terminate(force=True)
+        raise
+    return p, g
+
+
 def run_bare(vms, loops, reps, log):
     """{template: dict(boot=s, cyclictest={hogs: (min, avg, max, maxima)})}."""
     res = {}
     for tmpl, (kernel, initrd, n, dtb) in vms.items():
-        argv = ["qemu-system-aarch64", "-M", "virt,gic-version=3,dtb-randomness=off",
-                "-cpu", CPU, "-smp", str(n), "-m", MEM, "-nographic", "-nic", "none",
-                "-dtb", str(dtb), "-kernel", str(kernel), "-initrd", str(initrd),
-                "-append", BOOTARGS, *ICOUNT]
         t0 = time.time()
-        p = spawn(argv, log, 300)
+        p, g = boot_bare(kernel, initrd, n, dtb, log)
         try:
-            g = Guest(p)
-            g.wait_ready()
             r = {"boot": g.boot_time()}
             print(f"linux_bench: bare {tmpl}: boot-to-init {r['boot']} s "
                   f"({time.time() - t0:.0f} s wall)", flush=True)
@@ -221,10 +249,10 @@ def run_bare(vms, loops, reps, log):
 class Host:
     """ZVM on QEMU with the bench pack; the shell driven like a user."""
 
-    def __init__(self, build, pack, log):
+    def __init__(self, build, pack, log, icount=ICOUNT):
         argv = ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3,dtb-randomness=off",
                 "-cpu", CPU, "-smp", "4", "-m", "2G", "-nographic", "-nic", "none",
-                "-kernel", str(build / "zvm.bin"), "-initrd", str(pack), *ICOUNT]
+                "-kernel", str(build / "zvm.bin"), "-initrd", str(pack), *icount]
         self.p = spawn(argv, log, 300)
         self.p.expect_exact(PROMPT, timeout=120)
 
@@ -242,6 +270,18 @@ class Host:
                        out)
         return (int(m.group(1)) if m else 0, exits,
                 (int(st.group(1)), int(st.group(2))) if st else None)
+
+    def boot(self, tmpl):
+        """A VM of template tmpl created, run and booted to its shell: its id."""
+        out = self.cmd(f"zvm new -t {tmpl}", timeout=300)
+        m = re.search(r"vm (\d+) created", out)
+        if not m:
+            sys.exit(f"linux_bench: cannot create a {tmpl} VM:\n{out}")
+        vm = int(m.group(1))
+        self.cmd(f"zvm run -n {vm}")
+        self.attach(vm).wait_ready()
+        self.detach()
+        return vm
 
     def attach(self, vm):
         self.p.sendline(f"zvm look -n {vm}")
@@ -281,15 +321,7 @@ def run_zvm(build, pack, vms, loops, reps, log):
     h = Host(build, pack, log)
     try:
         for tmpl, (_, _, n, _) in vms.items():
-            out = h.cmd(f"zvm new -t {tmpl}", timeout=300)
-            m = re.search(r"vm (\d+) created", out)
-            if not m:
-                sys.exit(f"linux_bench: cannot create a {tmpl} VM:\n{out}")
-            vm = int(m.group(1))
-            h.cmd(f"zvm run -n {vm}")
-            g = h.attach(vm)
-            g.wait_ready()
-            h.detach()
+            vm = h.boot(tmpl)
             booted = h.info(vm)
             g = h.attach(vm)
             r = {"boot": g.boot_time(), "start": booted[2],
@@ -330,12 +362,20 @@ def ct_rows(md, tag, b, z):
                   f"{' '.join(map(str, z[3]))} | |")
 
 
+def load_label(load):
+    """'0' -> 'no load', '2' -> '2 CPU hogs', '4+io+vm' -> '4 CPU + io + vm hogs'."""
+    if load == "0":
+        return "no load"
+    c = load.split("+")[0]
+    return f"{c} CPU{' + io + vm' if '+' in load else ''} hog{'s' if load != '1' else ''}"
+
+
 def ct_section(md, bare, zvm, tmpl, loops, text):
     threads, hogs = SERIES[tmpl]
     md += ["", f"## cyclictest, {machine(tmpl)} (`{cyclictest_cmd(loops, threads)}`), ns", "",
            text, "", "| item | bare | ZVM | overhead % |", "| --- | ---: | ---: | ---: |"]
     for hg in hogs:
-        ct_rows(md, f"{hg} hog{'s' if hg != 1 else ''}",
+        ct_rows(md, load_label(hg),
                 bare.get(tmpl, {}).get("cyclictest", {}).get(hg),
                 zvm.get(tmpl, {}).get("cyclictest", {}).get(hg))
 
@@ -364,7 +404,9 @@ def report(bare, zvm, loops, reps, wall):
                       f"vCPUs), ms | - | {st[0] / 1000:.3f} | |")
     ct_section(md, bare, zvm, "linux-rt-1", loops,
                f"{reps} runs per side and load. CPU hogs: `stress-ng -q --cpu N` started "
-               "1 s before, on the same (only) vCPU as the measuring thread. Each run is typed "
+               "1 s before, on the same (only) vCPU as the measuring thread; the `+ io + vm` "
+               f"loads (the seed's series) add `{LOAD_MIX}` to the same stress-ng (`--io`: "
+               "sync(2) in a loop; the VM has no disk, all is tmpfs). Each run is typed "
                f"as a short `sh {CT_PATH} HOGS LOOPS OPTIONS` (CT_SCRIPT in bench/linux_bench.py: "
                "sleep 1, output to a file, printed after) so that the console is quiet while "
                "cyclictest measures. Per load: min of "
@@ -413,7 +455,7 @@ def plot(bare, zvm, path):
             b = bare.get(tmpl, {}).get("cyclictest", {}).get(hg)
             z = zvm.get(tmpl, {}).get("cyclictest", {}).get(hg)
             for what, f in (("avg", lambda c: c[1]), ("median max", lambda c: statistics.median(c[3]))):
-                labels.append(f"{MACHINES[tmpl][1]} vCPU, {hg} hogs {what}")
+                labels.append(f"{MACHINES[tmpl][1]} vCPU, {load_label(hg)}, {what}")
                 bv.append(f(b) / 1000 if b else 0)
                 zv.append(f(z) / 1000 if z else 0)
     xs = range(len(labels))
@@ -428,6 +470,17 @@ def plot(bare, zvm, path):
     fig.savefig(path, dpi=100)
 
 
+def keep_only(table, names, what):
+    """Drop every key of table not in the comma-separated names (None: all)."""
+    if not names:
+        return
+    unknown = set(names.split(",")) - set(table)
+    if unknown:
+        sys.exit(f"unknown {what}(s): {', '.join(sorted(unknown))} (known: {', '.join(table)})")
+    for k in set(table) - set(names.split(",")):
+        del table[k]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--loops", type=int, default=5000,
@@ -437,7 +490,9 @@ def main():
     ap.add_argument("--build", default=str(ROOT / "build"))
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--only", choices=("bare", "zvm"), help="one side only (debugging)")
+    ap.add_argument("--machines", help="comma-separated subset of: " + ",".join(MACHINES))
     a = ap.parse_args()
+    keep_only(MACHINES, a.machines, "machine")
     build, out = pathlib.Path(a.build).resolve(), pathlib.Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     pack, vms = prepare(build, out)

@@ -191,6 +191,58 @@ def table(bare, zvm, key):
     return rows
 
 
+# The seed's charts (Zephyr latency_measure and sys_kernel, as the ZVM paper
+# shows them), row by row: (the seed's row, our rtbench item or None, note).
+SEED_ROWS = [
+    ("latency: context switch between preemptive threads (yield)", "thread_switch_yield", ""),
+    ("latency: context switch between cooperative threads", "thread_switch_coop", ""),
+    ("latency: create a thread", "thread_create", ""),
+    ("latency: start a thread", "thread_start", ""),
+    ("latency: suspend a thread", "thread_suspend", ""),
+    ("latency: resume a thread", "thread_resume", ""),
+    ("latency: abort a thread", "thread_exit_join",
+     "the kernel has no thread abort: thread exit + join instead"),
+    ("latency: ISR entry after a software interrupt", "isr_entry", "SGI to self"),
+    ("latency: ISR -> interrupted thread", "isr_resume_thread", ""),
+    ("latency: ISR -> another (woken) thread", "isr_switch_thread", ""),
+    ("latency: semaphore give, no context switch", "sem_give_noswitch", ""),
+    ("latency: semaphore take, no context switch", "sem_take_noswitch", ""),
+    ("latency: semaphore take, with context switch", "sem_take_switch", ""),
+    ("latency: semaphore give, with context switch", "sem_give_switch", ""),
+    ("latency: mutex lock", "mutex_lock", ""),
+    ("latency: mutex unlock", "mutex_unlock", ""),
+    ("latency: heap malloc", "heap_alloc", ""),
+    ("latency: heap free", "heap_free", ""),
+    ("sys_kernel: semaphore #1 (consumer above the producer)", "obj_sem_pc_hi", ""),
+    ("sys_kernel: semaphore #2 (consumer below the producer)", "obj_sem_pc_lo", ""),
+    ("sys_kernel: semaphore #3", None, "none: two priority orders only"),
+    ("sys_kernel: LIFO #1-#3", None, "none: the kernel has no LIFO object"),
+    ("sys_kernel: FIFO #1 (consumer above)", "obj_fifo_pc_hi", "message queue"),
+    ("sys_kernel: FIFO #2 (consumer below)", "obj_fifo_pc_lo", "message queue"),
+    ("sys_kernel: FIFO #3", None, "none: two priority orders only"),
+    ("sys_kernel: stack #1-#3", None, "none: the kernel has no stack object"),
+    ("sys_kernel: memory map (slab) #1-#3", "obj_pages_alloc_free",
+     "the kernel has no memory slab: page alloc/free instead"),
+]
+
+
+def seed_rows(bare, zvm):
+    """The seed's rows with our figures: avg cycles, and the overhead by
+    cycles and by the generic counter (which sees the time spent at EL2)."""
+    rows = ["| the seed's row | rtbench item | bare, cycles | ZVM, cycles | overhead %, cycles "
+            "| overhead %, ns per iteration | note |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    for seed, item, note in SEED_ROWS:
+        b, z = bare.get(item), zvm.get(item)
+        if not (b and z):
+            rows.append(f"| {seed} | {item or 'none'} | | | | | {note} |")
+            continue
+        ns = f"{pct(b['iter_ns'], z['iter_ns']):+.2f}" if b["iter_ns"] else ""
+        rows.append(f"| {seed} | {item} | {b['avg']:g} | {z['avg']:g} | "
+                    f"{pct(b['avg'], z['avg']):+.2f} | {ns} | {note} |")
+    return rows
+
+
 def exits_rows(exits):
     rows = ["| group | exits during the run, by reason |", "| --- | --- |"]
     for g, e in exits.items():
@@ -265,6 +317,8 @@ def main():
           f"in {time.time() - t0:.0f} s. Guest: build/rtos-guest.bin, 1 vCPU, 32 MiB, "
           f"{CPU}; under ZVM on pCPU 1 at priority 2. Cycles = PMCCNTR_EL0; "
           "iter_ns = generic counter over the item's loop per iteration.", "",
+          "## The seed's rows (Zephyr latency_measure and sys_kernel), deterministic", "",
+          *seed_rows(bare, zvm), "",
           "## Deterministic (-icount shift=0,align=off,sleep=off): avg cycles", "",
           *table(bare, zvm, "avg"), "",
           "## Deterministic: ns per iteration by the generic counter (includes time at EL2)", "",

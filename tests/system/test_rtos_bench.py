@@ -54,3 +54,12 @@ def test_zvm_quick_with_exits(prepared, log):
     res, exits = rtos_bench.run_zvm(BUILD, pack, ["quick"], True, log)
     check(rtos_bench.flat(res))
     assert exits["quick"].get("sysreg", 0) > 0    # the SGIs of the isr_* items
+
+
+def test_every_seed_row_is_an_item_or_says_none():
+    """The seed-row table (docs/benchmarks.md) names only items rtbench
+    reports, and every row without one says why."""
+    for seed, item, note in rtos_bench.SEED_ROWS:
+        assert item in ITEMS or (item is None and note.startswith("none")), seed
+    rows = rtos_bench.seed_rows({}, {})
+    assert len(rows) == 2 + len(rtos_bench.SEED_ROWS)
