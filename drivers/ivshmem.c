@@ -47,7 +47,7 @@ static u64 masked_at;
 
 u64 ivshmem_stamp(void)
 {
-	isb();		/* not read ahead of what precedes it (ARM ARM D11.2.2) */
+	isb();	/* counter reads may be performed out of order (ARM ARM, Generic Timer) */
 	return read_sysreg(cntpct_el0);
 }
 

@@ -18,15 +18,17 @@ import ivc_bench  # noqa: E402
 from linux_bench import Host  # noqa: E402
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
-# The RT task's worst wake-up lateness during a flood, under -icount. Not
-# test_twin's 50 us: a Linux vCPU that never idles costs the RT VM up to
-# ~180 us by QEMU's round-robin alone, measured with the same flood rung
-# at Linux itself (nothing reaches the RT VM; docs/benchmarks.md). Without
-# storm masking in the RTOS's driver the flood made it 8-23 ms.
-FLOOD_BOUND_NS = 250_000
+# The RT task's worst wake-up lateness during a flood, under -icount: half
+# a period. Not test_twin's 50 us: a Linux vCPU that never idles costs the
+# RT VM up to ~180 us by QEMU's round-robin alone, measured with the same
+# flood rung at Linux itself (nothing reaches the RT VM); with it, 63-125
+# us (docs/benchmarks.md, "The inter-VM channel"). Without storm masking
+# in the RTOS's driver the flood made it 8 ms.
+FLOOD_BOUND_NS = 500_000
 # The RT task's report line costs ~220 MMIO exits; at the 100 ms period
 # the bench sets meanwhile (ivc_bench.quiet_rt) at most one falls in a run.
 REPORT_EXITS = 250
+PROBES = 2000
 MARKS = itertools.count()
 DELIVERY = re.compile(r"(fast|full) path: \d+, avg \d+ ns, max (\d+) ns")
 
@@ -48,7 +50,7 @@ def test_doorbell_latency_one_way_from_both_vms_stamps(bench):
     """The RTOS stamps with CNTPCT, Linux with CNTVCT + its CNTVOFF (zvm
     info): the three one-way spans add up to the round trip Linux timed
     alone, which a wrong offset or clock would not."""
-    spans, per, out = ivc_bench.lat(bench, False, 500)
+    spans, per, out = ivc_bench.lat(bench, False, PROBES)
     assert set(spans) == {"round trip", "to the peer", "in the peer", "back"}, out
     assert "answered before" not in out, out
     rtt = spans["round trip"][1]
@@ -57,11 +59,12 @@ def test_doorbell_latency_one_way_from_both_vms_stamps(bench):
     assert 0 < spans["to the peer"][0] <= spans["to the peer"][2] < LATENESS_BOUND_NS, spans
     # Per probe, Linux: the doorbell, IntrStatus and four config accesses
     # (uio masks INTx, the tool unmasks it); the RT VM: IntrStatus and the
-    # doorbell, plus at most one report line (REPORT_EXITS) in 500 probes,
-    # and two interrupts.
+    # doorbell, give or take one report line (REPORT_EXITS) in either run;
+    # two interrupts.
     rt, lx = per[bench.rt], per[bench.lx]
+    slack = REPORT_EXITS / PROBES
     assert 5.95 <= lx["mmio"] <= 6.05, per
-    assert 1.95 <= rt["mmio"] <= 2.05 + REPORT_EXITS / 500 and 1.95 <= rt["irq"] <= 2.05, per
+    assert 1.95 - slack <= rt["mmio"] <= 2.05 + slack and 1.95 <= rt["irq"] <= 2.05, per
     assert "dabt-bad" not in rt and "dabt-bad" not in lx, per
 
 
