@@ -14,6 +14,7 @@
  */
 #include "ivc_cmd.h"
 #include "periodic.h"
+#include <arch/sysreg.h>
 #include <drivers/ivshmem.h>
 #include <kernel/init.h>
 #include <kernel/platform.h>
@@ -23,6 +24,7 @@
 #include <lib/fmt.h>
 #include <lib/ivc.h>
 #include <lib/ivc_app.h>
+#include <lib/string.h>
 #include <shell/shell.h>
 #include <zvm/errno.h>
 
@@ -103,12 +105,29 @@ static void ops_status(void *ctx, char *out, size_t cap)
 
 static const struct ivc_cmd_ops cmd_ops = { ops_set_period, ops_reset, ops_status, NULL };
 
+/* A latency probe: when its doorbell interrupted us (the handler's stamp:
+ * a probe waits for its answer, so the last interrupt is its doorbell's),
+ * when we read it, and when we answer. */
+static void stamp_reply(struct ivc_link *l, u32 peer, const u8 *msg, u32 len, u64 seen_at)
+{
+	struct ivc_stamp st = { .cntfrq = (u32)read_sysreg(cntfrq_el0),
+				.irq_at = READ_ONCE(l->dev->irq_at), .seen_at = seen_at };
+
+	if (len >= sizeof(st.seq))
+		memcpy(&st.seq, msg, sizeof(st.seq));
+	st.reply_at = ivshmem_stamp();
+	send(l, peer, IVC_T_STAMP_REPLY, &st, sizeof(st));
+}
+
 static void handle(struct ivc_link *l, u32 peer, u8 type, const u8 *msg, u32 len)
 {
 	char out[IVC_CMD_REPLY_MAX];
+	u64 seen_at = ivshmem_stamp();
 
 	l->rx++;
-	if (type == IVC_T_ECHO) {
+	if (type == IVC_T_STAMP) {
+		stamp_reply(l, peer, msg, len, seen_at);
+	} else if (type == IVC_T_ECHO) {
 		send(l, peer, IVC_T_ECHO_REPLY, msg, len);
 	} else if (type == IVC_T_CMD) {
 		send(l, peer, IVC_T_REPLY, out,
@@ -213,8 +232,8 @@ static void show_dev(struct shell *sh, const struct ivshmem *v)
 	shell_printf(sh, "ivshmem %02x:%02x.%x peer id %d, ", d->bus, d->dev, d->fn,
 		     (int)v->peer_id);
 	if (v->intid)
-		shell_printf(sh, "SPI INTID %u (%llu interrupts)\n", v->intid,
-			     (unsigned long long)v->irqs);
+		shell_printf(sh, "SPI INTID %u (%llu interrupts, masked %llu times: storms)\n",
+			     v->intid, (unsigned long long)v->irqs, (unsigned long long)v->storms);
 	else
 		shell_printf(sh, "no interrupt (polled)\n");
 	for (int i = 0; i < PCI_NUM_BARS; i++)

@@ -8,6 +8,7 @@
  */
 #include <arch/mmio.h>
 #include <arch/mmu.h>
+#include <arch/sysreg.h>
 #include <drivers/gicv3.h>
 #include <drivers/ivshmem.h>
 #include <drivers/pci_ecam.h>
@@ -15,6 +16,8 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/sync.h>
+#include <kernel/thread.h>
+#include <kernel/timeout.h>
 #include <zvm/errno.h>
 
 #define SHM_BAR 2
@@ -23,9 +26,50 @@ static struct ivshmem devs[IVSHMEM_MAX];
 static unsigned int ndevs;
 static bool probed;
 static struct semaphore wake;
+/*
+ * Doorbell storms. A peer can ring faster than we drain (a flood: one
+ * doorbell every few us); taking an interrupt for each would leave the
+ * CPU to the handler and starve every thread, the real-time ones too.
+ * `woken`: the handler gave `wake` and the waiter has not run since. A
+ * doorbell interrupt while it is set masks the devices (IntrMask = 0: the
+ * line stays low, doorbells still set IntrStatus) and the waiter unmasks
+ * them when it next runs, before it drains, but not before
+ * IVSHMEM_HOLDOFF_US after masking (interrupt moderation, as network
+ * cards do). So however fast a peer rings, at most two doorbell
+ * interrupts and one drain come per holdoff, below the real-time work;
+ * none is lost (they coalesce in IntrStatus), they only wait for the
+ * holdoff while the storm lasts.
+ */
+#define IVSHMEM_HOLDOFF_US 100
+
+static bool woken, masked;
+static u64 masked_at;
+
+u64 ivshmem_stamp(void)
+{
+	isb();	/* counter reads may be performed out of order (ARM ARM, Generic Timer) */
+	return read_sysreg(cntpct_el0);
+}
+
+/* IntrMask of every device on intid (0: all of them); masking is noted
+ * after the writes, so the waiter never unmasks before they land. */
+static void set_masks(u32 intid, u32 mask)
+{
+	for (unsigned int i = 0; i < ndevs; i++) {
+		if (!devs[i].intid || (intid && devs[i].intid != intid))
+			continue;
+		mmio_write32(&devs[i].regs[IVSHMEM_INTR_MASK / 4], mask);
+		devs[i].storms += !mask;
+	}
+	if (!mask) {
+		masked_at = k_now();
+		__atomic_store_n(&masked, true, __ATOMIC_RELEASE);
+	}
+}
 
 static void ivshmem_irq(unsigned int intid, void *arg)
 {
+	u64 now = ivshmem_stamp();
 	bool any = false;
 
 	/* Devices in slots d and d + 4 share an SPI: look at all of them. */
@@ -33,10 +77,14 @@ static void ivshmem_irq(unsigned int intid, void *arg)
 		if (devs[i].intid != intid || !mmio_read32(&devs[i].regs[IVSHMEM_INTR_STATUS / 4]))
 			continue;
 		devs[i].irqs++;
+		devs[i].irq_at = now;
 		any = true;
 	}
-	if (any)
-		sem_give(&wake);
+	if (!any)
+		return;
+	if (__atomic_exchange_n(&woken, true, __ATOMIC_ACQ_REL))
+		set_masks(intid, 0);	/* the waiter is behind: a storm */
+	sem_give(&wake);
 }
 
 static void setup_irq(struct ivshmem *v)
@@ -125,5 +173,12 @@ int ivshmem_ring(struct ivshmem *v, u32 peer, u32 vector)
 
 int ivshmem_wait(u64 timeout)
 {
-	return sem_take(&wake, timeout);
+	int r = sem_take(&wake, timeout);
+
+	__atomic_store_n(&woken, false, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&masked, false, __ATOMIC_ACQ_REL)) {
+		k_sleep_until(masked_at + k_us_to_ticks(IVSHMEM_HOLDOFF_US));
+		set_masks(0, ~0u);	/* a doorbell since rings at once */
+	}
+	return r;
 }

@@ -4,6 +4,10 @@
 #                      arm64 glibc (package libc6-dev-arm64-cross)
 #   make ivc-initrd    build/guests/initramfs-ivc.cpio.gz: the cached bench
 #                      initramfs + /usr/bin/ivshmem and the uio modules
+#   make bench-ivc     the channel measured on the default pack under -icount:
+#                      doorbell latency, exits per message, 1 MiB transfer,
+#                      RT lateness under a doorbell flood; writes
+#                      bench/results/ivc.md (~3 min; bench/ivc_bench.py)
 # The cached initramfs is not rebuilt: Linux unpacks concatenated cpio
 # archives in order, so ours is appended to a copy of it.
 IVSHMEM_TOOL := $(BUILD)/tools/ivshmem-arm64
@@ -12,7 +16,7 @@ IVC_INITRD   := $(BUILD)/guests/initramfs-ivc.cpio.gz
 IVC_UIO      := $(BUILD)/guests/ivc/uio
 IVC_STAGE    := $(BUILD)/guests/ivc/stage
 
-.PHONY: ivshmem-tool ivc-initrd
+.PHONY: ivshmem-tool ivc-initrd bench-ivc
 ivshmem-tool: $(IVSHMEM_TOOL)
 ivc-initrd: $(IVC_INITRD)
 
@@ -43,3 +47,7 @@ $(IVC_INITRD): $(IVSHMEM_TOOL) $(IVC_UIO)/.stamp | $(DEBIAN_STAMP)
 # on top of this one, so that the ivshmem tool is there with or without a disk.
 $(DISK_INITRAMFS): $(IVC_INITRD)
 $(DISK_INITRAMFS): export ZVM_DISK_BASE = $(abspath $(IVC_INITRD))
+
+BENCH_IVC_ARGS ?=
+bench-ivc: $(BUILD)/zvm.bin $(DEFAULT_PACK)
+	$(PYTHON) bench/ivc_bench.py --build $(BUILD) $(BENCH_IVC_ARGS)

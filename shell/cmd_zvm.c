@@ -222,6 +222,10 @@ static void info_start(struct shell *sh, struct vm *vm)
 			     (unsigned long long)k_ticks_to_ns(first - vm->started_at));
 	else
 		shell_printf(sh, "-\n");
+	/* Guests stamp with CNTVCT; this turns a stamp into host time
+	 * (CNTPCT), e.g. to compare two VMs' (`ivshmem lat -O`). */
+	shell_printf(sh, "  counter: CNTVOFF %llu (guest CNTVCT = CNTPCT - CNTVOFF)\n",
+		     (unsigned long long)READ_ONCE(vm->cntvoff));
 }
 
 /* The template's passthrough devices (in the VM's DTB when the host's

@@ -28,6 +28,8 @@ struct ivshmem {
 	u32 peer_id;			/* IVPosition as read (may be ~0: none) */
 	u32 intid;			/* 0: no interrupt (we poll) */
 	u64 irqs;			/* interrupts with a status bit set */
+	u64 irq_at;			/* CNTPCT at the last one's handler entry */
+	u64 storms;			/* times masked: rung faster than drained */
 	u64 doorbells;			/* doorbells we rang */
 };
 
@@ -38,7 +40,11 @@ unsigned int ivshmem_count(void);
 struct ivshmem *ivshmem_get(unsigned int i);
 /* Ring peer's doorbell `vector` (0..7). */
 int ivshmem_ring(struct ivshmem *v, u32 peer, u32 vector);
-/* Wait for any device's interrupt, at most timeout ticks (0 or -ETIMEDOUT). */
+/* Wait for any device's interrupt, at most timeout ticks (0 or -ETIMEDOUT);
+ * the caller then drains every device (a storm's doorbells coalesce). */
 int ivshmem_wait(u64 timeout);
+/* The physical counter: the same in every VM, unlike the virtual one
+ * (CNTVCT = CNTPCT - the VM's CNTVOFF), so peers can compare stamps. */
+u64 ivshmem_stamp(void);
 
 #endif

@@ -16,6 +16,11 @@
  * unchanged as IVC_T_ECHO_REPLY and rings the sender's doorbell. */
 #define IVC_T_ECHO 3
 #define IVC_T_ECHO_REPLY 4
+/* Latency probe (`ivshmem lat`): the receiver answers IVC_T_STAMP_REPLY,
+ * a struct ivc_stamp with the sender's seq and its own stamps, and rings
+ * the sender's doorbell. */
+#define IVC_T_STAMP 5
+#define IVC_T_STAMP_REPLY 6
 
 #define IVC_RT_STATS_VERSION 1
 
@@ -31,6 +36,19 @@ struct ivc_rt_stats {
 	u32 late_avg_ns_window;	/* average lateness in the last full window */
 	u32 commands;		/* commands answered */
 	u32 uptime_ms;		/* guest time of the last update */
+};
+
+/*
+ * A stamp reply. Times are the physical counter (CNTPCT), the one clock
+ * every VM reads alike (each VM's virtual counter is CNTPCT - its own
+ * CNTVOFF); 0: not known.
+ */
+struct ivc_stamp {
+	u32 seq;		/* the probe's, echoed */
+	u32 cntfrq;		/* counter frequency, Hz */
+	u64 irq_at;		/* the receiver's last doorbell interrupt taken */
+	u64 seen_at;		/* its thread read the probe */
+	u64 reply_at;		/* just before the reply was queued and rung */
 };
 
 #endif

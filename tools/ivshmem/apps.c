@@ -12,18 +12,6 @@
 #include "ivshmem.h"
 #include "proto.h"
 
-#define DEFAULT_TIMEOUT_MS 1000
-
-static int timeout_ms(const struct ivs_opts *o)
-{
-	return o->timeout_ms < 0 ? DEFAULT_TIMEOUT_MS : o->timeout_ms;
-}
-
-static long long deadline_of(const struct ivs_opts *o)
-{
-	return ivs_now_us() + timeout_ms(o) * 1000ll;
-}
-
 static int get_stats(struct ivs_proto *p, u32 peer, struct ivc_rt_stats *s)
 {
 	u8 buf[IVC_REC_MAX];
@@ -97,11 +85,11 @@ int ivs_cmd_cmd(const struct ivs_opts *o, int argc, char **argv)
 	if (ivs_proto_open(&p, o, true) || ivs_proto_peer(&p, argv[0], &peer))
 		return -1;
 	ivs_irq_arm(&p.d);
-	if (ivs_proto_send(&p, peer, IVC_T_CMD, text, (u32)n, deadline_of(o)))
+	if (ivs_proto_send(&p, peer, IVC_T_CMD, text, (u32)n, ivs_deadline(o)))
 		return -1;
-	r = ivs_proto_await(&p, peer, IVC_T_REPLY, reply, IVC_MSG_MAX, deadline_of(o));
+	r = ivs_proto_await(&p, peer, IVC_T_REPLY, reply, IVC_MSG_MAX, ivs_deadline(o));
 	if (r <= 0)
-		return r ? -1 : ivs_err("no reply from peer %u within %d ms", peer, timeout_ms(o));
+		return r ? -1 : ivs_err("no reply from peer %u within %d ms", peer, ivs_timeout_ms(o));
 	reply[r] = 0;
 	printf("%s\n", reply);
 	return 0;
@@ -110,19 +98,10 @@ int ivs_cmd_cmd(const struct ivs_opts *o, int argc, char **argv)
 /* One echo round trip; its time in microseconds, or -1. */
 static long long round_trip(struct ivs_proto *p, const struct ivs_opts *o, u32 peer, u32 seq)
 {
-	u32 out[4] = { seq, ~seq, 0x5a5a5a5a, seq * 2654435761u }, in[IVC_MSG_MAX / 4];
+	u32 out[4] = { seq, ~seq, 0x5a5a5a5a, seq * 2654435761u };
 	long long t0 = ivs_now_us();
-	int r;
 
-	if (ivs_proto_send(p, peer, IVC_T_ECHO, out, sizeof(out), deadline_of(o)))
-		return -1;
-	do {
-		r = ivs_proto_await(p, peer, IVC_T_ECHO_REPLY, in, sizeof(in), deadline_of(o));
-	} while (r > 0 && (r != sizeof(out) || memcmp(in, out, sizeof(out))));	/* stale */
-	if (r <= 0)
-		return r ? -1 : ivs_err("ping: no echo of #%u from peer %u within %d ms", seq, peer,
-					 timeout_ms(o));
-	return ivs_now_us() - t0;
+	return ivs_proto_echo(p, o, peer, out, sizeof(out), "ping", seq) ? -1 : ivs_now_us() - t0;
 }
 
 int ivs_cmd_ping(const struct ivs_opts *o, int argc, char **argv)

@@ -38,6 +38,10 @@ struct ivs_opts {
 	int count;			/* -n */
 	bool watch;			/* -w */
 	bool hex;			/* -x */
+	bool spin;			/* -s */
+	bool yield;			/* -y */
+	bool has_cntvoff;		/* -O given */
+	u64 cntvoff;			/* -O: our VM's CNTVOFF */
 };
 
 /* Print "ivshmem: <message>" on stderr; returns -1 for `return ivs_err(...)`. */
@@ -71,5 +75,8 @@ int ivs_cmd_stats(const struct ivs_opts *o, int argc, char **argv);
 int ivs_cmd_cmd(const struct ivs_opts *o, int argc, char **argv);
 int ivs_cmd_ping(const struct ivs_opts *o, int argc, char **argv);
 int ivs_cmd_serve(const struct ivs_opts *o, int argc, char **argv);
+int ivs_cmd_lat(const struct ivs_opts *o, int argc, char **argv);
+int ivs_cmd_xfer(const struct ivs_opts *o, int argc, char **argv);
+int ivs_cmd_flood(const struct ivs_opts *o, int argc, char **argv);
 
 #endif

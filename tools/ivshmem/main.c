@@ -27,6 +27,9 @@ static const struct ivs_cmd cmds[] = {
 	{ "cmd", ivs_cmd_cmd, "pt", 2, 64, "cmd [-t MS] PEER TEXT...  send a command, print the reply" },
 	{ "ping", ivs_cmd_ping, "ptn", 1, 1, "ping [-n N] [-t MS] PEER  IVC round trips, min/avg/max us" },
 	{ "serve", ivs_cmd_serve, "pn", 0, 0, "serve [-n N]              answer echo and commands (N: stop after N)" },
+	{ "lat", ivs_cmd_lat, "ptnsO", 1, 1, "lat [-n N] [-s] [-O CNTVOFF] PEER  doorbell latency both ways, ns (N: 1000)" },
+	{ "xfer", ivs_cmd_xfer, "pt", 1, 2, "xfer PEER [KIB]           KiB (1024) through the region, echoed and compared" },
+	{ "flood", ivs_cmd_flood, "ny", 1, 1, "flood [-n N] [-y] PEER    N (100000) doorbells + config-space reads (-y: YIELD each)" },
 };
 
 static void usage(FILE *f)
@@ -50,14 +53,29 @@ static const char *opt_value(char c, int *i, int argc, char **argv)
 	return argv[++*i];
 }
 
-static int set_int(int *dst, const char *v, const char *what, unsigned long long max)
+static int set_u64(u64 *dst, const char *v, const char *what, unsigned long long max)
 {
 	unsigned long long n;
 
 	if (!v || ivs_parse_u64(v, what, max, &n))
 		return -1;
+	*dst = n;
+	return 0;
+}
+
+static int set_int(int *dst, const char *v, const char *what, unsigned long long max)
+{
+	u64 n;
+
+	if (set_u64(&n, v, what, max))
+		return -1;
 	*dst = (int)n;
 	return 0;
+}
+
+static bool *flag(struct ivs_opts *o, char f)
+{
+	return f == 'w' ? &o->watch : f == 'x' ? &o->hex : f == 's' ? &o->spin : &o->yield;
 }
 
 static int one_opt(struct ivs_opts *o, const struct ivs_cmd *c, int *i, int argc, char **argv)
@@ -78,11 +96,16 @@ static int one_opt(struct ivs_opts *o, const struct ivs_cmd *c, int *i, int argc
 		return o->timeout_ms ? 0 : ivs_err("-t: the timeout is at least 1 ms");
 	case 'n':
 		return set_int(&o->count, opt_value(f, i, argc, argv), "-n", 100000000);
+	case 'O':
+		o->has_cntvoff = true;
+		return set_u64(&o->cntvoff, opt_value(f, i, argc, argv), "-O", ~0ull);
 	case 'w':
 	case 'x':
+	case 's':
+	case 'y':
 		if (argv[*i][2])
 			return ivs_err("%s: unknown option %s", c->name, argv[*i]);
-		*(f == 'w' ? &o->watch : &o->hex) = true;
+		*flag(o, f) = true;
 		return 0;
 	}
 	return ivs_err("%s: unknown option %s", c->name, argv[*i]);
@@ -121,7 +144,7 @@ int main(int argc, char **argv)
 
 	/* Global options before the command (they are also accepted after it). */
 	while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "-h") && strcmp(argv[i], "--help"))
-		i += (argv[i][2] || strchr("wx", argv[i][1])) ? 1 : 2;
+		i += (argv[i][2] || strchr("wxsy", argv[i][1])) ? 1 : 2;
 	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
 	    !strcmp(argv[i], "help")) {
 		usage(i >= argc ? stderr : stdout);

@@ -3,7 +3,10 @@
  * send with retries, wait for one kind of message.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <lib/ivc_app.h>
 
 #include "ivshmem.h"
 #include "proto.h"
@@ -97,4 +100,36 @@ int ivs_proto_await(struct ivs_proto *p, u32 peer, u8 type, void *buf, u32 cap,
 		if (ivs_irq_wait(&p->d, left < 10 ? (int)left : 10, &st) < 0)
 			return -1;
 	}
+}
+
+#define DEFAULT_TIMEOUT_MS 1000
+
+int ivs_timeout_ms(const struct ivs_opts *o)
+{
+	return o->timeout_ms < 0 ? DEFAULT_TIMEOUT_MS : o->timeout_ms;
+}
+
+long long ivs_deadline(const struct ivs_opts *o)
+{
+	return ivs_now_us() + ivs_timeout_ms(o) * 1000ll;
+}
+
+/* Send `len` bytes as IVC_T_ECHO and wait for them to come back unchanged
+ * (a late echo of an earlier one differs: dropped): 0 or -1. `what` and
+ * `seq` name the echo in the error message. */
+int ivs_proto_echo(struct ivs_proto *p, const struct ivs_opts *o, u32 peer, const void *out,
+		   u32 len, const char *what, u32 seq)
+{
+	u32 in[IVC_MSG_MAX / 4];
+	int r;
+
+	if (ivs_proto_send(p, peer, IVC_T_ECHO, out, len, ivs_deadline(o)))
+		return -1;
+	do {
+		r = ivs_proto_await(p, peer, IVC_T_ECHO_REPLY, in, sizeof(in), ivs_deadline(o));
+	} while (r > 0 && ((u32)r != len || memcmp(in, out, len)));	/* stale */
+	if (r <= 0)
+		return r ? -1 : ivs_err("%s: no echo of #%u from peer %u within %d ms", what, seq,
+					 peer, ivs_timeout_ms(o));
+	return 0;
 }

@@ -15,5 +15,9 @@ int ivs_proto_send(struct ivs_proto *p, u32 peer, u8 type, const void *msg, u32 
 		   long long deadline);
 int ivs_proto_await(struct ivs_proto *p, u32 peer, u8 type, void *buf, u32 cap,
 		    long long deadline);
+int ivs_proto_echo(struct ivs_proto *p, const struct ivs_opts *o, u32 peer, const void *out,
+		   u32 len, const char *what, u32 seq);
+int ivs_timeout_ms(const struct ivs_opts *o);
+long long ivs_deadline(const struct ivs_opts *o);
 
 #endif
