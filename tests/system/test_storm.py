@@ -52,8 +52,8 @@ def test_restart_storm(zvm):
     zvm.cmd(f"zvm run -n {rt}")
     storm = zvm.new_vm("storm")		# pCPU 3, PL031 passed through
     zvm.cmd(f"zvm run -n {storm}")
-    t0 = timer_irqs(zvm, rt)
-    deadline = time.time() + STORM_DEADLINE_S
+    t0, start = timer_irqs(zvm, rt), time.time()
+    deadline = start + STORM_DEADLINE_S
     cycle = 0
     while restarts(zvm, storm) < STORM_RESTARTS and time.time() < deadline:
         type_into(zvm, storm, 2)
@@ -65,7 +65,8 @@ def test_restart_storm(zvm):
     n = restarts(zvm, storm)
     assert n >= STORM_RESTARTS, f"only {n} restarts in {STORM_DEADLINE_S} s"
     # The storm VM is still restarting; the real-time VM kept running.
-    assert timer_irqs(zvm, rt) > t0 + 100
+    # The ticker's 10 Hz timer kept firing: at least half its rate.
+    assert timer_irqs(zvm, rt) > t0 + 5 * (time.time() - start)
     assert restarts(zvm, storm) > n or zvm.wait_state(storm, "running", 5) == "running"
     assert f"vm {storm} deleted" in zvm.cmd(f"zvm delete -n {storm}")
     assert f"vm {rt} deleted" in zvm.cmd(f"zvm delete -n {rt}")
