@@ -22,5 +22,9 @@ u32 vgic_hw_elrsr(void);
 /* One ICH_LR<n>_EL2, n < vgic_hw_nr_lr() (arch/arm64/el2/virt/vgic_lr.S). */
 void vgic_hw_write_lr(unsigned int n, u64 val);
 u64 vgic_hw_read_lr(unsigned int n);
+/* While live: only the LRs in or out (the SGI fast path, virq.c). The
+ * APRs and VMCR are the guest's and stay in the hardware; hcr goes in. */
+void vgic_hw_read_lrs(struct vgic_lr_bank *b);
+void vgic_hw_write_lrs(const struct vgic_lr_bank *b);
 
 #endif
