@@ -106,14 +106,14 @@ bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;
 	struct vgic_lr_bank *b = vgic_lr_bank(d, v);
-	u32 others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id);
+	u32 others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id), held;
 
 	for (; others; others &= others - 1)
 		if (v->vm->vcpus[__builtin_ctz(others)]->pcpu == v->pcpu)
 			return false;
-	vgic_hw_read_lrs(b);
+	held = vgic_hw_read_held_lrs(b);
 	vgic_send_sgi_live(d, v, sgi1r);
-	vgic_hw_write_lrs(b);
+	vgic_hw_write_lrs(b, held);
 	return true;
 }
 

@@ -75,10 +75,20 @@ void vgic_hw_read_lrs(struct vgic_lr_bank *b)
 		b->lr[i] = vgic_hw_read_lr(i);
 }
 
-void vgic_hw_write_lrs(const struct vgic_lr_bank *b)
+u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b)
+{
+	u32 held = ~vgic_hw_elrsr() & (u32)GENMASK(b->nr_lr - 1, 0);
+
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		b->lr[i] = held & BIT(i) ? vgic_hw_read_lr(i) : 0;
+	return held;
+}
+
+void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held)
 {
 	for (unsigned int i = 0; i < b->nr_lr; i++)
-		vgic_hw_write_lr(i, b->lr[i]);
+		if (b->lr[i] || (held & BIT(i)))
+			vgic_hw_write_lr(i, b->lr[i]);
 	write_sysreg(ich_hcr_el2, b->hcr);
 }
 
