@@ -14,10 +14,17 @@ each time when the path is deterministic) and the functions of one of them.
 This is how docs/benchmarks.md counts the virtual-timer path; it measures
 code, not time, so it is exact and needs no -icount.
 
-    python3 bench/exit_trace.py --build build [--exits 4] [--skip 50]
+--exit sgi traces an SGI exit instead: the guest runs `rtbench lat` (its
+isr_* items write ICC_SGI1R_EL1 to themselves) and the trace starts at
+guest_sync_sgi, the SGI fast path's first instruction past the ESR match
+in guest.S; the 8 instructions before it (the vector's push and branch,
+the ESR compare) are added to the count.
+
+    python3 bench/exit_trace.py --build build [--exit timer|sgi] [--exits 4] [--skip 50]
 """
 import argparse
 import collections
+import pexpect
 import os
 import pathlib
 import subprocess
@@ -36,6 +43,8 @@ bootargs = "periodic=1000,100000"
 autostart = yes
 """
 MAX_STEPS = 50000     # an exit longer than this is reported as such
+# Where a trace starts, and the instructions before that point it adds.
+START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8)}
 
 
 def in_gdb():
@@ -45,7 +54,7 @@ def in_gdb():
     gdb.execute("set pagination off")
     gdb.execute("target remote :" + os.environ["TRACE_PORT"])
     gdb.execute("maintenance packet Qqemu.sstep=0x1")   # step with IRQs and timers on
-    gdb.execute("hbreak lower64_irq")
+    gdb.execute("hbreak " + os.environ["TRACE_AT"])
     for _ in range(skip):
         gdb.execute("continue", to_string=True)
     with open(out, "w") as f:
@@ -86,31 +95,39 @@ def main():
     ap.add_argument("--exits", type=int, default=4, help="exits to trace")
     ap.add_argument("--skip", type=int, default=50, help="exits to let pass first (boot)")
     ap.add_argument("--port", default="1234")
+    ap.add_argument("--exit", choices=sorted(START), default="timer", help="which exit")
     a = ap.parse_args()
     b = a.build.resolve()
     from benchlib import build_pack   # not at the top: gdb runs this file too
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
         pack = build_pack(b, d, MANIFEST.format(image=b / "rtos-guest.bin"))
-        qemu = subprocess.Popen(
-            ["qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3", "-cpu",
+        qemu = pexpect.spawn(
+            "qemu-system-aarch64", ["-M", "virt,virtualization=on,gic-version=3", "-cpu",
              "cortex-a53", "-smp", "2", "-m", "1G", "-nographic", "-nic", "none",
              "-kernel", str(b / "zvm.bin"), "-initrd", str(pack),
-             "-gdb", "tcp::" + a.port],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "-gdb", "tcp::" + a.port], encoding="utf-8", codec_errors="replace", timeout=60)
         try:
-            time.sleep(2)     # boot and autostart; the skipped exits do the rest
+            qemu.expect_exact("zvm> ")
+            if a.exit == "sgi":     # the guest sends SGIs to itself for a while
+                qemu.sendline("zvm look -n 0")
+                qemu.expect_exact("[attached")
+                time.sleep(1)
+                qemu.sendline("rtbench lat")    # its isr_* items start after ~1 s
+            else:
+                time.sleep(2)     # the skipped exits do the rest
             env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
-                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port)
+                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0])
             subprocess.run(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x", __file__],
                            env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
             exits = parse(d / "pcs")
         finally:
-            qemu.kill()
-            qemu.wait()
+            qemu.terminate(force=True)
     if not exits:
         sys.exit("exit_trace: no exit traced")
-    print("instructions per exit:", " ".join(str(len(e)) for e in exits))
+    extra = START[a.exit][1]
+    print("instructions per exit:", " ".join(str(len(e) + extra) for e in exits),
+          f"(incl. {extra} before the trace point)" if extra else "")
     last = exits[-1]
     for name, n in collections.Counter(functions(b / "zvm.elf", last)).most_common():
         print("%6d  %s" % (n, name))

@@ -10,7 +10,8 @@ pCPU 1 (`zvm new/run/look`). Deterministic mode: -icount shift=0,align=off,
 sleep=off (1 instruction = 1 ns); wall mode: plain TCG. Timer-latency
 scenarios under ZVM: alone; a busy VM (the same guest booted with `busy`) on
 the same pCPU at a lower priority; optionally (--linux) a Linux VM running
-stress-ng on other pCPUs. Writes <out>/latest.md and <out>/latest.png.
+stress-ng on other pCPUs. Cross-CPU wake-up (`rtbench smp`): the guest on 2
+CPUs bare, and as a 2-vCPU VM on two pCPUs and on one. Writes <out>/latest.md and <out>/latest.png.
 """
 import argparse
 import pathlib
@@ -18,7 +19,7 @@ import re
 import sys
 import time
 
-from benchlib import exit_counts, make_pack, pct, pyplot, spawn
+from benchlib import dump_dtb, exit_counts, make_pack, pct, pyplot, spawn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -45,6 +46,16 @@ pcpus = 1
 priority = 10
 bootargs = "busy"
 """
+# SMP wake-up: the same guest on 2 vCPUs, on two pCPUs (smp2) and on one (smp1).
+RT_TEMPLATE += "".join(f"""
+[template {name}]
+os = rtos
+kernel = rtos-guest.bin
+memory = 32M
+vcpus = 2
+pcpus = {pins}
+priority = 2
+""" for name, pins in (("smp2", "1,2"), ("smp1", "1,1")))
 LINUX_TEMPLATE = """
 [template linux]
 os = linux
@@ -68,7 +79,8 @@ def parse(text):
 
 
 def prepare(build, linux=False):
-    """Bench pack and the VM's DTB in build/bench/; returns (pack, dtb, image)."""
+    """Bench pack and the VMs' DTBs in build/bench/; returns (pack, dtb, image);
+    the 2-vCPU DTB is build/bench/smp.dtb."""
     d = build / "bench"
     d.mkdir(parents=True, exist_ok=True)
     image = d / "rtos-guest.bin"
@@ -79,6 +91,7 @@ def prepare(build, linux=False):
         manifest += LINUX_TEMPLATE.format(kernel=deb / "Image-cloud",
                                           initrd=deb / "initramfs-bench.cpio.gz")
     pack, dtb = make_pack(build, d, manifest, "rtos", "rtos.dtb")
+    dump_dtb(build, pack, "smp2", d / "smp.dtb")
     return pack, dtb, image
 
 
@@ -92,9 +105,9 @@ def rtbench(p, args, timeout):
     return text
 
 
-def run_bare(image, dtb, args, icount, log, timeout=600):
+def run_bare(image, dtb, args, icount, log, timeout=600, smp=1):
     argv = ["qemu-system-aarch64", "-M", "virt,gic-version=3,dtb-randomness=off", "-cpu", CPU,
-            "-smp", "1", "-m", "32M", "-nographic", "-nic", "none", "-dtb", str(dtb),
+            "-smp", str(smp), "-m", "32M", "-nographic", "-nic", "none", "-dtb", str(dtb),
             "-kernel", str(image), *(ICOUNT if icount else [])]
     p = spawn(argv, log, timeout)
     try:
@@ -145,11 +158,11 @@ class Host:
         self.p.terminate(force=True)
 
 
-def run_zvm(build, pack, groups, icount, log, others=(), smp=2, settle=None):
+def run_zvm(build, pack, groups, icount, log, others=(), smp=2, settle=None, template="rtos"):
     """rtbench per group in a VM; returns ({group: items}, {group: exit deltas})."""
     h = Host(build, pack, icount, log, smp=smp)
     try:
-        vm = h.start("rtos")
+        vm = h.start(template)
         for t in others:
             h.start(t)
         if settle:
@@ -250,6 +263,33 @@ def exits_rows(exits):
     return rows
 
 
+def smp_rows(scen):
+    rows = ["| scenario | smp_wakeup min/avg/max ns | smp_roundtrip min/avg/max ns | exits |",
+            "| --- | --- | --- | --- |"]
+    for name, (r, ex) in scen.items():
+        cells = []
+        for item in ("smp_wakeup", "smp_roundtrip"):
+            x = r.get(item)
+            cells.append(f"{x['min']} / {x['avg']:g} / {x['max']}" if x else "missing")
+        exits = " ".join(f"{k}={v}" for k, v in sorted(ex.items())) if ex is not None else ""
+        rows.append(f"| {name} | {cells[0]} | {cells[1]} | {exits} |")
+    return rows
+
+
+def run_smp(build, image, q, log):
+    """The smp group: bare on 2 CPUs; ZVM with the 2 vCPUs on pCPUs 1 and 2, and both on 1."""
+    bare = run_bare(image, build / "bench" / "smp.dtb", q + "smp", True, log, smp=2)["all"]
+    out = {"bare, -smp 2": (bare, None)}
+    for t, name in (("smp2", "ZVM, vCPUs on pCPUs 1 and 2"), ("smp1", "ZVM, both vCPUs on pCPU 1")):
+        res, ex = run_zvm(build, pack_of(build), [q + "smp"], True, log, smp=3, template=t)
+        out[name] = (res[q + "smp"], ex[q + "smp"])
+    return out
+
+
+def pack_of(build):
+    return build / "bench" / "bench.pack"
+
+
 def timer_rows(scen):
     rows = ["| scenario | timer_isr_latency min/avg/max ns | timer_thread_latency min/avg/max ns |",
             "| --- | --- | --- |"]
@@ -308,6 +348,7 @@ def main():
         scen["ZVM + Linux VM on pCPUs 2-3"] = flat(
             run_zvm(build, pack, [q + "timer"], True, log, others=["linux"], smp=4,
                     settle=settle)[0])
+    smp = run_smp(build, image, q, log)
     wall = None
     if not a.no_wall:
         wall = (flat(run_bare(image, dtb, q, False, log)),
@@ -326,6 +367,10 @@ def main():
           "## Timer interrupt latency (deterministic)", "", *timer_rows(scen), "",
           "## VM exits during the deterministic run (per rtbench group)", "",
           *exits_rows(zexits), "",
+          "## Cross-CPU wake-up, RTOS guest on 2 (v)CPUs (deterministic)", "",
+          "A thread on CPU 0 gives a semaphore a higher-priority thread pinned to CPU 1 "
+          "waits on (1 ms apart: both CPUs idle before each give).", "",
+          *smp_rows(smp), "",
           "mmio exits are the guest's console output (vPL011), outside the timed loops; "
           "sysreg exits in `lat` are the SGIs of the isr_* items (ICC_SGI1R_EL1 traps) and "
           "the vCPU's first PMU access; wfi exits in `timer` are one per sample.", ""]
@@ -336,6 +381,8 @@ def main():
     plot(bare, zvm, out / "latest.png")
     print("\n".join(md))
     missing = set(bare) ^ set(zvm)
+    if any(len(r) < 2 for r, _ in smp.values()):
+        missing.add("smp_wakeup")
     if len(bare) < 25 or missing:
         sys.exit(f"rtos_bench: incomplete results (missing {sorted(missing)})")
 

@@ -3,8 +3,9 @@
 #   make bench         full run: deterministic (icount) + wall clock, timer
 #                      scenarios; writes bench/results/latest.{md,png}
 #   make bench-quick   few iterations, deterministic only (what the tests run)
-#   make exit-trace    hypervisor instructions of one virtual-timer exit, by
-#                      function (gdb single-step; bench/exit_trace.py)
+#   make exit-trace    hypervisor instructions of one virtual-timer exit and
+#                      of one SGI exit, by function (gdb single-step;
+#                      bench/exit_trace.py)
 # BENCH_ARGS adds options, e.g. BENCH_ARGS=--linux for the busy-Linux scenario
 # (needs build/guests/debian from tools/fetch-guests).
 BENCH_DEPS := $(BUILD)/zvm.bin $(BUILD)/rtos-guest.bin $(MKPACK)
@@ -19,4 +20,5 @@ bench-quick: $(BENCH_DEPS)
 		--out $(BUILD)/bench/results $(BENCH_ARGS)
 
 exit-trace: $(BENCH_DEPS)
-	$(PYTHON) bench/exit_trace.py --build $(BUILD)
+	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit timer
+	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit sgi

@@ -94,6 +94,29 @@ bool vgic_hook_sgi(struct vcpu *v, u64 sgi1r)
 	return true;
 }
 
+/*
+ * The SGI fast path (vcpu_sgi_fast(), from the exception vector): v wrote
+ * ICC_SGI1R_EL1 and its EL1 context and LRs are still loaded. The vGIC
+ * does what sync, send and flush would do around a full exit, on the LRs
+ * read from and written back to the hardware. Declined (false, nothing
+ * changed) if another target runs on this pCPU: waking it needs this
+ * pCPU's scheduler, which only the full exit reaches.
+ */
+bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
+{
+	struct vgic_dist *d = &v->vm->virq->dist;
+	struct vgic_lr_bank *b = vgic_lr_bank(d, v);
+	u32 others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id), held;
+
+	for (; others; others &= others - 1)
+		if (v->vm->vcpus[__builtin_ctz(others)]->pcpu == v->pcpu)
+			return false;
+	held = vgic_hw_read_held_lrs(b);
+	vgic_send_sgi_live(d, v, sgi1r);
+	vgic_hw_write_lrs(b, held);
+	return true;
+}
+
 void virq_enter(struct vcpu *v)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;

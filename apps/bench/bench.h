@@ -57,5 +57,7 @@ void bench_isr(const struct bench_run *r);
 void bench_sync(const struct bench_run *r);
 void bench_objects(const struct bench_run *r);
 void bench_timer(const struct bench_run *r);
+/* Needs a second CPU (prints nothing without one); not in the default set. */
+void bench_smp(const struct bench_run *r);
 
 #endif

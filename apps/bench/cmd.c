@@ -1,5 +1,5 @@
 /*
- * The `rtbench [quick] [lat|obj|timer]` shell command (apps/bench/bench.h)
+ * The `rtbench [quick] [lat|obj|timer|smp]` shell command (apps/bench/bench.h)
  * and the `busy` boot argument (lowest-priority threads that never idle:
  * the "busy VM" of the timer-latency scenarios, or busy sibling CPUs).
  */
@@ -20,7 +20,7 @@
 #define QUICK_ITERS 20
 #define QUICK_SAMPLES 10
 
-enum { G_LAT = 1, G_OBJ = 2, G_TIMER = 4, G_ALL = 7 };
+enum { G_LAT = 1, G_OBJ = 2, G_TIMER = 4, G_ALL = 7, G_SMP = 8 };
 
 struct job {
 	struct bench_run run;
@@ -41,11 +41,13 @@ static void runner(void *arg)
 		bench_objects(&j->run);
 	if (j->groups & G_TIMER)
 		bench_timer(&j->run);
+	if (j->groups & G_SMP)
+		bench_smp(&j->run);
 }
 
 static int parse(struct job *j, int argc, char **argv)
 {
-	static const char *const names[] = { "lat", "obj", "timer" };
+	static const char *const names[] = { "lat", "obj", "timer", "smp" };
 
 	for (int i = 1; i < argc; i++) {
 		unsigned int g;
@@ -72,7 +74,7 @@ static int cmd_rtbench(struct shell *sh, int argc, char **argv)
 
 	j = (struct job){ .run = { .sh = sh, .iters = ITERS, .samples = SAMPLES, .cpu = 0 } };
 	if (parse(&j, argc, argv)) {
-		shell_printf(sh, "usage: rtbench [quick] [lat] [obj] [timer]\n");
+		shell_printf(sh, "usage: rtbench [quick] [lat] [obj] [timer] [smp]\n");
 		return -EINVAL;
 	}
 	shell_printf(sh, "BENCH-START iters=%u samples=%u\n", j.run.iters, j.run.samples);
@@ -80,7 +82,7 @@ static int cmd_rtbench(struct shell *sh, int argc, char **argv)
 	shell_printf(sh, "BENCH-END\n");
 	return 0;
 }
-SHELL_CMD(rtbench, "rtbench [quick] [lat] [obj] [timer]",
+SHELL_CMD(rtbench, "rtbench [quick] [lat] [obj] [timer] [smp]",
 	  "real-time latency and kernel-object benchmarks", cmd_rtbench);
 
 static void spinner(void *arg)

@@ -22,5 +22,18 @@ u32 vgic_hw_elrsr(void);
 /* One ICH_LR<n>_EL2, n < vgic_hw_nr_lr() (arch/arm64/el2/virt/vgic_lr.S). */
 void vgic_hw_write_lr(unsigned int n, u64 val);
 u64 vgic_hw_read_lr(unsigned int n);
+/* After exit, all nr_lr LRs into b (vgic_hw_save()). */
+void vgic_hw_read_lrs(struct vgic_lr_bank *b);
+/*
+ * While live (the SGI fast path, virq.c), only the LRs and ICH_HCR_EL2:
+ * the APRs and VMCR are the guest's and stay in the hardware. Read: the
+ * LRs that hold an interrupt (ICH_ELRSR_EL2 bit clear) into b, 0 for the
+ * others - a fold reads only an LR's state bits, and an empty LR has none
+ * (IHI 0069, ICH_ELRSR_EL2) - returning the mask of those read. Write:
+ * the LRs that hold something now or did (`held`); one empty before and
+ * after keeps whatever stateless bits it has, which mean nothing.
+ */
+u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b);
+void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held);
 
 #endif

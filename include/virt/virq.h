@@ -32,6 +32,9 @@ int virq_set_private(struct vcpu *v, u32 intid, bool level);
  * fold them back after exit. */
 void virq_enter(struct vcpu *v);
 void virq_exit(struct vcpu *v);
+/* From the exception vector, v's guest context live: deliver v's
+ * ICC_SGI1R_EL1 write sgi1r; false = take the full exit (nothing done). */
+bool virq_sgi_fast(struct vcpu *v, u64 sgi1r);
 /* WFI: would the guest take an interrupt now? */
 bool virq_pending(struct vcpu *v);
 struct vgic_dist *virq_dist(struct vm *vm);

@@ -63,3 +63,19 @@ def test_every_seed_row_is_an_item_or_says_none():
         assert item in ITEMS or (item is None and note.startswith("none")), seed
     rows = rtos_bench.seed_rows({}, {})
     assert len(rows) == 2 + len(rtos_bench.SEED_ROWS)
+
+
+def test_smp_wakeup_bare_and_on_two_pcpus(prepared, log):
+    """`rtbench quick smp`: the cross-CPU wake-up items on 2 CPUs bare and on
+    a 2-vCPU VM whose vCPUs are on pCPUs 1 and 2 (each SGI is a sysreg exit)."""
+    pack, _, image = prepared
+    bare = rtos_bench.run_bare(image, BUILD / "bench" / "smp.dtb", "quick smp", True, log,
+                               timeout=60, smp=2)["all"]
+    res, exits = rtos_bench.run_zvm(BUILD, pack, ["quick smp"], True, log, smp=3,
+                                    template="smp2")
+    for items in (bare, res["quick smp"]):
+        assert sorted(items) == ["smp_roundtrip", "smp_wakeup"], items
+        for name, r in items.items():
+            assert r["unit"] == "ns" and r["n"] == 10, (name, r)
+            assert 0 < r["min"] <= r["avg"] <= r["max"], (name, r)
+    assert exits["quick smp"].get("sysreg", 0) >= 20    # two SGIs per sample

@@ -15,6 +15,11 @@
  * whether it came before or after the guest's acknowledgement, and
  * treats it as after (never lost; at worst one extra delivery).
  *
+ * An SGI whose sender is running goes half the time through the SGI fast
+ * path (vgic_send_sgi_live(): the sender's sync, the send and its flush
+ * under one hold of the lock, from the exception vector); its LRs are then
+ * checked against the reference exactly as after a flush.
+ *
  * Every vCPU also has its virtual timer (PPI 27) linked to the physical
  * one and set up for the fast path, and the timer fires two ways, as the
  * real one does: at an exit, after the sync, through vgic_set_level(); or
@@ -128,6 +133,7 @@ struct fuzz {
 	 * at another priority, its group off, and refusals; kicks checked. */
 	unsigned int fires, fire_full, fire_held, lowered;
 	unsigned int fast, fast_refused, fast_busy, fast_own_lr, fast_alone;
+	unsigned int sgi_fast, sgi_fast_self;	/* SGIs sent through the fast path, to src too */
 	unsigned int fast_changed, stale_enable, stale_prio, stale_group, refused_changed;
 	unsigned int kicked;
 	/* The timer's state written by others: pends (by vgic_inject_edge()
@@ -427,6 +433,42 @@ static void inject_timer(struct fuzz *f, struct ref *r)
 	f->soft_inject++;
 }
 
+static void sgi_edges(struct fuzz *f, u32 intid, u32 targets)
+{
+	for (unsigned int n = 0; n < NR_CPUS; n++)
+		if (targets & (1u << n))
+			ref_edge(f, ref_of(f, n, intid));
+}
+
+static void flush_check(struct fuzz *f, unsigned int n);
+static void sync_ref(struct fuzz *f, unsigned int n);
+
+/*
+ * vCPU src writes ICC_SGI1R_EL1. While it runs, half the time through the
+ * SGI fast path (vgic_send_sgi_live(), from the exception vector with its
+ * LRs live): for the reference, src's sync, the edges, src's flush - and
+ * the LRs that flush leaves must be exactly what a full exit's would be.
+ * Otherwise the full path's vgic_send_sgi() (src outside the guest, or
+ * trapped to EL2 in the full exit: its LRs stay as they are).
+ */
+static void send_sgi(struct fuzz *f, unsigned int src, u32 intid, u32 targets)
+{
+	struct vcpu *v = tvcpu(f->t, src);
+	u64 sgir = (u64)intid << 24 | targets;
+
+	if (!f->running[src] || rnd(f, 2)) {
+		vgic_send_sgi(&f->t->d, v, sgir, true);
+		sgi_edges(f, intid, targets);
+		return;
+	}
+	vgic_send_sgi_live(&f->t->d, v, sgir);
+	f->sgi_fast++;
+	f->sgi_fast_self += !!(targets & (1u << src));
+	sync_ref(f, src);
+	sgi_edges(f, intid, targets);
+	flush_check(f, src);
+}
+
 static void op_inject(struct fuzz *f)
 {
 	struct ref *r = pick(f);
@@ -442,11 +484,7 @@ static void op_inject(struct fuzz *f)
 		return;
 	}
 	targets = (1u << r->cpu) | rnd(f, 1u << NR_CPUS);
-	vgic_send_sgi(&f->t->d, tvcpu(f->t, rnd(f, NR_CPUS)), (u64)r->intid << 24 | targets,
-		      true);
-	for (unsigned int n = 0; n < NR_CPUS; n++)
-		if (targets & (1u << n))
-			ref_edge(f, ref_of(f, n, r->intid));
+	send_sgi(f, rnd(f, NR_CPUS), r->intid, targets);
 }
 
 static void op_level(struct fuzz *f)
@@ -730,13 +768,14 @@ static void phys_enter(struct fuzz *f, unsigned int n)
 	assert_int_equal(vgic_irq_owes_deactivation(&f->t->d, tvcpu(f->t, n), TIMER), f->phys[n]);
 }
 
-static void flush_cpu(struct fuzz *f, unsigned int n)
+/* After the model's flush of vCPU n (vgic_flush(), or the end of
+ * vgic_send_sgi_live()): the LRs it must have produced. */
+static void flush_check(struct fuzz *f, unsigned int n)
 {
 	struct ref *exp[NR_REFS];
 	struct vgic_lr_bank *b;
 	unsigned int k;
 
-	vgic_flush(&f->t->d, tvcpu(f->t, n));
 	f->running[n] = true;
 	b = bank(f->t, n);
 	k = expected_lrs(f, n, exp);
@@ -753,6 +792,12 @@ static void flush_cpu(struct fuzz *f, unsigned int n)
 	}
 	fast_expect(f, n, k < f->nr_lr ? k : f->nr_lr);
 	phys_enter(f, n);
+}
+
+static void flush_cpu(struct fuzz *f, unsigned int n)
+{
+	vgic_flush(&f->t->d, tvcpu(f->t, n));
+	flush_check(f, n);
 }
 
 static void op_flush(struct fuzz *f)
@@ -877,9 +922,10 @@ static void timer_synced(struct fuzz *f, unsigned int n)
 	r->latch = true;
 }
 
-static void sync_cpu(struct fuzz *f, unsigned int n)
+/* The reference's side of vCPU n's sync (vgic_sync(), or the start of
+ * vgic_send_sgi_live()). */
+static void sync_ref(struct fuzz *f, unsigned int n)
 {
-	vgic_sync(&f->t->d, tvcpu(f->t, n));
 	f->running[n] = false;
 	if (f->snap[n].used)
 		timer_synced(f, n);
@@ -898,6 +944,12 @@ static void sync_cpu(struct fuzz *f, unsigned int n)
 	f->snap[n].used = false;
 	f->snap[n].keep = false;
 	f->snap[n].pended = false;
+}
+
+static void sync_cpu(struct fuzz *f, unsigned int n)
+{
+	vgic_sync(&f->t->d, tvcpu(f->t, n));
+	sync_ref(f, n);
 }
 
 static void op_sync(struct fuzz *f)
@@ -1333,6 +1385,8 @@ static void check_drained(struct fuzz *f, unsigned int steps)
 	assert_true(expected > steps / 50);
 	assert_true(f->merged > steps / 50);
 	assert_true(f->deferred > steps / 100);
+	assert_true(f->sgi_fast > steps / 100);
+	assert_true(f->sgi_fast_self > steps / 200);
 	if (f->nr_lr < NR_REFS / NR_CPUS)
 		assert_true(f->overflows > steps / 100);
 }

@@ -719,6 +719,65 @@ static void test_sgi_targets(void **state)
 	tvm_free(t);
 }
 
+/* The target mask the SGI fast path checks before it sends (virq.c). */
+static void test_sgi_target_mask(void **state)
+{
+	struct tvm *t = tvm_new(4, 64, 4);
+
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0x6)), 0x6);
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0xfff3)), 0x3);	/* 4 vCPUs */
+	assert_int_equal(vgic_sgi_targets(&t->d, 2, sgir(1, 0x1) | BIT_ULL(40)), 0xb);
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0x3) | 1ULL << 16), 0);	/* Aff1 */
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0x3) | 1ULL << 32), 0);	/* Aff2 */
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0x3) | 1ULL << 44), 0);	/* RS */
+	assert_int_equal(vgic_sgi_targets(&t->d, 0, sgir(1, 0x3) | 1ULL << 48), 0);	/* Aff3 */
+	tvm_free(t);
+}
+
+/*
+ * The SGI fast path: vCPU 0 runs (flushed), the guest has taken SGI 2 and
+ * left SGI 4 pending in its LRs, then writes SGI1R for SGI 3 to itself and
+ * vCPU 1. vgic_send_sgi_live() folds the LRs (SGI 2 stays active, SGI 4
+ * pending), queues SGI 3 on both and refills vCPU 0's LRs by priority:
+ * exactly what sync + send + flush would have left; vCPU 1 is kicked,
+ * vCPU 0 (which is about to return to its guest) is not.
+ */
+static void test_sgi_live(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4), *u = tvm_new(2, 64, 4);
+	struct tvm *vms[2] = { t, u };
+	unsigned int kicks0;
+
+	for (unsigned int k = 0; k < 2; k++) {
+		struct tvm *x = vms[k];
+
+		enable_dist(x);
+		for (u32 i = 2; i < 5; i++)
+			enable_irq(x, 0, i);
+		enable_irq(x, 1, 3);
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(2, 0x1), true);
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(4, 0x1), true);
+		flush(x, 0);
+		guest_ack(x, 0, 2);
+	}
+	kicks0 = t->vm.kicks[0];
+	vgic_send_sgi_live(&t->d, tvcpu(t, 0), sgir(3, 0x3));
+	sync_(u, 0);	/* the reference: the full exit's three steps */
+	vgic_send_sgi(&u->d, tvcpu(u, 0), sgir(3, 0x3), true);
+	flush(u, 0);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(bank(t, 0)->lr[i], bank(u, 0)->lr[i]);
+	assert_int_equal(bank(t, 0)->hcr, bank(u, 0)->hcr);
+	assert_int_equal(lr_valid(t, 0), 3);
+	assert_true(bank(t, 0)->lr[lr_find(t, 0, 2)] & VGIC_LR_ACTIVE);
+	assert_true(bank(t, 0)->lr[lr_find(t, 0, 3)] & VGIC_LR_PENDING);
+	assert_int_equal(sgi_pending(t, 1), 1u << 3);
+	assert_int_equal(t->vm.kicks[1], u->vm.kicks[1]);
+	assert_int_equal(t->vm.kicks[0], kicks0);
+	tvm_free(t);
+	tvm_free(u);
+}
+
 /* Targets named with affinity fields we do not have get nothing. */
 static void test_sgi_affinity(void **state)
 {
@@ -982,6 +1041,8 @@ int main(void)
 		cmocka_unit_test(test_map_hw_invalid),
 		cmocka_unit_test(test_sgi_targets),
 		cmocka_unit_test(test_sgi_affinity),
+		cmocka_unit_test(test_sgi_target_mask),
+		cmocka_unit_test(test_sgi_live),
 		cmocka_unit_test(test_sgi_group),
 		cmocka_unit_test(test_has_pending),
 		cmocka_unit_test(test_spi_routing),

@@ -73,27 +73,34 @@ static void vgic_queue_sgi(struct vgic_dist *d, unsigned int cpu, u32 intid, boo
 
 /*
  * ICC_SGI1R_EL1: with IRM = 0 the targets are Aff3.Aff2.Aff1.<RS*16 + bit>
- * for each TargetList bit; ours all have Aff3..Aff1 = 0.
+ * for each TargetList bit; ours all have Aff3..Aff1 = 0, and RS = 0 (no
+ * more than VGIC_MAX_VCPUS = 16). IRM = 1: every vCPU but self.
  */
+u32 vgic_sgi_targets(const struct vgic_dist *d, u32 self, u64 sgir)
+{
+	u32 all = (u32)GENMASK(d->nr_vcpus - 1, 0);
+
+	if (sgir & BIT_ULL(40))
+		return all & ~(u32)BIT(self);
+	if (sgir & (GENMASK(23, 16) | GENMASK(39, 32) | GENMASK(47, 44) | GENMASK(55, 48)))
+		return 0;
+	return (u32)sgir & 0xffff & all;
+}
+
+void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1)
+{
+	u32 intid = (sgir >> 24) & 0xf;
+
+	/* Only the set bits: usually one, and this is on every IPI. */
+	for (u32 t = vgic_sgi_targets(d, self, sgir); t; t &= t - 1)
+		vgic_queue_sgi(d, (unsigned int)__builtin_ctz(t), intid, group1);
+}
+
 void vgic_send_sgi(struct vgic_dist *d, struct vcpu *src, u64 sgir, bool group1)
 {
-	u32 intid = (sgir >> 24) & 0xf, targets = sgir & 0xffff;
-	u32 base = ((sgir >> 44) & 0xf) * 16, self = vcpu_id(src);
 	unsigned long f = vgic_lock(d);
 
-	if (sgir & BIT_ULL(40)) {
-		for (u32 i = 0; i < d->nr_vcpus; i++)
-			if (i != self)
-				vgic_queue_sgi(d, i, intid, group1);
-	} else if (!(sgir & (GENMASK(23, 16) | GENMASK(39, 32) | GENMASK(55, 48)))) {
-		/* Only the set bits: usually one, and this is on every IPI. */
-		for (; targets; targets &= targets - 1) {
-			u32 i = base + (u32)__builtin_ctz(targets);
-
-			if (i < d->nr_vcpus)
-				vgic_queue_sgi(d, i, intid, group1);
-		}
-	}
+	vgic_sgi_queue(d, vcpu_id(src), sgir, group1);
 	vgic_unlock(d, f, src);
 }
 

@@ -11,6 +11,8 @@
  */
 #include "vgic_priv.h"
 
+#include <virt/vm_api.h>
+
 static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 {
 	u64 lr = irq->intid | (u64)irq->prio << VGIC_LR_PRIO_SHIFT;
@@ -118,12 +120,35 @@ static bool vgic_lrs_empty(const struct vgic_cpu *c)
 	return true;
 }
 
+/* Under the lock: fold c's LRs back into the model (a fast injection
+ * first, as if a flush had made it). */
+static void vgic_sync_locked(struct vgic_dist *d, struct vgic_cpu *c)
+{
+	if (c->fast_used)
+		vgic_fast_adopt(c);
+	vgic_lr_fold_all(d, c);
+}
+
+/* Under the lock, after vgic_sync_locked(): load c's LRs from its ap_list. */
+static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
+{
+	bool fits;
+	u32 n = 0;
+
+	fits = vgic_lr_fill(d, c, true, &n);
+	fits = vgic_lr_fill(d, c, false, &n) && fits;
+	for (u32 i = n; i < c->bank.nr_lr; i++)
+		c->bank.lr[i] = 0;
+	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
+	 * vCPU back once the guest has drained them. */
+	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
+	vgic_fast_prepare(d, c, n);
+}
+
 void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
 	unsigned long f;
-	bool fits;
-	u32 n = 0;
 
 	/*
 	 * Fast path, no lock: nothing queued and nothing live. An injection
@@ -146,17 +171,8 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	 * first, as we wrote them. (Defensive: virq_enter()/virq_exit() always
 	 * pair, so the guest never ran in between; a fast injection, which
 	 * only a run can make, is adopted in case that ever changes.) */
-	if (c->fast_used)
-		vgic_fast_adopt(c);
-	vgic_lr_fold_all(d, c);
-	fits = vgic_lr_fill(d, c, true, &n);
-	fits = vgic_lr_fill(d, c, false, &n) && fits;
-	for (u32 i = n; i < c->bank.nr_lr; i++)
-		c->bank.lr[i] = 0;
-	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
-	 * vCPU back once the guest has drained them. */
-	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
-	vgic_fast_prepare(d, c, n);
+	vgic_sync_locked(d, c);
+	vgic_fill_locked(d, c);
 	vgic_unlock(d, f, v);
 }
 
@@ -168,8 +184,17 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 	if (!c->fast_used && vgic_lrs_empty(c))
 		return;		/* nothing was live: the LRs hold nothing of ours */
 	f = vgic_lock(d);
-	if (c->fast_used)
-		vgic_fast_adopt(c);
-	vgic_lr_fold_all(d, c);
+	vgic_sync_locked(d, c);
 	vgic_unlock(d, f, v);
+}
+
+void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r)
+{
+	struct vgic_cpu *c = vgic_cpu_of(d, src);
+	unsigned long f = vgic_lock(d);
+
+	vgic_sync_locked(d, c);
+	vgic_sgi_queue(d, vcpu_id(src), sgi1r, true);
+	vgic_fill_locked(d, c);
+	vgic_unlock(d, f, src);
 }

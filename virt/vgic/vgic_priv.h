@@ -77,6 +77,9 @@ u64 vgic_idregs_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
 #define VGIC_IDREGS_OFF 0xffd0
 #define VGIC_IDREGS_SPAN 0x30
 
+/* vgic_inject.c: queue the SGIs of an ICC_SGI1R/SGI0R write by vCPU self. */
+void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1);
+
 /* vgic_lr.c */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 

@@ -14,7 +14,8 @@
 
 	.text
 	.global lower64_sync, lower64_irq, lower64_fiq, lower64_serror, lower32_any
-lower64_sync:	guest_entry GUEST_EXIT_SYNC
+lower64_sync:	stp	x0, x1, [sp, #-16]!	/* as guest_entry; guest_sync decides */
+		b	guest_sync
 lower64_irq:	stp	x0, x1, [sp, #-16]!	/* as guest_entry; guest_irq decides */
 		b	guest_irq
 lower64_fiq:	guest_entry GUEST_EXIT_FIQ

@@ -25,6 +25,28 @@
 	\op	x16, x17, [\base, #16 * 8]
 .endm
 
+/* x2-x30 into ctx->x[] at \base (an exit: x0/x1 are on the stack). */
+.macro guest_regs_x2_x30 base
+	guest_regs stp, \base
+	stp	x18, x19, [\base, #16 * 9]
+	stp	x20, x21, [\base, #16 * 10]
+	stp	x22, x23, [\base, #16 * 11]
+	stp	x24, x25, [\base, #16 * 12]
+	stp	x26, x27, [\base, #16 * 13]
+	stp	x28, x29, [\base, #16 * 14]
+	str	x30, [\base, #16 * 15]
+.endm
+
+/* After a fast path's C call: the guest's caller-saved registers back from
+ * its ctx (x0/x1 stay on the stack; x19-x29 the call preserved). */
+.macro guest_caller_saved_back
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
+	guest_regs ldp, x1
+	ldr	x18, [x1, #16 * 9]
+	ldr	x30, [x1, #16 * 15]
+.endm
+
 	.text
 	.global __guest_enter
 	.type __guest_enter, %function
@@ -75,15 +97,48 @@ guest_irq:
 	str	x18, [x0, #16 * 9]
 	str	x30, [x0, #16 * 15]
 	bl	vcpu_irq_fast
-	mrs	x1, tpidr_el2
-	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
-	guest_regs ldp, x1
-	ldr	x18, [x1, #16 * 9]
-	ldr	x30, [x1, #16 * 15]
+	guest_caller_saved_back
 	cbz	w0, 1f
 	ldp	x0, x1, [sp], #16
 	eret
 1:	mov	x1, #GUEST_EXIT_IRQ
+	b	guest_exit
+
+/*
+ * Synchronous exception from the guest, on SP_EL2 with the guest's x0/x1
+ * pushed there. A write of ICC_SGI1R_EL1 (ESR_EL2: EC 0x18, IL, Op0 3,
+ * Op2 5, Op1 0, CRn 12, CRm 11, write; any Rt - ARM ARM D17.2.37) is
+ * offered to vcpu_sgi_fast() like an IRQ to vcpu_irq_fast(), with every
+ * general register in ctx since the operand may be any of them; if it
+ * delivers, ELR_EL2 steps past the MSR and the guest resumes. Everything
+ * else, and a refusal, is a full exit.
+ */
+#define ESR_SGI1R_WRITE 0x623a3016	/* the ISS.Rt bits [9:5] masked out */
+	.global guest_sync
+guest_sync:
+	mrs	x0, esr_el2
+	and	w0, w0, #0xfffffc1f
+	movz	w1, #(ESR_SGI1R_WRITE & 0xffff)
+	movk	w1, #(ESR_SGI1R_WRITE >> 16), lsl #16
+	cmp	w0, w1
+	b.ne	1f
+	.global guest_sync_sgi		/* for bench/exit_trace.py */
+guest_sync_sgi:
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
+	guest_regs_x2_x30 x0
+	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
+	stp	x2, x3, [x0, #16 * 0]
+	mrs	x1, esr_el2
+	bl	vcpu_sgi_fast
+	guest_caller_saved_back
+	cbz	w0, 1f
+	mrs	x0, elr_el2
+	add	x0, x0, #4
+	msr	elr_el2, x0
+	ldp	x0, x1, [sp], #16
+	eret
+1:	mov	x1, #GUEST_EXIT_SYNC
 	b	guest_exit
 
 /* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
@@ -92,14 +147,7 @@ guest_irq:
 guest_exit:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	guest_regs stp, x0
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
-	str	x30, [x0, #16 * 15]
+	guest_regs_x2_x30 x0
 	ldp	x2, x3, [sp], #16		/* the guest's x0, x1 */
 	stp	x2, x3, [x0, #16 * 0]
 	mrs	x2, sp_el0

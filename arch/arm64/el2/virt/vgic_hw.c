@@ -69,6 +69,29 @@ static void apr_read(u32 *ap0, u32 *ap1)
 	}
 }
 
+void vgic_hw_read_lrs(struct vgic_lr_bank *b)
+{
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		b->lr[i] = vgic_hw_read_lr(i);
+}
+
+u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b)
+{
+	u32 held = ~vgic_hw_elrsr() & (u32)GENMASK(b->nr_lr - 1, 0);
+
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		b->lr[i] = held & BIT(i) ? vgic_hw_read_lr(i) : 0;
+	return held;
+}
+
+void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held)
+{
+	for (unsigned int i = 0; i < b->nr_lr; i++)
+		if (b->lr[i] || (held & BIT(i)))
+			vgic_hw_write_lr(i, b->lr[i]);
+	write_sysreg(ich_hcr_el2, b->hcr);
+}
+
 void vgic_hw_load(const struct vgic_lr_bank *b)
 {
 	for (unsigned int i = 0; i < b->nr_lr; i++)
@@ -80,8 +103,7 @@ void vgic_hw_load(const struct vgic_lr_bank *b)
 
 void vgic_hw_save(struct vgic_lr_bank *b)
 {
-	for (unsigned int i = 0; i < b->nr_lr; i++)
-		b->lr[i] = vgic_hw_read_lr(i);
+	vgic_hw_read_lrs(b);
 	apr_read(b->ap0r, b->ap1r);
 	b->vmcr = (u32)read_sysreg(ich_vmcr_el2);
 	write_sysreg(ich_hcr_el2, 0);

@@ -54,6 +54,12 @@ int __guest_enter(struct guest_ctx *ctx);
  * to the guest at once; false = take the full exit (GUEST_EXIT_IRQ).
  */
 bool vcpu_irq_fast(struct guest_ctx *ctx);
+/*
+ * Likewise for a trapped ICC_SGI1R_EL1 write (guest.S matches the ESR),
+ * with all of the guest's general registers in ctx (the operand may be any
+ * of them): true = delivered, step past it and return to the guest.
+ */
+bool vcpu_sgi_fast(struct guest_ctx *ctx, u64 esr);
 #endif
 
 #endif
