@@ -22,9 +22,12 @@ DEFAULT_PACK = BUILD / "guests" / "default.pack"
 # a period. Not test_twin's 50 us: a Linux vCPU that never idles costs the
 # RT VM up to ~180 us by QEMU's round-robin alone, measured with the same
 # flood rung at Linux itself (nothing reaches the RT VM); with it, 63-125
-# us (docs/benchmarks.md, "The inter-VM channel"). Without storm masking
-# in the RTOS's driver the flood made it 8 ms.
-FLOOD_BOUND_NS = 500_000
+# us (docs/benchmarks.md, "The inter-VM channel"), but one clean-clone CI
+# run saw 1.15 ms (the same round-robin effect: the window after the flood
+# was 848 ns). Without storm masking in the RTOS's driver the flood made it
+# 8 ms, so the bound sits at half that: it catches the regression, not the
+# emulator. ZVM's own share is held to test_twin's 50 us below.
+FLOOD_BOUND_NS = 4_000_000
 # The RT task's report line costs ~220 MMIO exits; at the 100 ms period
 # the bench sets meanwhile (ivc_bench.quiet_rt) at most one falls in a run.
 REPORT_EXITS = 250
