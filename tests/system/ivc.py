@@ -145,6 +145,20 @@ class Ivc:
         self._set_tail(p, t + 4 + round4(n))
         return w >> 24, data[:n]
 
+    def detach(self):
+        self.set_word(self.self, W_MAGIC, 0)
+
+    def publish(self, rec):
+        """Our record, under the sequence lock (odd while it changes)."""
+        assert len(rec) <= REC_MAX
+        rec = bytes(rec) + b"\0" * (round4(len(rec)) - len(rec))
+        self.set_word(self.self, W_REC_SEQ, self.rec_seq + 1)
+        for i in range(0, len(rec), 4):
+            self.set_word(self.self, W_REC + i // 4, struct.unpack_from("<I", rec, i)[0])
+        self.set_word(self.self, W_REC_LEN, len(rec))
+        self.rec_seq += 2
+        self.set_word(self.self, W_REC_SEQ, self.rec_seq)
+
     def read_record(self, p, tries=64):
         for _ in range(tries):
             seq = self.word(p, W_REC_SEQ)
