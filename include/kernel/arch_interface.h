@@ -135,8 +135,4 @@ void arch_vectors_install(void);
 /* Print a backtrace of the calling context using frame pointers. */
 void arch_backtrace(void);
 
-/* Cycle counter for micro-benchmarks: PMCCNTR_EL0 (enabled by arch) at
- * EL2; at EL1, where a hypervisor may own the PMU, the virtual counter. */
-u64 arch_cycles(void);
-
 #endif

@@ -83,10 +83,22 @@ static void test_pmu_v3p5_keeps_all(void **state)
 	assert_int_equal(el2_pmu_ccfiltr_keep(PMU(0xf)), ~PMU_FILTER_NSH);
 }
 
+/* No PMU (PMUVer 0) or a non-PMUv3 one (0xf): the host leaves the PMU
+ * registers alone, they would UNDEF. */
+static void test_pmu_present(void **state)
+{
+	assert_false(el2_pmu_present(PMU(0)));
+	assert_false(el2_pmu_present(PMU(0xf)));
+	assert_true(el2_pmu_present(A53_DFR0));
+	for (unsigned int v = 1; v < 0xf; v++)
+		assert_true(el2_pmu_present(PMU(v)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v80_has_none),
+		cmocka_unit_test(test_pmu_present),
 		cmocka_unit_test(test_hcx),
 		cmocka_unit_test(test_fgt),
 		cmocka_unit_test(test_pmu_v3_masks_nsh),

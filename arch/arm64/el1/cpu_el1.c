@@ -53,10 +53,3 @@ void arch_cpu_init_mode(void)
 	write_sysreg(cntkctl_el1, v | arch_event_stream_bits());
 	isb();
 }
-
-/* The virtual count (ARM ARM D11.2.2) instead of PMCCNTR_EL0, see above. */
-u64 arch_cycles(void)
-{
-	isb();
-	return read_sysreg(cntvct_el0);
-}

@@ -94,22 +94,28 @@ static void el2_regs_init(void)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 }
 
-/* PMCR_EL0.E enables the counters; PMCNTENSET bit 31 the cycle counter. */
+/*
+ * The host's cycle counter, for the host-side benchmarks (apps/bench at
+ * EL2): PMCR_EL0.E enables the counters, PMCNTENSET bit 31 the cycle
+ * counter, PMCCFILTR_EL0.NSH makes it count at EL2 too. Only with a PMUv3
+ * (ID_AA64DFR0_EL1.PMUVer): on a CPU without one the registers UNDEF, and
+ * the benchmarks fall back to the generic counter by themselves.
+ */
+static void el2_pmu_init(void)
+{
+	if (!el2_pmu_present(read_sysreg(id_aa64dfr0_el1)))
+		return;
+	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | 1);
+	write_sysreg(pmcntenset_el0, BIT(31));
+	write_sysreg(pmccfiltr_el0, BIT(27));	/* NSH: count at EL2 too */
+}
+
 void arch_cpu_init_mode(void)
 {
 	el2_regs_init();
 	write_sysreg(hcr_el2, HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | arch_event_stream_bits());
 	write_sysreg(cntvoff_el2, 0);
-	/* MDCR_EL2.HPMN = all counters to EL1/EL0 view; EL2 counts via PMCR. */
-	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | 1);
-	write_sysreg(pmcntenset_el0, BIT(31));
-	write_sysreg(pmccfiltr_el0, BIT(27));	/* NSH: count at EL2 too */
+	el2_pmu_init();
 	isb();
-}
-
-u64 arch_cycles(void)
-{
-	isb();
-	return read_sysreg(pmccntr_el0);
 }

@@ -41,6 +41,11 @@ static unsigned int pmu_version(u64 dfr0)
 	return ver == PMU_IMPDEF ? 0 : ver;
 }
 
+bool el2_pmu_present(u64 dfr0)
+{
+	return pmu_version(dfr0) != 0;
+}
+
 u64 el2_pmu_evtyper_keep(u64 dfr0)
 {
 	return pmu_version(dfr0) >= PMUV3_P1 ? ~0ULL : ~PMU_FILTER_NSH;

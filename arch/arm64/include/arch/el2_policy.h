@@ -26,6 +26,10 @@ enum el2_reg {
 /* Which of them this CPU has, from ID_AA64PFR0/MMFR0/MMFR1_EL1. */
 u32 el2_regs_present(u64 pfr0, u64 mmfr0, u64 mmfr1);
 
+/* A PMUv3 whose registers exist (PMUVer neither 0 nor IMPLEMENTATION
+ * DEFINED): the host may program PMCR_EL0 and the cycle counter. */
+bool el2_pmu_present(u64 dfr0);
+
 /*
  * PMU event filter bits (PMEVTYPER<n>_EL0, PMCCFILTR_EL0) a guest's value
  * keeps when loaded, from ID_AA64DFR0_EL1.PMUVer: NSH ("count at EL2") only
