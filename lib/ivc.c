@@ -79,6 +79,24 @@ static void sync_peer(struct ivc *c, u32 peer)
 	set_tail(c, peer, ld(&s[IVC_W_HEAD + c->self]) & ~3u);
 }
 
+/*
+ * Our ring to an attached peer restarts where that peer has read up to
+ * (its published tail for us): nothing it has not read from our previous
+ * life is delivered, and the space it frees is counted right at once, so
+ * our first send after a restart does not wait for it to notice our new
+ * epoch. start[peer] tells it where, for when it does (check_epoch). Its
+ * tail is untrusted: a lie only misplaces our messages to it.
+ */
+static void resume_writer(struct ivc *c, u32 peer)
+{
+	volatile u32 *s = slot(c, c->self);
+	u32 at = ld(&slot(c, peer)[IVC_W_TAIL + c->self]) & ~3u;
+
+	c->head[peer] = at;
+	s[IVC_W_START + peer] = at;
+	s[IVC_W_HEAD + peer] = at;
+}
+
 int ivc_view(struct ivc *c, volatile void *base, u32 size, u32 self)
 {
 	if (!base || ((uintptr_t)base & 3) || !is_pow2(size) || size < IVC_MIN_REGION ||
@@ -107,25 +125,29 @@ int ivc_attach(struct ivc *c, volatile void *base, u32 size, u32 self)
 	s[IVC_W_REC_SEQ] = 0;
 	s[IVC_W_REC_LEN] = 0;
 	for (u32 q = 0; q < IVC_MAX_PEERS; q++) {
-		s[IVC_W_HEAD + q] = 0;
-		if (q != self && ivc_peer_ready(c, q))
+		if (q != self && ivc_peer_ready(c, q)) {
+			resume_writer(c, q);
 			sync_peer(c, q);
-		else
+		} else {
+			c->head[q] = s[IVC_W_START + q] = s[IVC_W_HEAD + q] = 0;
 			set_tail(c, q, 0);
+		}
 	}
 	st(&s[IVC_W_EPOCH], c->epoch);
 	st(&s[IVC_W_MAGIC], IVC_MAGIC);
 	return 0;
 }
 
-/* A peer that attached again (restarted) starts its rings at 0. */
+/* A peer that attached again (restarted): its ring to us starts at the
+ * start it published (resume_writer()). */
 static void check_epoch(struct ivc *c, u32 peer)
 {
-	u32 e = ld(&slot(c, peer)[IVC_W_EPOCH]);
+	volatile u32 *s = slot(c, peer);
+	u32 e = ld(&s[IVC_W_EPOCH]);
 
 	if (e != c->seen_epoch[peer]) {
 		c->seen_epoch[peer] = e;
-		set_tail(c, peer, 0);
+		set_tail(c, peer, ld(&s[IVC_W_START + c->self]) & ~3u);
 	}
 }
 

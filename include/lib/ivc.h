@@ -8,6 +8,8 @@
  *  - a header: magic, version, geometry, set by the owner at ivc_attach();
  *  - head[q]: bytes the owner has written into its ring to peer q;
  *  - tail[q]: bytes the owner has read from peer q's ring to it;
+ *  - start[q]: where its ring to q restarted at its last attach (q's tail
+ *    then), which q's reader resumes at when it sees the new epoch;
  *  - a record the owner publishes under a sequence lock (statistics);
  *  - IVC_MAX_PEERS rings, one per destination (single producer, single
  *    consumer: every index has exactly one writer).
@@ -27,7 +29,7 @@
 #include <zvm/types.h>
 
 #define IVC_MAGIC 0x4356495a		/* "ZIVC" little-endian */
-#define IVC_VERSION 1
+#define IVC_VERSION 2		/* 2: a re-attached writer resumes at its reader's tail */
 #define IVC_MAX_PEERS 8
 #define IVC_HDR_SIZE 512		/* slot header; rings follow it */
 #define IVC_REC_MAX 192			/* bytes of a published record */
@@ -48,6 +50,7 @@ enum ivc_word {
 	IVC_W_REC_SEQ, IVC_W_REC_LEN, IVC_W_EPOCH,
 	IVC_W_HEAD = 8,				/* head[IVC_MAX_PEERS] */
 	IVC_W_TAIL = IVC_W_HEAD + IVC_MAX_PEERS,	/* tail[IVC_MAX_PEERS] */
+	IVC_W_START = IVC_W_TAIL + IVC_MAX_PEERS,	/* start[IVC_MAX_PEERS] */
 	IVC_W_REC = 32,				/* record: IVC_REC_MAX bytes */
 	IVC_W_END = IVC_W_REC + IVC_REC_MAX / 4,
 };

@@ -10,14 +10,14 @@ import struct
 import time
 
 MAGIC = 0x4356495A
-VERSION = 1
+VERSION = 2
 MAX_PEERS = 8
 HDR_SIZE = 512
 REC_MAX = 192
 MSG_MAX = 256
 # Header words.
 W_MAGIC, W_VERSION, W_PEER, W_SLOT_SIZE, W_RING_SIZE, W_REC_SEQ, W_REC_LEN, W_EPOCH = range(8)
-W_HEAD, W_TAIL, W_REC = 8, 16, 32
+W_HEAD, W_TAIL, W_START, W_REC = 8, 16, 24, 32
 
 T_CMD, T_REPLY, T_ECHO, T_ECHO_REPLY = 1, 2, 3, 4
 # struct ivc_rt_stats (include/lib/ivc_app.h)
@@ -90,9 +90,12 @@ class Ivc:
                        (W_RING_SIZE, self.ring_size), (W_REC_SEQ, 0), (W_REC_LEN, 0)):
             self.set_word(s, idx, v)
         for q in range(MAX_PEERS):
-            self.set_word(s, W_HEAD + q, 0)
-            self.head[q] = 0
-            if q != s and self.peer_ready(q):
+            ready = q != s and self.peer_ready(q)
+            # A writer resumes at its reader's tail (lib/ivc.c resume_writer).
+            self.head[q] = self.word(q, W_TAIL + s) & ~3 if ready else 0
+            self.set_word(s, W_START + q, self.head[q])
+            self.set_word(s, W_HEAD + q, self.head[q])
+            if ready:
                 self.seen_epoch[q] = self.word(q, W_EPOCH)
                 self._set_tail(q, self.word(q, W_HEAD + s) & ~3)
             else:
@@ -127,7 +130,7 @@ class Ivc:
         e = self.word(p, W_EPOCH)
         if e != self.seen_epoch[p]:
             self.seen_epoch[p] = e
-            self._set_tail(p, 0)
+            self._set_tail(p, self.word(p, W_START + self.self) & ~3)
         t = self.tail[p]
         h = self.word(p, W_HEAD + self.self)
         avail = (h - t) & 0xFFFFFFFF

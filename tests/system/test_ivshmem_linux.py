@@ -17,6 +17,7 @@ import time
 import pytest
 
 import ivc_peer
+from ivc import W_TAIL
 from test_debian_guests import BUILD, GUESTS, KERNEL, PROMPT, ROOT, Guest
 
 INITRD = BUILD / "guests" / "initramfs-ivc.cpio.gz"
@@ -176,14 +177,57 @@ def test_cmd_times_out_when_the_peer_does_not_answer(guest, rt):
     assert (rc, out.strip()) == (1, "ivshmem: ping: no echo of #0 from peer 0 within 300 ms")
 
 
+def test_cmd_after_a_restart_goes_out_at_once(guest, rt):
+    """Each `cmd` attaches again (a restart). The real-time side has read
+    the first one's message: the second's goes out at once, its writer
+    resuming at the reader's tail (docs/ivc.md, version 2), and is
+    answered; no retry, no stale message in front of it."""
+    for n in (7, 8):
+        rc, out = run(guest, f"{TOOL} cmd -t 1000 0 setpoint {n}")
+        assert (rc, out.strip()) == (0, f"ok setpoint={n}")
+    assert rt.p.resyncs == 0
+
+
 def test_cmd_fails_when_the_peer_does_not_read(guest, rt):
     rt.reading = False
-    # The first message fits; the cmd that follows attaches again, and the
-    # peer never catches up with our new epoch, so no room is left for it.
+    # Nothing is read: each cmd's message waits in the ring for nothing,
+    # and the next attach drops it (the writer resumes at the reader's tail).
     for _ in range(2):
         rc, out = run(guest, f"{TOOL} cmd -t 300 0 status")
-    assert (rc, out.strip()) == (1, "ivshmem: peer 0 is not reading our messages "
-                                    "(no room in its ring)")
+        assert (rc, out.strip()) == (1, "ivshmem: no reply from peer 0 within 300 ms")
+
+
+def test_serve_reports_a_peer_that_does_not_read(guest, shm):
+    """A peer that sends but never reads fills serve's ring to it (512
+    bytes in a 64 KiB region: one 256-byte echo reply fits, not two):
+    serve says so and goes on; once the peer reads, replies flow again."""
+    p = ivc_peer.Peer(shm, SIZE, 0)
+    p.attach()
+    try:
+        guest.p.sendline(f"{TOOL} serve -n 2")
+        guest.p.expect_exact("serving on 0000:00:01.0 as peer 1")
+        big = [bytes([i]) * 256 for i in range(3)]
+        assert p.send(1, ivc_peer.T_ECHO, big[0])
+        # Our ring to serve holds one too: the next once serve has read it.
+        end = time.monotonic() + 10
+        while p.word(1, W_TAIL + 0) != p.head[1]:
+            assert time.monotonic() < end, "serve did not read our echo"
+            time.sleep(0.01)
+        assert p.send(1, ivc_peer.T_ECHO, big[1])
+        guest.p.expect_exact("ivshmem: peer 0 is not reading our messages (no room in its ring)",
+                             timeout=10)
+        assert p.recv(1) == (ivc_peer.T_ECHO_REPLY, big[0])
+        assert p.send(1, ivc_peer.T_ECHO, big[2])
+        for _ in range(5000):
+            m = p.recv(1)
+            if m:
+                break
+            time.sleep(0.002)
+        assert m == (ivc_peer.T_ECHO_REPLY, big[2])
+        guest.p.expect_exact(PROMPT, timeout=10)            # -n 2: it stops
+    finally:
+        p.detach()
+        p.close()
 
 
 def test_serve_answers_a_host_peer(guest, shm):

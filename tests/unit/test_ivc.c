@@ -205,11 +205,39 @@ static void test_peer_restart(void **state)
 	assert_int_equal(a.resyncs + b.resyncs, 0);
 }
 
+/* A peer restarts after its partner had read some of its messages: its
+ * first send goes through at once (it resumes at the partner's tail) and
+ * is the first thing the partner reads, nothing old is replayed. */
+static void test_restart_after_reads(void **state)
+{
+	struct ivc a, b;
+	u8 in[16];
+
+	attach2(&a, &b);
+	assert_int_equal(ivc_send(&b, 0, 1, "read", 4), 0);
+	assert_int_equal(ivc_send(&b, 0, 1, "unread", 6), 0);
+	assert_int_equal(ivc_recv(&a, 1, NULL, in, sizeof(in)), 4);
+	assert_int_equal(ivc_send(&a, 1, 1, "to-old-b", 8), 0);
+	assert_int_equal(ivc_attach(&b, region, REGION, 1), 0);	/* b restarted */
+	assert_int_equal(ivc_send(&b, 0, 2, "new-b", 5), 0);
+	assert_int_equal(ivc_recv(&a, 1, NULL, in, sizeof(in)), 5);
+	assert_memory_equal(in, "new-b", 5);
+	assert_int_equal(ivc_recv(&a, 1, NULL, in, sizeof(in)), 0);
+	assert_int_equal(ivc_recv(&b, 0, NULL, in, sizeof(in)), 0);
+	/* a restarts too, having read b's new message: the same again. */
+	assert_int_equal(ivc_attach(&a, region, REGION, 0), 0);
+	assert_int_equal(ivc_send(&a, 1, 1, "new-a", 5), 0);
+	assert_int_equal(ivc_recv(&b, 0, NULL, in, sizeof(in)), 5);
+	assert_memory_equal(in, "new-a", 5);
+	assert_int_equal(a.resyncs + b.resyncs, 0);
+}
+
 static void test_corrupt_peer(void **state)
 {
 	struct ivc a, b;
 	volatile u32 *sa = region, *sb;
 	u8 in[IVC_MSG_MAX];
+	u32 at;
 
 	attach2(&a, &b);
 	sb = region + b.slot_size / 4;
@@ -220,12 +248,13 @@ static void test_corrupt_peer(void **state)
 	/* A header whose length exceeds what was written. */
 	assert_int_equal(ivc_attach(&a, region, REGION, 0), 0);
 	assert_int_equal(ivc_attach(&b, region, REGION, 1), 0);
+	at = a.head[1] / 4 & (a.ring_size / 4 - 1);	/* a resumed at b's tail */
 	assert_int_equal(ivc_send(&a, 1, 1, "abcd", 4), 0);
-	region[(IVC_HDR_SIZE + a.ring_size) / 4] = 200;
+	region[(IVC_HDR_SIZE + a.ring_size) / 4 + at] = 200;
 	assert_int_equal(ivc_recv(&b, 0, NULL, in, sizeof(in)), IVC_EBADMSG);
 	assert_int_equal(ivc_recv(&b, 0, NULL, in, sizeof(in)), 0);
 	/* Our send when the peer's tail is nonsense: refused, nothing written. */
-	sb[IVC_W_TAIL + 0] = 0x80000000u;
+	sb[IVC_W_TAIL + 0] = a.head[1] + 0x40000000u;	/* far ahead of our head */
 	assert_int_equal(ivc_send(&a, 1, 1, "x", 1), IVC_EBADMSG);
 	/* Our own published indices overwritten by someone: we never trust
 	 * them, the next message still goes where it belongs. */
@@ -320,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup(test_record, setup),
 		cmocka_unit_test_setup(test_view_writes_nothing, setup),
 		cmocka_unit_test_setup(test_peer_restart, setup),
+		cmocka_unit_test_setup(test_restart_after_reads, setup),
 		cmocka_unit_test_setup(test_corrupt_peer, setup),
 		cmocka_unit_test_setup(test_garbage_fuzz, setup),
 		cmocka_unit_test_setup(test_two_threads, setup),

@@ -49,10 +49,10 @@ int ivs_proto_peer(struct ivs_proto *p, const char *arg, u32 *peer)
 }
 
 /*
- * Queue a message and ring the peer. A full ring, or the peer's tail still
- * ahead of our head (we re-attached, it has not yet seen our new epoch:
- * it resyncs at its next receive), is retried, ringing it each time, until
- * the deadline.
+ * Queue a message and ring the peer. A full ring, or the peer's tail ahead
+ * of our head (it was still reading our old ring while we re-attached: it
+ * resyncs at its next receive, docs/ivc.md), is retried, ringing it each
+ * time, until the deadline.
  */
 int ivs_proto_send(struct ivs_proto *p, u32 peer, u8 type, const void *msg, u32 len,
 		   long long deadline)
