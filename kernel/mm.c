@@ -51,6 +51,24 @@ enum pa_page_state pages_state(paddr_t addr)
 	return st;
 }
 
+bool pages_block_free(paddr_t addr, unsigned int order)
+{
+	unsigned long flags = spin_lock_irqsave(&pa_lock);
+	bool r = pa_block_free(&pa, addr, order);
+
+	spin_unlock_irqrestore(&pa_lock, flags);
+	return r;
+}
+
+unsigned int pages_banks(struct mem_range *out, unsigned int max)
+{
+	unsigned long flags = spin_lock_irqsave(&pa_lock);
+	unsigned int n = pa_banks(&pa, out, max);
+
+	spin_unlock_irqrestore(&pa_lock, flags);
+	return n;
+}
+
 void pages_stats(struct pa_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&pa_lock);

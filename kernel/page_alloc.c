@@ -337,16 +337,25 @@ static int free_holder(const struct page_alloc *pa, const struct pa_bank *b, pad
 	return -1;
 }
 
-int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order)
+/* The bank holding the whole block of order at addr, NULL if none or it
+ * is misaligned. */
+static struct pa_bank *block_bank(struct page_alloc *pa, paddr_t addr, unsigned order)
 {
 	struct pa_bank *b;
+
+	if (order > PA_MAX_ORDER || !IS_ALIGNED(addr, PA_ORDER_BYTES(order)))
+		return NULL;
+	b = bank_of(pa, addr);
+	return b && blk_in_bank(b, addr, order) ? b : NULL;
+}
+
+int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order)
+{
+	struct pa_bank *b = block_bank(pa, addr, order);
 	paddr_t head;
 	int k;
 
-	if (order > PA_MAX_ORDER || !IS_ALIGNED(addr, PA_ORDER_BYTES(order)))
-		return -EINVAL;
-	b = bank_of(pa, addr);
-	if (!b || !blk_in_bank(b, addr, order))
+	if (!b)
 		return -EINVAL;
 	k = free_holder(pa, b, addr, order);
 	if (k < 0)
@@ -366,6 +375,22 @@ int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order)
 	}
 	*meta_of(pa, b, addr) = meta_val(order, RUN_SOLE);
 	return 0;
+}
+
+bool pa_block_free(struct page_alloc *pa, paddr_t addr, unsigned order)
+{
+	struct pa_bank *b = block_bank(pa, addr, order);
+
+	return b && free_holder(pa, b, addr, order) >= 0;
+}
+
+unsigned pa_banks(const struct page_alloc *pa, struct mem_range *out, unsigned max)
+{
+	unsigned i;
+
+	for (i = 0; i < pa->nbanks && i < max; i++)
+		out[i] = (struct mem_range){ pa->bank[i].base, pa->bank[i].end - pa->bank[i].base };
+	return i;
 }
 
 enum pa_page_state pa_page_state(struct page_alloc *pa, paddr_t addr)

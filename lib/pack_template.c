@@ -73,6 +73,7 @@ static void decode_template(const u8 *r, struct pack_template *t)
 	t->name = (const char *)r + PACK_TPL_NAME;
 	t->os = (enum pack_os)ld_le32(r + PACK_TPL_OS);
 	t->autostart = ld_le32(r + PACK_TPL_FLAGS) & PACK_TPL_F_AUTOSTART;
+	t->identity_any = ld_le32(r + PACK_TPL_FLAGS) & PACK_TPL_F_IDENTITY;
 	t->kernel = (const char *)r + PACK_TPL_KERNEL;
 	t->initrd = (const char *)r + PACK_TPL_INITRD;
 	t->dtb = (const char *)r + PACK_TPL_DTB;
@@ -155,11 +156,19 @@ static int check_resources(struct pack_ctx *c, const struct pack_template *t)
 
 /* Identity-mapped RAM: whole 2 MiB blocks (stage 2 and the allocator work
  * in them), not hiding the guest's device windows below 1 GiB, inside the
- * IPA space. Whether the host has that RAM free is the hypervisor's check. */
+ * IPA space. Whether the host has that RAM free is the hypervisor's check;
+ * with identity = yes, where it is is the hypervisor's choice, so a RAM
+ * base as well would be a contradiction. mkpack runs this very check. */
 static int check_ram_base(struct pack_ctx *c, const struct pack_template *t)
 {
 	u64 b = t->ram_base;
 
+	if (b && t->identity_any)
+		return pack_bad(c, "template '%s': memory_at 0x%llx and identity = yes exclude each other: memory_at places the RAM at that address, identity = yes lets the hypervisor place it",
+				t->name, (unsigned long long)b);
+	if (t->identity_any && t->mem_size % PACK_RAM_ALIGN)
+		return pack_bad(c, "template '%s': identity = yes needs memory in whole 2 MiB blocks, not 0x%llx",
+				t->name, (unsigned long long)t->mem_size);
 	if (!b)
 		return 0;
 	if (b % PACK_RAM_ALIGN || t->mem_size % PACK_RAM_ALIGN)
@@ -226,8 +235,8 @@ static int check_dev(struct pack_ctx *c, const struct pack_template *t, u32 i)
 	if (d->flags & ~(u32)PACK_DEV_F_ALL)
 		return pack_bad(c, "template '%s': device %u has unknown flags 0x%x", t->name, i,
 				d->flags);
-	if ((d->flags & PACK_DEV_F_DMA) && !t->ram_base)
-		return pack_bad(c, "template '%s': device %u is marked dma, but the VM's RAM is not identity-mapped (memory_at): its DMA addresses would not be host addresses",
+	if ((d->flags & PACK_DEV_F_DMA) && !pack_tpl_identity(t))
+		return pack_bad(c, "template '%s': device %u is marked dma, but the VM's RAM is not identity-mapped (memory_at or identity = yes): its DMA addresses would not be host addresses",
 				t->name, i);
 	if (t->ram_base && d->base < t->ram_base + t->mem_size && t->ram_base < d->base + d->size)
 		return pack_bad(c, "template '%s': device %u at 0x%llx overlaps the VM's RAM at memory_at 0x%llx",
@@ -295,6 +304,9 @@ static int check_refs(struct pack_ctx *c, const struct pack_template *t)
 		return -EBADMSG;
 	if (k != PACK_KIND_ELF && k != PACK_KIND_IMAGE && k != PACK_KIND_RAW)
 		return wrong_kind(c, t, "kernel", t->kernel, k, "elf, image or raw");
+	if (t->identity_any && k != PACK_KIND_IMAGE)
+		return pack_bad(c, "template '%s': identity = yes needs a relocatable kernel (an arm64 Image): the RAM's address is known only at `zvm new`, but kernel '%s' is %s, loaded at fixed addresses",
+				t->name, t->kernel, pack_kind_name(k));
 	if (k == PACK_KIND_RAW && !t->load_addr)
 		return pack_bad(c, "template '%s': raw kernel '%s' needs a load address",
 				t->name, t->kernel);

@@ -233,8 +233,9 @@ static void info_start(struct shell *sh, struct vm *vm)
 static void info_devices(struct shell *sh, const struct vm *vm)
 {
 	if (vm->identity)
-		shell_printf(sh, "  RAM at 0x%llx, identity-mapped (IPA = host PA)\n",
-			     (unsigned long long)vm->ram_ipa);
+		shell_printf(sh, "  RAM at 0x%llx, identity-mapped (IPA = host PA%s)\n",
+			     (unsigned long long)vm->ram_ipa,
+			     vm->tmpl->identity_any ? ", placed by the hypervisor" : "");
 	if (passthrough_dma_trusted(vm))
 		shell_printf(sh, "  TRUSTED: owns DMA masters and there is no SMMU; it can read and write all host memory\n");
 	for (u32 i = 0; i < vm->tmpl->ndevs; i++) {

@@ -65,7 +65,7 @@ int pt_check_dev(const struct pt_rules *r, const struct pack_dev *d, char *err, 
 
 	if (!ret && (d->flags & PACK_DEV_F_DMA) && !r->allow_dma)
 		ret = errmsg_set(err, errlen, -EINVAL,
-				 DEV_FMT " is marked dma, but this VM cannot own a DMA master: its RAM is not identity-mapped (memory_at) and there is no SMMU",
+				 DEV_FMT " is marked dma, but this VM cannot own a DMA master: its RAM is not identity-mapped (memory_at or identity = yes) and there is no SMMU",
 				 DEV_ARGS(d));
 
 	if (!ret)

@@ -249,7 +249,7 @@ static struct vm *vm_alloc(const struct vm_config *cfg, u64 mem, unsigned int nv
 	strlcpy(vm->name, cfg->tmpl->name, sizeof(vm->name));
 	vm->lock = (spinlock_t)SPINLOCK_INIT;
 	vm->mem_size = mem;
-	vm->identity = cfg->tmpl->ram_base != 0;
+	vm->identity = pack_tpl_identity(cfg->tmpl);
 	vm->ram_ipa = loader_vm_ram_base(cfg->tmpl);
 	vm->nr_vcpus = nv;
 	vm->state = VM_CREATED;

@@ -12,6 +12,9 @@ void pages_stats(struct pa_stats *st);
 /* pa_take() and pa_page_state(), locked: memory at a given address. */
 int pages_take(paddr_t addr, unsigned int order);
 enum pa_page_state pages_state(paddr_t addr);
+/* pa_block_free() and pa_banks(), locked: placing identity-mapped RAM. */
+bool pages_block_free(paddr_t addr, unsigned int order);
+unsigned int pages_banks(struct mem_range *out, unsigned int max);
 
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);

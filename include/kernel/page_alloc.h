@@ -150,6 +150,15 @@ int pa_free_pages(struct page_alloc *pa, paddr_t addr, u64 npages);
  */
 int pa_take(struct page_alloc *pa, paddr_t addr, unsigned order);
 
+/* Whether the whole naturally aligned block of 2^order pages at addr is
+ * free (pa_take() would succeed): false when misaligned or not in RAM. */
+bool pa_block_free(struct page_alloc *pa, paddr_t addr, unsigned order);
+
+/* The RAM banks as managed (trimmed to pages, touching banks joined, in
+ * address order; reserved ranges inside them included): at most max into
+ * out, returns how many. */
+unsigned pa_banks(const struct page_alloc *pa, struct mem_range *out, unsigned max);
+
 /* What the page at addr is, to name what is in the way of pa_take(). */
 enum pa_page_state {
 	PA_PAGE_NOT_RAM,	/* outside every bank */

@@ -50,6 +50,7 @@ struct pack_template {
 	const char *dtb;
 	u64 mem_size;
 	u64 ram_base;		/* identity-mapped RAM: host PA = IPA; 0 = anywhere */
+	bool identity_any;	/* identity-mapped, placed by the hypervisor (identity = yes) */
 	u64 load_addr;		/* raw kernels: guest IPA to load at; else 0 */
 	u64 pcpu_mask;		/* pCPUs the VM may run on; 0 = any */
 	u32 vcpus;
@@ -93,6 +94,11 @@ int pack_find_entry(const struct pack *p, const char *name, struct pack_entry *e
 u32 pack_template_count(const struct pack *p);
 int pack_get_template(const struct pack *p, u32 index, struct pack_template *t);
 int pack_find_template(const struct pack *p, const char *name, struct pack_template *t);
+/* Whether the template's RAM is identity-mapped (memory_at or identity = yes). */
+static inline bool pack_tpl_identity(const struct pack_template *t)
+{
+	return t->ram_base || t->identity_any;
+}
 
 u32 pack_shm_count(const struct pack *p);
 int pack_get_shm(const struct pack *p, u32 index, struct pack_shm *s);

@@ -75,7 +75,10 @@
 #define PACK_TPL_RAM_BASE 0x278	/* u64, host PA = guest IPA of RAM, 0 = any */
 
 #define PACK_TPL_F_AUTOSTART 0x1
-#define PACK_TPL_F_ALL PACK_TPL_F_AUTOSTART
+/* `identity = yes`: RAM identity-mapped where the hypervisor finds room
+ * (vm_ident_alloc()); excludes a RAM base (memory_at). */
+#define PACK_TPL_F_IDENTITY 0x2
+#define PACK_TPL_F_ALL (PACK_TPL_F_AUTOSTART | PACK_TPL_F_IDENTITY)
 
 /* Passthrough device record inside a template: 24 bytes. Unused records
  * (index >= dev_count) must be all zero. */
@@ -86,7 +89,8 @@
 #define PACK_DEV_FLAGS 0x14		/* u32, PACK_DEV_F_* */
 
 /* The device can do DMA and the template says so: only for identity-mapped
- * VMs (ram_base set), whose DMA addresses are host addresses. */
+ * VMs (ram_base or PACK_TPL_F_IDENTITY), whose DMA addresses are host
+ * addresses. */
 #define PACK_DEV_F_DMA 0x1
 #define PACK_DEV_F_ALL PACK_DEV_F_DMA
 

@@ -122,7 +122,7 @@ struct vm {
 	spinlock_t lock;
 	u64 mem_size;
 	u64 ram_ipa;			/* guest RAM base: VM_RAM_IPA, or = host PA (identity) */
-	bool identity;			/* RAM at IPA == PA (template memory_at) */
+	bool identity;			/* RAM at IPA == PA (memory_at or identity = yes) */
 	paddr_t *ram_blocks;		/* host PA of each 2 MiB block */
 	u64 nr_ram_blocks;		/* u64 like mem_size: a count never wraps */
 	u64 *s2_root;			/* stage-2 translation table */
@@ -193,9 +193,10 @@ void vcpu_inject_dabt(struct vcpu *v, u64 far);
 void vcpu_inject_iabt(struct vcpu *v, u64 far);
 
 /* Identity-mapped RAM (virt/vm_ident_host.c): take exactly the VM's
- * [ram_ipa, +mem_size) from the page allocator into vm->ram_blocks,
+ * [ram_ipa, +mem_size) (memory_at), or a range placed now, which becomes
+ * ram_ipa (identity = yes), from the page allocator into vm->ram_blocks,
  * before vmem_init(); table[0..n) are the other VMs (table lock held).
- * The message names what is in the way. */
+ * The message names what is in the way, or the largest free block. */
 int vm_ident_take(struct vm *vm, struct vm *const *table, unsigned int n, char *err,
 		  size_t errlen);
 

@@ -1,11 +1,13 @@
 /*
- * Identity-mapped VM RAM (template `memory_at`): the VM's RAM sits at host
- * physical address = guest IPA, so a DMA master the VM owns (there is no
- * SMMU to translate) is programmed with addresses that are right.
+ * Identity-mapped VM RAM (template `memory_at`, or `identity = yes`): the
+ * VM's RAM sits at host physical address = guest IPA, so a DMA master the
+ * VM owns (there is no SMMU to translate) is programmed with addresses
+ * that are right.
  *
- * vm_ident_reserve() is pure: the host's regions and the other VMs' RAM
- * come in as a list, the page allocator through callbacks, so host unit
- * tests run it on a real allocator (tests/unit/test_vm_identity.c).
+ * vm_ident_reserve() and vm_ident_alloc() are pure: the host's regions and
+ * the other VMs' RAM come in as a list, the page allocator through
+ * callbacks, so host unit tests run them on a real allocator
+ * (tests/unit/test_vm_identity.c, test_vm_ident_place.c).
  */
 #ifndef VIRT_VM_IDENTITY_H
 #define VIRT_VM_IDENTITY_H
@@ -32,6 +34,10 @@ struct ident_pages {
 	enum pa_page_state (*state)(void *ctx, paddr_t pa);
 	/* Which VM holds an allocated page, or -1 (the host's own use). */
 	int (*owner)(void *ctx, paddr_t pa);
+	/* For vm_ident_alloc(): whether the 2 MiB block at pa is all free
+	 * (pa_block_free()), and the RAM banks (pa_banks()). */
+	bool (*block_free)(void *ctx, paddr_t pa);
+	unsigned int (*banks)(void *ctx, struct mem_range *out, unsigned int max);
 	void *ctx;
 };
 
@@ -45,5 +51,30 @@ struct ident_pages {
  */
 int vm_ident_reserve(const struct ident_pages *pg, const struct ident_region *rg,
 		     unsigned int n, u64 base, u64 size, char *err, size_t errlen);
+
+/* What vm_ident_alloc() places: size bytes (2 MiB multiple) inside the
+ * window [lo, hi) (the guest's RAM IPA window); base is the answer. */
+struct ident_place {
+	u64 size, lo, hi;
+	u64 base;
+};
+
+/*
+ * `identity = yes`: find room for req->size bytes of RAM and take it like
+ * vm_ident_reserve(). Candidates are runs of whole 2 MiB blocks (2 MiB
+ * aligned: with IPA == PA, stage 2 can then map them with level-2 block
+ * descriptors, whose output address holds only bits [47:21]; ARM ARM,
+ * "Translation table descriptor formats", 4KB granule) that the allocator
+ * has free and no region covers. Policy, best fit: the smallest run that
+ * holds the size, the lowest one among equals, and the bottom of it; so a
+ * larger free run is split only when nothing smaller fits and the largest
+ * free block stays intact for the next identity VM whenever it can.
+ * Returns 0 with req->base set, or an error with nothing taken, e.g.
+ * "identity = yes: no free 2 MiB-aligned range of 0x10000000 bytes (256
+ * MiB) in host RAM; the largest free block is 0x6000000 bytes (96 MiB) at
+ * 0x4a000000".
+ */
+int vm_ident_alloc(const struct ident_pages *pg, const struct ident_region *rg,
+		   unsigned int n, struct ident_place *req, char *err, size_t errlen);
 
 #endif

@@ -262,7 +262,19 @@ BAD_MANIFESTS = [
     ("memory_at_unaligned", HEAD + "memory_at = 0x80100000\n", 1,
      r"template 'vm': memory_at 0x80100000 and memory 0x1000000 must be multiples of 2 MiB"),
     ("dma_not_identity", HEAD + "device = 0x9100000 0x1000 40 dma\n", 1,
-     r"template 'vm': device 0 is marked dma, but the VM's RAM is not identity-mapped \(memory_at\)"),
+     r"template 'vm': device 0 is marked dma, but the VM's RAM is not identity-mapped "
+     r"\(memory_at or identity = yes\)"),
+    ("identity_bad", HEAD + "identity = maybe\n", 5, r"identity must be yes or no, not 'maybe'"),
+    ("identity_and_memory_at", HEAD.replace("kernel.elf", "Image") +
+     "identity = yes\nmemory_at = 0x80000000\n", 1,
+     r"template 'vm': memory_at 0x80000000 and identity = yes exclude each other: memory_at "
+     r"places the RAM at that address, identity = yes lets the hypervisor place it"),
+    ("identity_elf_kernel", HEAD + "identity = yes\n", 1,
+     r"template 'vm': identity = yes needs a relocatable kernel \(an arm64 Image\): the RAM's "
+     r"address is known only at `zvm new`, but kernel '.*' is elf, loaded at fixed addresses"),
+    ("identity_memory_unaligned", HEAD.replace("kernel.elf", "Image").replace("16M", "3M") +
+     "identity = yes\n", 1,
+     r"template 'vm': identity = yes needs memory in whole 2 MiB blocks, not 0x300000"),
     ("identity_ram_covers_device", HEAD + "memory_at = 0x80000000\ndevice = 0x80001000 0x1000\n", 1,
      r"template 'vm': device 0 at 0x80001000 overlaps the VM's RAM at memory_at 0x80000000"),
     ("identity_elf_outside_ram", HEAD + "memory_at = 0x80000000\n", 1, r"template 'vm': kernel: "),
@@ -361,6 +373,19 @@ def test_identity_template(mkpack, workdir):
     assert r.returncode == 0, r.stderr
     out = run(mkpack, "--list", "id.bin", cwd=workdir).stdout
     assert "memory 64M at 0x80000000 (identity-mapped)" in out, out
+    assert "    device:   0xa000000 size 0x1000 irq 48 dma" in out, out
+
+
+def test_identity_any_template(mkpack, workdir):
+    """identity = yes: RAM placed by the hypervisor, so no address in the
+    pack; a DMA device is allowed as with memory_at; listed as such."""
+    text = GOOD_MANIFEST.replace("device = 0x9100000 0x1000 40",
+                                 "identity = yes\ndevice = 0xa000000 0x1000 48 dma")
+    (workdir / "any.ini").write_text(text.replace("dtb = @board\n", ""))
+    r = run(mkpack, "-o", "any.bin", "any.ini", cwd=workdir)
+    assert r.returncode == 0, r.stderr
+    out = run(mkpack, "--list", "any.bin", cwd=workdir).stdout
+    assert "memory 64M (identity-mapped, placed at create), priority 5" in out, out
     assert "    device:   0xa000000 size 0x1000 irq 48 dma" in out, out
 
 

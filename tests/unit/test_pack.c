@@ -344,7 +344,7 @@ static const struct defect template_defects[] = {
 	TN(T_LINUX, PACK_TPL_DTB, LONG32, "template 'linux': dtb entry name is not NUL-terminated"),
 	T(T_LINUX, PACK_TPL_BOOTARGS, -PACK_BOOTARGS_LEN, 0,
 	  "template 'linux': bootargs are not NUL-terminated"),
-	T(T_LINUX, PACK_TPL_FLAGS, 4, 3, "template 'linux': unknown flags 0x3"),
+	T(T_LINUX, PACK_TPL_FLAGS, 4, 5, "template 'linux': unknown flags 0x5"),
 	T(T_LINUX, PACK_TPL_RESERVED1, 1, 1, "template 'linux': reserved bytes are not zero"),
 	T(T_LINUX, PACK_TPL_OS, 4, 0, "template 'linux': unknown OS type 0"),
 	T(T_LINUX, PACK_TPL_OS, 4, PACK_OS_MAX + 1, "template 'linux': unknown OS type 5"),
@@ -378,7 +378,7 @@ static const struct defect template_defects[] = {
 	T(T_LINUX, DEV(5, PACK_DEV_LEN), 1, 1, "template 'linux': unused device records are not zero"),
 	T(T_LINUX, DEV(0, PACK_DEV_FLAGS), 4, 2, "template 'linux': device 0 has unknown flags 0x2"),
 	T(T_LINUX, DEV(1, PACK_DEV_FLAGS), 4, PACK_DEV_F_DMA,
-	  "template 'linux': device 1 is marked dma, but the VM's RAM is not identity-mapped (memory_at)"),
+	  "template 'linux': device 1 is marked dma, but the VM's RAM is not identity-mapped (memory_at or identity = yes)"),
 	T(T_LINUX, PACK_TPL_RAM_BASE, 8, 0x40100000,
 	  "template 'linux': memory_at 0x40100000 and memory 0x10000000 must be multiples of 2 MiB"),
 	T(T_LINUX, PACK_TPL_RAM_BASE, 8, 0x20000000,
@@ -522,6 +522,38 @@ static void test_identity_templates(void **state)
 	st_le64(lx + PACK_TPL_RAM_BASE, 0x40000000);
 	reseal();
 	expect_bad("template 'linux': device 0 at 0x40000000 overlaps the VM's RAM at memory_at 0x40000000");
+}
+
+/* identity = yes: the hypervisor places the RAM, so the kernel must be an
+ * arm64 Image (relocatable), memory whole 2 MiB blocks, no memory_at as
+ * well; dma devices are allowed as with memory_at. */
+static void test_identity_any_templates(void **state)
+{
+	u8 *lx;
+	struct pack_template t;
+
+	build_good(NULL);
+	lx = pfx_tpl(buf, T_LINUX);
+	st_le32(lx + PACK_TPL_FLAGS, PACK_TPL_F_AUTOSTART | PACK_TPL_F_IDENTITY);
+	st_le32(lx + DEV(1, PACK_DEV_FLAGS), PACK_DEV_F_DMA);
+	reseal();
+	expect_bad("template 'linux': identity = yes needs a relocatable kernel (an arm64 Image): "
+		   "the RAM's address is known only at `zvm new`, but kernel 'linux.kernel' is elf");
+	st_le32(pfx_ent(buf, E_KERNEL) + PACK_ENT_KIND, PACK_KIND_IMAGE);
+	reseal();
+	open_ok(buf, TOTAL);
+	assert_int_equal(pack_find_template(&pk, "linux", &t), 0);
+	assert_true(t.identity_any && t.autostart && !t.ram_base && pack_tpl_identity(&t));
+	assert_int_equal(t.devs[1].flags, PACK_DEV_F_DMA);
+	assert_int_equal(pack_find_template(&pk, "rtos", &t), 0);
+	assert_false(t.identity_any || pack_tpl_identity(&t));
+	st_le64(lx + PACK_TPL_RAM_BASE, 0x80000000);
+	reseal();
+	expect_bad("template 'linux': memory_at 0x80000000 and identity = yes exclude each other");
+	st_le64(lx + PACK_TPL_RAM_BASE, 0);
+	st_le64(lx + PACK_TPL_MEM_SIZE, 0x300000);
+	reseal();
+	expect_bad("template 'linux': identity = yes needs memory in whole 2 MiB blocks, not 0x300000");
 }
 
 static void test_template_defects(void **state)
@@ -672,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_entry_defects),
 		cmocka_unit_test(test_template_defects),
 		cmocka_unit_test(test_identity_templates),
+		cmocka_unit_test(test_identity_any_templates),
 		cmocka_unit_test(test_template_limits),
 		cmocka_unit_test(test_shm_defects),
 		cmocka_unit_test(test_shm_per_template),

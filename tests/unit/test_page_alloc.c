@@ -368,6 +368,26 @@ static void take_ok(struct env *e, paddr_t a, unsigned order)
 	take_pages(e, a, 1ULL << order);
 }
 
+/* pa_block_free() (identity = yes placement) with block mid taken: only
+ * whole free aligned blocks inside RAM; pa_banks() lists the one bank. */
+static void check_block_free(struct env *e, paddr_t mid)
+{
+	struct mem_range bk[2];
+
+	assert_false(pa_block_free(&e->pa, mid, 9));
+	assert_true(pa_block_free(&e->pa, mid + 2 * MiB, 9));
+	assert_true(pa_block_free(&e->pa, mid + 2 * MiB, 0));
+	assert_false(pa_block_free(&e->pa, mid & ~(4 * MiB - 1), 10));	/* holds mid */
+	assert_false(pa_block_free(&e->pa, e->base, 9));		/* reserved */
+	assert_false(pa_block_free(&e->pa, e->base + 16 * MiB, 9));	/* not RAM */
+	assert_false(pa_block_free(&e->pa, mid + 2 * MiB + PG, 9));	/* misaligned */
+	assert_false(pa_block_free(&e->pa, mid, PA_MAX_ORDER + 1));
+	assert_int_equal(pa_banks(&e->pa, bk, 2), 1);
+	assert_int_equal(bk[0].base, e->base);
+	assert_int_equal(bk[0].size, 16 * MiB);
+	assert_int_equal(pa_banks(&e->pa, bk, 0), 0);
+}
+
 /* pa_take() gets exactly the block asked for, out of the middle of a big
  * free block; the halves it splits off stay allocatable; freeing merges
  * everything back. */
@@ -386,6 +406,7 @@ static void test_take(void **state)
 	assert_int_equal(pa_page_state(&e->pa, e->base + PG), PA_PAGE_RESERVED);
 	assert_int_equal(pa_page_state(&e->pa, e->base + 16 * MiB), PA_PAGE_NOT_RAM);
 	assert_int_equal(pa_page_state(&e->pa, mid + 2 * MiB), PA_PAGE_FREE);
+	check_block_free(e, mid);
 	/* taken twice, reserved, outside RAM, misaligned: refused, no change */
 	assert_fails(e, pa_take(&e->pa, mid, 9), -EBUSY);
 	assert_fails(e, pa_take(&e->pa, mid + 4 * PG, 0), -EBUSY);

@@ -244,8 +244,8 @@ static void test_dma_rule_needs_both(void **state)
 	r.nregions = 0;
 	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "device 0xa000000+0x1000 is marked dma, but this VM cannot own a "
-				 "DMA master: its RAM is not identity-mapped (memory_at) and there "
-				 "is no SMMU");
+				 "DMA master: its RAM is not identity-mapped (memory_at or identity "
+				 "= yes) and there is no SMMU");
 	r.allow_dma = true;
 	d.flags = 0;
 	assert_int_equal(pt_check_dev(&r, &d, err, sizeof(err)), -EINVAL);

@@ -54,6 +54,8 @@ static void list_template(FILE *out, const struct pack_template *t)
 	print_size(out, t->mem_size);
 	if (t->ram_base)
 		fprintf(out, " at %#llx (identity-mapped)", (unsigned long long)t->ram_base);
+	if (t->identity_any)
+		fprintf(out, " (identity-mapped, placed at create)");
 	fprintf(out, ", priority %u%s\n", t->priority, t->autostart ? ", autostart" : "");
 	fprintf(out, "    kernel:   %s", t->kernel);
 	if (t->load_addr)

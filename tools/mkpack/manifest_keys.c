@@ -124,7 +124,9 @@ static int key_bootargs(struct mk_parser *ps, struct mk_template *t, char *val)
 	return 0;
 }
 
-static int key_autostart(struct mk_parser *ps, struct mk_template *t, char *val)
+/* A yes/no key: sets template flag `flag` on yes. */
+static int flag_key(struct mk_parser *ps, struct mk_template *t, const char *key, char *val,
+		    u32 flag)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
@@ -132,13 +134,25 @@ static int key_autostart(struct mk_parser *ps, struct mk_template *t, char *val)
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (!strcmp(val, yes[i])) {
-			t->flags |= PACK_TPL_F_AUTOSTART;
+			t->flags |= flag;
 			return 0;
 		}
 		if (!strcmp(val, no[i]))
 			return 0;
 	}
-	return mk_perr(ps, "autostart must be yes or no, not '%s'", val);
+	return mk_perr(ps, "%s must be yes or no, not '%s'", key, val);
+}
+
+static int key_autostart(struct mk_parser *ps, struct mk_template *t, char *val)
+{
+	return flag_key(ps, t, "autostart", val, PACK_TPL_F_AUTOSTART);
+}
+
+/* Identity-mapped RAM the hypervisor places (memory_at excluded: checked
+ * with the pack, by the same checker as the hypervisor's). */
+static int key_identity(struct mk_parser *ps, struct mk_template *t, char *val)
+{
+	return flag_key(ps, t, "identity", val, PACK_TPL_F_IDENTITY);
 }
 
 static int key_load_addr(struct mk_parser *ps, struct mk_template *t, char *val)
@@ -199,6 +213,7 @@ static const struct tmpl_key tmpl_keys[] = {
 	{ "priority", key_priority, false },	{ "bootargs", key_bootargs, false },
 	{ "autostart", key_autostart, false },	{ "load_addr", key_load_addr, false },
 	{ "device", key_device, true },		{ "memory_at", key_memory_at, false },
+	{ "identity", key_identity, false },
 };
 
 int mk_template_key(struct mk_parser *ps, const char *key, char *val)
