@@ -4,7 +4,7 @@ default pack with a copy of the disk image and user networking, under
 -icount like test_twin.py (the RT VM's lateness is then a property of ZVM
 and the emulator, not of the machine running the tests): the root file
 system is the disk, DHCP and ssh work, the RT VM keeps its bound while
-Linux writes to the disk and sends over the network, and a file written
+Linux runs fio on the disk and sends over the network, and a file written
 before a VM delete is there after the VM is created again."""
 import re
 import shutil
@@ -17,13 +17,47 @@ import pytest
 
 from conftest import BUILD, Zvm
 from test_linux import LAT_PATH, Console
-from test_twin import ICOUNT, LATENESS_BOUND_NS, rt_periods, wait_rt_periods
+from test_twin import ICOUNT, rt_periods, wait_rt_periods
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
 DISK = BUILD / "guests" / "disk" / "rootfs.ext4"
 KEY = BUILD / "guests" / "disk" / "id_ed25519"
 IDENTITY_BASE = "0xa0000000"   # the default pack's memory_at
 LOAD_BYTES = 8 << 20           # sent by the guest during the RT check
+# The disk load during the RT check: 4 KiB random reads and writes that
+# bypass the page cache (O_DIRECT, through libaio), so every one is a
+# virtio-blk request and its completion interrupt.
+# A fixed amount (4096 requests), not a time: under -icount sleep=off guest
+# time jumps over the waits for QEMU's disk, so "3 s" of fio is ~130000
+# requests and two minutes of wall time.
+FIO = ("fio --name=load --filename=/fio.load --size=8M --io_size=16M --rw=randrw --bs=4k "
+       "--direct=1 --ioengine=libaio --iodepth=4 --group_reporting")
+# fio's per-job line: "load: (groupid=0, jobs=1): err= 0: ..." and the
+# reads and writes it issued (its "Disk stats" are sampled every 250 ms of
+# guest time and may all be 0 for a run this short).
+FIO_RESULT = re.compile(r"load: \(groupid=0, jobs=1\): err= 0[\s\S]*"
+                        r"issued rwts: total=(?P<rd>\d+),(?P<wr>\d+)")
+# Beside the load, cyclictest's timers on both Linux vCPUs: every 100 us on
+# one, 600 us on the other (its default -d 500 between threads); stopped by
+# SIGINT, -D is a backstop. Under QEMU's single-threaded round robin a
+# vCPU whose timer expired waits for the vCPUs ahead of it, each of which
+# runs until the next timer deadline anywhere in the machine
+# (docs/benchmarks.md, "RT isolation"): with only Linux's 250 Hz tick that
+# is up to ~4 ms per turn; these timers make the turns short, so the RT
+# VM's lateness mostly stays below a period.
+CYCLICTEST = "cyclictest -q -m -a -t 2 -i 100 -p 90 -D 120"
+# Every timer delivery to the RT VM during the load: deadline -> guest
+# entry. Measured with CYCLICTEST 6 us - 1.5 ms (9 runs), without it
+# 3.5-7.6 ms: QEMU's round robin, not ZVM (the RT vCPU took no exit but
+# its timer's, ZVM's part averages 48 ns). So no sub-period bound holds
+# under QEMU; this one catches the RT VM being starved: Linux's vCPU on the
+# RT pCPU at a higher priority measured 47 ms.
+IO_LATENESS_BOUND_NS = 10_000_000
+# The hypervisor's part of a delivery, on average: the fast path, ~50 ns
+# (measured 48 ns). Its maximum is not bounded: the path is ~100
+# instructions with interrupts masked and no lock, yet measured up to
+# 170 us when QEMU ran other vCPUs in the middle of it.
+ZVM_AVG_BOUND_NS = 1_000
 
 pytestmark = pytest.mark.skipif(not (DEFAULT_PACK.exists() and DISK.exists()),
                                 reason="no default pack or disk: make pack disk")
@@ -94,39 +128,62 @@ def receive(listener, got):
             got[0] += len(data)
 
 
+def rt_irq_exits(z):
+    """Exits of the RT vCPU for host interrupts (`zvm info`: irq=N): its
+    own timer takes the fast path (vtimer=), so any other interrupt on its
+    pCPU counts here."""
+    info = z.cmd(f"zvm info -n {z.rt}")
+    m = re.search(r"vcpu0: pcpu 1,.* exits:(.*)", info)
+    assert m, info
+    irq = re.search(r" irq=(\d+)", m[1])
+    return int(irq[1]) if irq else 0
+
+
 def test_rt_vm_keeps_its_bound_during_disk_and_network_io(vmnet):
-    """Linux writes 32 MiB to the disk (fsync) and sends 8 MiB to the host
-    over the user network. The RT VM's 1 ms task keeps running, and the
-    hypervisor's part of every timer delivery to it (`zvm latency`: from
-    the deadline, or the vCPU's exit if later, to the guest entry) stays
-    within the bound test_twin.py holds the whole lateness to beside an
-    idle Linux. The whole lateness is printed, not bounded: under -icount
-    QEMU runs the vCPUs round-robin in one thread, and a busy Linux vCPU
-    delays a bare-metal RT guest too (test_twin.py,
-    test_emulator_alone_delays_a_bare_rt_guest_beside_a_busy_vcpu)."""
+    """Linux runs fio on the disk and sends 8 MiB to the host over the user
+    network, with cyclictest's timers (100 and 600 us) on its vCPUs. The RT
+    VM's 1 ms task keeps running; no interrupt of Linux's devices reaches
+    the RT VM's pCPU (the virtio SPIs go to Linux's pCPU 2); every timer
+    delivery to it (`zvm latency`: deadline -> guest entry) is within
+    IO_LATENESS_BOUND_NS, and the hypervisor's part of it is tens of ns on
+    average. Why cyclictest, and why not test_twin.py's 50 us: see
+    CYCLICTEST and IO_LATENESS_BOUND_NS. The periodic task's own report
+    windows are printed, not bounded (the same emulator effect hits it
+    while it runs, see docs/benchmarks.md)."""
     listener = socket.create_server(("127.0.0.1", 0))
     got = [0]
     t = threading.Thread(target=receive, args=(listener, got), daemon=True)
     t.start()
     start_n = rt_periods(vmnet, vmnet.rt)
+    irq0 = rt_irq_exits(vmnet)
     assert "cleared" in vmnet.cmd(f"zvm latency -n {vmnet.rt} -c")
     with Console(vmnet, vmnet.lx) as c:
-        out = c.run("dd if=/dev/zero of=/load bs=1M count=32 conv=fsync 2>&1; rm /load; "
-                    f"head -c {LOAD_BYTES} /dev/zero | nc 10.0.2.2 {listener.getsockname()[1]}"
-                    "; echo nc=$?", timeout=300)
+        out = c.run(f"{CYCLICTEST} >/tmp/ct 2>&1 & sleep 1; {FIO} 2>&1; echo fio=$?; "
+                    f"rm -f /fio.load; head -c {LOAD_BYTES} /dev/zero | "
+                    f"nc 10.0.2.2 {listener.getsockname()[1]}; echo nc=$?; "
+                    "kill -INT %1; wait; cat /tmp/ct", timeout=300)
     lat = vmnet.cmd(f"zvm latency -n {vmnet.rt}")
-    assert "32+0 records out" in out and "nc=0" in out, out
+    irq1 = rt_irq_exits(vmnet)
+    assert "fio=0" in out and "nc=0" in out, out
+    fio = FIO_RESULT.search(out)
+    assert fio and int(fio["rd"]) > 0 and int(fio["wr"]) > 0, out
+    assert re.search(r"T: 1 .* C: +[1-9]", out), out     # cyclictest ran on both
     t.join(60)
     listener.close()
     assert got[0] == LOAD_BYTES
     end_n = rt_periods(vmnet, vmnet.rt)
     paths = LAT_PATH.findall(lat)
     assert paths and int(paths[0][1]) > 1000, lat          # it kept running
-    zvm_max = max(int(p[5] or 0) for p in paths)
     whole_max = max(int(p[3] or 0) for p in paths)
-    print(f"RT timer deliveries during Linux disk+network I/O ({end_n - start_n} periods): "
-          f"hypervisor part max {zvm_max} ns, whole lateness max {whole_max} ns")
-    assert zvm_max <= LATENESS_BOUND_NS, lat
+    windows = [r["window_max_ns"] for n, r in vmnet.reports.items() if start_n + 1000 < n <= end_n]
+    print(f"RT timer deliveries during Linux fio+network+cyclictest ({end_n - start_n} "
+          f"periods): whole lateness max {whole_max} ns; hypervisor part avg/max "
+          + ", ".join(f"{p[4]}/{p[5]} ns ({p[0]})" for p in paths if p[4])
+          + f"; RT pCPU host interrupts {irq1 - irq0}; the periodic task's report "
+          f"windows (lateness max, ns): {windows}")
+    assert irq1 == irq0, "Linux's I/O interrupted the RT VM's pCPU"
+    assert whole_max <= IO_LATENESS_BOUND_NS, lat
+    assert all(int(p[4]) <= ZVM_AVG_BOUND_NS for p in paths if p[4]), lat
 
 
 def test_disk_data_survives_vm_delete_and_create(vmnet):
