@@ -164,6 +164,7 @@ def test_rt_vm_keeps_its_bound_during_disk_and_network_io(vmnet):
                     "kill -INT %1; wait; cat /tmp/ct", timeout=300)
     lat = vmnet.cmd(f"zvm latency -n {vmnet.rt}")
     irq1 = rt_irq_exits(vmnet)
+    assert "fio: not found" not in out, "the disk predates fio: make disk-clean disk"
     assert "fio=0" in out and "nc=0" in out, out
     fio = FIO_RESULT.search(out)
     assert fio and int(fio["rd"]) > 0 and int(fio["wr"]) > 0, out
