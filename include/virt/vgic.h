@@ -141,6 +141,7 @@ struct vgic_cpu {
 	 * unloaded, never kept.
 	 */
 	u64 lr_val[VGIC_MAX_LR];
+	u32 lr_live;		/* LRs with lr_irq[] set */
 	u32 lr_soft;
 	u32 lr_stale;
 	struct vgic_lr_bank bank;
@@ -161,6 +162,7 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 #ifdef HOST_TEST
 	unsigned long ap_steps;	/* entries vgic_ap_insert() passed: the tests bound it */
+	unsigned long sgi_self;	/* SGIs vgic_send_sgi_live() queued on its short path */
 #endif
 };
 
@@ -267,6 +269,13 @@ u32 vgic_sgi_targets(const struct vgic_dist *d, u32 self, u64 sgir);
  * none needs its own pCPU's scheduler (a target on the same pCPU).
  */
 void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r);
+/*
+ * The kick fast path (IPI_KICK taken at the exception vector while v runs,
+ * its LRs live): vgic_sync(v); vgic_flush(v) under one hold of the lock,
+ * on the LRs read from and written back to the hardware as above. What
+ * another vCPU queued for v reaches its LRs without the world switch.
+ */
+void vgic_refresh_live(struct vgic_dist *d, struct vcpu *v);
 
 /* Link a PPI (v given) or SPI to physical INTID pintid (< 1020), e.g. the
  * virtual timer: vgic_map_hw(d, v, 27, 27). -EINVAL on bad INTIDs. */

@@ -256,7 +256,7 @@ static void vgic_cpu_reset(struct vgic_cpu *c)
 	list_init(&c->ap_list);
 	memset(c->lr_irq, 0, sizeof(c->lr_irq));
 	memset(c->lr_val, 0, sizeof(c->lr_val));
-	c->lr_soft = c->lr_stale = 0;
+	c->lr_live = c->lr_soft = c->lr_stale = 0;
 	memset(&c->bank, 0, sizeof(c->bank));
 	c->bank.nr_lr = nr_lr;
 	c->fast_val = 0;	/* fast_irq, like a hardware link, survives */

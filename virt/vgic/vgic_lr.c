@@ -73,6 +73,7 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u
 		*free &= *free - 1;
 		c->bank.lr[i] = c->lr_val[i] = vgic_lr_encode(d, irq);
 		c->lr_irq[i] = irq;
+		c->lr_live |= BIT(i);
 		irq->lr = (u8)i;
 	}
 	return true;
@@ -97,6 +98,7 @@ static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 	bool was = vgic_irq_deliverable(d, irq);
 
 	c->lr_irq[i] = NULL;
+	c->lr_live &= ~BIT(i);
 	irq->lr = VGIC_NONE;
 	irq->active = lr & VGIC_LR_ACTIVE;
 	if ((lr & VGIC_LR_PENDING) && irq->lr_latched)
@@ -109,6 +111,7 @@ void vgic_lr_drop(struct vgic_cpu *c, u32 i)
 {
 	c->lr_irq[i]->lr = VGIC_NONE;
 	c->lr_irq[i] = NULL;
+	c->lr_live &= ~BIT(i);
 	c->lr_soft &= ~BIT(i);
 }
 
@@ -125,9 +128,9 @@ static void vgic_lr_unload(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 /* Every LR out of the model: the full rebuild. */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c)
 {
-	for (u32 i = 0; i < c->bank.nr_lr; i++) {
-		if (!c->lr_irq[i])
-			continue;
+	for (u32 k = c->lr_live; k; k &= k - 1) {
+		u32 i = (u32)__builtin_ctz(k);
+
 		if (c->lr_soft & BIT(i))
 			vgic_lr_unload(d, c, i);
 		else
@@ -171,12 +174,7 @@ static void vgic_lr_harden(struct vgic_cpu *c, u32 i)
 /* The LRs holding an interrupt of ours. */
 static u32 vgic_lr_live(const struct vgic_cpu *c)
 {
-	u32 live = 0;
-
-	for (u32 i = 0; i < c->bank.nr_lr; i++)
-		if (c->lr_irq[i])
-			live |= BIT(i);
-	return live;
+	return c->lr_live;
 }
 
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
@@ -197,11 +195,10 @@ static void vgic_sync_locked(struct vgic_dist *d, struct vgic_cpu *c)
 {
 	if (c->fast_used)
 		vgic_fast_adopt(c);
-	for (u32 i = 0; i < c->bank.nr_lr; i++) {
+	for (u32 k = c->lr_live; k; k &= k - 1) {
+		u32 i = (u32)__builtin_ctz(k);
 		bool stale = c->lr_stale & BIT(i);
 
-		if (!c->lr_irq[i])
-			continue;
 		if (c->lr_soft & BIT(i)) {
 			if (stale)
 				vgic_lr_unload(d, c, i);
@@ -299,13 +296,48 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 	vgic_unlock(d, f, v);
 }
 
-void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r)
+/*
+ * The common SGI: to the sender only, idle (in no LR, on no list: not
+ * pending or active), enabled and its group on. vgic_sgi_queue() would
+ * find it not deliverable before and deliverable after, queue it on c's
+ * ap_list, kick c, the sender (which vgic_unlock() skips), and note no
+ * group block: that is all this does, without the predicates. False: not
+ * that case, nothing done.
+ */
+static bool vgic_sgi_self(struct vgic_dist *d, struct vgic_cpu *c, u64 sgi1r)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, src);
+	struct vgic_irq *irq = &c->priv[(sgi1r >> 24) & 0xf];
+
+	if (vgic_sgi_targets(d, c->id, sgi1r) != BIT(c->id) || irq->queued != VGIC_NONE ||
+	    !irq->enabled || !vgic_group_enabled(d->ctlr, irq))
+		return false;
+	irq->pending_latch = true;
+	vgic_ap_insert(c, irq);
+#ifdef HOST_TEST
+	c->sgi_self++;
+#endif
+	return true;
+}
+
+/* Sync, the SGIs of sgi1r if any, flush: under one hold of the lock. */
+static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
+{
+	struct vgic_cpu *c = vgic_cpu_of(d, v);
 	unsigned long f = vgic_lock(d);
 
 	vgic_sync_locked(d, c);
-	vgic_sgi_queue(d, vcpu_id(src), sgi1r, true);
+	if (sgi1r && !vgic_sgi_self(d, c, *sgi1r))
+		vgic_sgi_queue(d, vcpu_id(v), *sgi1r, true);
 	vgic_fill_locked(d, c);
-	vgic_unlock(d, f, src);
+	vgic_unlock(d, f, v);
+}
+
+void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r)
+{
+	vgic_live(d, src, &sgi1r);
+}
+
+void vgic_refresh_live(struct vgic_dist *d, struct vcpu *v)
+{
+	vgic_live(d, v, NULL);
 }
