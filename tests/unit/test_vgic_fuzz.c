@@ -135,6 +135,7 @@ struct fuzz {
 	unsigned int fires, fire_full, fire_held, lowered;
 	unsigned int fast, fast_refused, fast_busy, fast_own_lr, fast_alone;
 	unsigned int sgi_fast, sgi_fast_self;	/* SGIs sent through the fast path, to src too */
+	unsigned int kick_fast;	/* kicks taken on the IRQ vector (vgic_refresh_live()) */
 	unsigned int fast_changed, stale_enable, stale_prio, stale_group, refused_changed;
 	unsigned int kicked;
 	/* The timer's state written by others: pends (by vgic_inject_edge()
@@ -445,6 +446,24 @@ static void flush_check(struct fuzz *f, unsigned int n);
 static void sync_ref(struct fuzz *f, unsigned int n);
 
 /*
+ * The other targets of an SGI that run take the kick (IPI_KICK) half the
+ * time on the IRQ vector's fast path: vgic_refresh_live(), for the
+ * reference a sync and a flush of that vCPU, its LRs checked as after any
+ * flush.
+ */
+static void kick_targets(struct fuzz *f, unsigned int src, u32 targets)
+{
+	for (unsigned int n = 0; n < NR_CPUS; n++) {
+		if (n == src || !(targets & (1u << n)) || !f->running[n] || rnd(f, 2))
+			continue;
+		vgic_refresh_live(&f->t->d, tvcpu(f->t, n));
+		f->kick_fast++;
+		sync_ref(f, n);
+		flush_check(f, n);
+	}
+}
+
+/*
  * vCPU src writes ICC_SGI1R_EL1. While it runs, half the time through the
  * SGI fast path (vgic_send_sgi_live(), from the exception vector with its
  * LRs live): for the reference, src's sync, the edges, src's flush - and
@@ -468,6 +487,7 @@ static void send_sgi(struct fuzz *f, unsigned int src, u32 intid, u32 targets)
 	sync_ref(f, src);
 	sgi_edges(f, intid, targets);
 	flush_check(f, src);
+	kick_targets(f, src, targets);
 }
 
 static void op_inject(struct fuzz *f)
@@ -1438,6 +1458,7 @@ static void check_drained(struct fuzz *f, unsigned int steps)
 	assert_true(f->sgi_fast > steps / 100);
 	assert_true(f->sgi_fast_self > steps / 200);
 	assert_true(f->kept > steps / 200);
+	assert_true(f->kick_fast > steps / 200);
 	/* Rare here (SGIs are mostly pending already): test_vgic_lr.c
 	 * compares that path with the full one case by case. */
 	assert_true(f->t->cpus[0].sgi_self + f->t->cpus[1].sgi_self + f->t->cpus[2].sgi_self > 0);
