@@ -162,7 +162,7 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 #ifdef HOST_TEST
 	unsigned long ap_steps;	/* entries vgic_ap_insert() passed: the tests bound it */
-	unsigned long sgi_self;	/* SGIs vgic_send_sgi_live() queued on its short path */
+	unsigned long sgi_short;	/* SGIs vgic_send_sgi_live() queued here on its short path */
 #endif
 };
 

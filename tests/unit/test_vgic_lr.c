@@ -779,8 +779,8 @@ static void test_sgi_live(void **state)
 }
 
 /* Setups for test_sgi_self_lane(), on vCPU 0 with SGI 3 enabled. */
-enum lane_case { LANE_IDLE, LANE_DISABLED, LANE_GRP_OFF, LANE_PENDING, LANE_ACTIVE,
-		 LANE_OTHERS, LANE_CASES };
+enum lane_case { LANE_IDLE, LANE_OTHER, LANE_DISABLED, LANE_GRP_OFF, LANE_PENDING,
+		 LANE_ACTIVE, LANE_OTHERS, LANE_CASES };
 
 static void lane_setup(struct tvm *x, enum lane_case k)
 {
@@ -799,16 +799,17 @@ static void lane_setup(struct tvm *x, enum lane_case k)
 }
 
 /*
- * vgic_send_sgi_live()'s short path for an idle SGI to the sender alone
- * (vgic_sgi_self()) leaves exactly what sync + send + flush do, and every
- * case it must not take (disabled, group off, already pending, active,
- * other targets) goes the long way with the same result.
+ * vgic_send_sgi_live()'s short path for an idle SGI to one vCPU
+ * (vgic_sgi_one(): the sender, or vCPU 1, which is kicked) leaves exactly
+ * what sync + send + flush do, and every case it must not take (disabled,
+ * group off, already pending, active, two targets) goes the long way with
+ * the same result.
  */
 static void test_sgi_self_lane(void **state)
 {
 	for (unsigned int k = 0; k < LANE_CASES; k++) {
 		struct tvm *t = tvm_new(2, 64, 4), *u = tvm_new(2, 64, 4);
-		u64 v = sgir(3, k == LANE_OTHERS ? 0x3 : 0x1);
+		u64 v = sgir(3, k == LANE_OTHERS ? 0x3 : k == LANE_OTHER ? 0x2 : 0x1);
 
 		lane_setup(t, k);
 		lane_setup(u, k);
@@ -816,7 +817,8 @@ static void test_sgi_self_lane(void **state)
 		sync_(u, 0);
 		vgic_send_sgi(&u->d, tvcpu(u, 0), v, true);
 		flush(u, 0);
-		assert_int_equal(t->cpus[0].sgi_self, k == LANE_IDLE);
+		assert_int_equal(t->cpus[0].sgi_short, k == LANE_IDLE);
+		assert_int_equal(t->cpus[1].sgi_short, k == LANE_OTHER);
 		for (unsigned int i = 0; i < 4; i++)
 			assert_int_equal(bank(t, 0)->lr[i], bank(u, 0)->lr[i]);
 		assert_int_equal(bank(t, 0)->hcr, bank(u, 0)->hcr);

@@ -297,24 +297,27 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 }
 
 /*
- * The common SGI: to the sender only, idle (in no LR, on no list: not
- * pending or active), enabled and its group on. vgic_sgi_queue() would
- * find it not deliverable before and deliverable after, queue it on c's
- * ap_list, kick c, the sender (which vgic_unlock() skips), and note no
- * group block: that is all this does, without the predicates. False: not
- * that case, nothing done.
+ * The common SGI: to one vCPU (the sender or another), idle there (in no
+ * LR, on no list: not pending or active), enabled and its group on.
+ * vgic_sgi_queue() would find it not deliverable before and deliverable
+ * after, queue it on the target's ap_list, kick the target (vgic_unlock()
+ * skips the sender), and note no group block: that is all this does,
+ * without the predicates. False: not that case, nothing done.
  */
-static bool vgic_sgi_self(struct vgic_dist *d, struct vgic_cpu *c, u64 sgi1r)
+static bool vgic_sgi_one(struct vgic_dist *d, u32 self, u64 sgi1r)
 {
+	u32 targets = vgic_sgi_targets(d, self, sgi1r);
+	struct vgic_cpu *c = &d->cpu[targets ? __builtin_ctz(targets) : 0];
 	struct vgic_irq *irq = &c->priv[(sgi1r >> 24) & 0xf];
 
-	if (vgic_sgi_targets(d, c->id, sgi1r) != BIT(c->id) || irq->queued != VGIC_NONE ||
+	if (!targets || (targets & (targets - 1)) || irq->queued != VGIC_NONE ||
 	    !irq->enabled || !vgic_group_enabled(d->ctlr, irq))
 		return false;
 	irq->pending_latch = true;
 	vgic_ap_insert(c, irq);
+	d->kick |= BIT(c->id);
 #ifdef HOST_TEST
-	c->sgi_self++;
+	c->sgi_short++;
 #endif
 	return true;
 }
@@ -326,7 +329,7 @@ static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
 	unsigned long f = vgic_lock(d);
 
 	vgic_sync_locked(d, c);
-	if (sgi1r && !vgic_sgi_self(d, c, *sgi1r))
+	if (sgi1r && !vgic_sgi_one(d, c->id, *sgi1r))
 		vgic_sgi_queue(d, vcpu_id(v), *sgi1r, true);
 	vgic_fill_locked(d, c);
 	vgic_unlock(d, f, v);
