@@ -52,10 +52,24 @@ static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 	return lr;
 }
 
-/* Load active (pass 0) or pending-only (pass 1) interrupts not yet live
- * into the free LRs (*free), lowest first, in ap_list order. Returns false
- * if one did not fit. */
-static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u32 *free)
+/* Which interrupts a vgic_lr_fill() pass loads: active ones, pending-only
+ * ones, or both (when they all fit, the order is of no matter). */
+enum vgic_pass { VGIC_PASS_ACTIVE, VGIC_PASS_PENDING, VGIC_PASS_ALL };
+
+static bool vgic_lr_wanted(const struct vgic_dist *d, const struct vgic_irq *irq,
+			   enum vgic_pass pass)
+{
+	if (irq->lr != VGIC_NONE)
+		return false;
+	if (irq->active)
+		return pass != VGIC_PASS_PENDING;
+	return pass != VGIC_PASS_ACTIVE && vgic_irq_deliverable(d, irq);
+}
+
+/* Load the interrupts of one pass not yet live into the free LRs (*free),
+ * lowest first, in ap_list order. Returns false if one did not fit. */
+static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, enum vgic_pass pass,
+			 u32 *free)
 {
 	struct list_node *pos;
 
@@ -63,9 +77,7 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u
 		struct vgic_irq *irq = list_entry(pos, struct vgic_irq, node);
 		u32 i;
 
-		if (irq->lr != VGIC_NONE || irq->active != active)
-			continue;
-		if (!active && !vgic_irq_deliverable(d, irq))
+		if (!vgic_lr_wanted(d, irq, pass))
 			continue;
 		if (!*free)
 			return false;
@@ -212,16 +224,22 @@ static void vgic_sync_locked(struct vgic_dist *d, struct vgic_cpu *c)
 }
 
 /*
- * Fill the free LRs; false if the ap_list holds more than they take. Then
- * a kept LR may hold an interrupt of lower priority than one left out:
- * the caller folds everything and fills again (the full rebuild).
+ * Fill the free LRs, in one pass or (rebuild) active ones first; false if
+ * the ap_list holds more than they take. Then one pass may have left out
+ * an interrupt of higher priority than one it loaded or one kept: the
+ * caller folds everything and rebuilds by priority.
  */
-static bool vgic_fill_free(struct vgic_dist *d, struct vgic_cpu *c, u32 live)
+static bool vgic_fill_free(struct vgic_dist *d, struct vgic_cpu *c, u32 live, bool rebuild)
 {
 	u32 free = ~live & (u32)GENMASK(c->bank.nr_lr - 1, 0);
-	bool fits = vgic_lr_fill(d, c, true, &free);
+	bool fits;
 
-	fits = vgic_lr_fill(d, c, false, &free) && fits;
+	if (rebuild) {
+		fits = vgic_lr_fill(d, c, VGIC_PASS_ACTIVE, &free);
+		fits = vgic_lr_fill(d, c, VGIC_PASS_PENDING, &free) && fits;
+	} else {
+		fits = vgic_lr_fill(d, c, VGIC_PASS_ALL, &free);
+	}
 	for (u32 left = free; left; left &= left - 1)
 		c->bank.lr[__builtin_ctz(left)] = 0;
 	return fits;
@@ -235,12 +253,12 @@ static bool vgic_fill_free(struct vgic_dist *d, struct vgic_cpu *c, u32 live)
 static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 {
 	u32 live = vgic_lr_live(c), n;
-	bool fits = vgic_fill_free(d, c, live);
+	bool fits = vgic_fill_free(d, c, live, false);
 
-	if (!fits && live) {
+	if (!fits) {
 		vgic_lr_fold_all(d, c);
 		live = 0;
-		fits = vgic_fill_free(d, c, 0);
+		fits = vgic_fill_free(d, c, 0, true);
 	}
 	for (u32 k = live; k; k &= k - 1)
 		vgic_lr_harden(c, (u32)__builtin_ctz(k));
