@@ -103,15 +103,37 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, enum vgic_pass
  * also dropped a latch set while the LR held it active only: an
  * ISPENDR write or vgic_inject_edge() during the handler was lost.)
  */
+/*
+ * The common fold: the guest deactivated it and nothing pends it again
+ * (no latch, no line). vgic_irq_update() would find it not deliverable
+ * after, take it off c's ap_list and do nothing else (for c's fast
+ * interrupt, vgic_fast_changed() would only kick c, which the caller's
+ * vgic_unlock() skips, and keep no latch: there is none): done here
+ * without the predicates.
+ */
+static bool vgic_lr_retire(struct vgic_irq *irq, u64 lr)
+{
+	if ((lr & VGIC_LR_STATE) || vgic_irq_pending(irq))
+		return false;
+	irq->active = false;
+	irq->lr_latched = false;
+	list_del(&irq->node);
+	irq->queued = VGIC_NONE;
+	return true;
+}
+
 static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 {
 	struct vgic_irq *irq = c->lr_irq[i];
 	u64 lr = c->bank.lr[i];
-	bool was = vgic_irq_deliverable(d, irq);
+	bool was;
 
 	c->lr_irq[i] = NULL;
 	c->lr_live &= ~BIT(i);
 	irq->lr = VGIC_NONE;
+	if (vgic_lr_retire(irq, lr))
+		return;
+	was = vgic_irq_deliverable(d, irq);
 	irq->active = lr & VGIC_LR_ACTIVE;
 	if ((lr & VGIC_LR_PENDING) && irq->lr_latched)
 		irq->pending_latch = true;
