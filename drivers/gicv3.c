@@ -115,6 +115,12 @@ void gic_set_active(unsigned int intid, bool active)
 	dsb(sy);
 }
 
+void gic_clear_pending(unsigned int intid)
+{
+	set_bit_reg(intid, GICR_SGI_ICPENDR0, GICD_ICPENDR);
+	dsb(sy);
+}
+
 void gic_set_priority(unsigned int intid, u8 prio)
 {
 	u32 off;

@@ -96,6 +96,13 @@ static void ipi_resched(unsigned int intid, void *arg)
 	this_cpu()->need_resched = true;
 }
 
+/* Taken by the full exit (the vector's fast path declined, or the host
+ * ran): the exit itself was the point, the next entry flushes the vGIC. */
+static void ipi_kick(unsigned int intid, void *arg)
+{
+	this_cpu()->ipis++;
+}
+
 static void ipi_stop(unsigned int intid, void *arg)
 {
 	gic_eoi(intid);
@@ -106,7 +113,9 @@ void ipi_init_cpu(void)
 {
 	irq_register(IPI_RESCHED, ipi_resched, NULL);
 	irq_register(IPI_STOP, ipi_stop, NULL);
+	irq_register(IPI_KICK, ipi_kick, NULL);
 	gic_enable_irq(IPI_RESCHED);
+	gic_enable_irq(IPI_KICK);
 	gic_enable_irq(IPI_STOP);
 }
 

@@ -5,6 +5,8 @@
  * interrupts it with an IPI so it sees new work on exit.
  */
 #include <arch/esr.h>
+#include <drivers/gicv3.h>
+#include <kernel/cpu.h>
 #include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
@@ -49,7 +51,7 @@ void vcpu_kick(struct vcpu *v)
 	if (READ_ONCE(v->wfi_wait))
 		sem_give(&v->wake);
 	else if (t && t->state == THREAD_RUNNING && t->cpu != arch_cpu_id())
-		ipi_send(t->cpu, IPI_RESCHED);	/* the guest exits, the loop re-checks */
+		ipi_send(t->cpu, IPI_KICK);	/* the guest sees it (vcpu_kick_fast()) */
 }
 
 static bool vcpu_should_run(struct vcpu *v)
@@ -68,10 +70,42 @@ static bool vcpu_wait_power_on(struct vcpu *v)
 }
 
 /*
+ * A fast path made a thread ready on this pCPU (a kick's sem_give() from a
+ * fold, rare): the vector returns to the guest, so make it exit at once
+ * for the scheduler (sched_irq_exit() after the IPI's handler).
+ */
+static void vcpu_fast_resched(void)
+{
+	if (this_cpu()->need_resched)
+		ipi_send(arch_cpu_id(), IPI_RESCHED);
+}
+
+/*
+ * IPI_KICK for the running vCPU (vcpu_kick() on another pCPU: its vGIC
+ * changed): refresh its LRs in place (virq_kick_fast()). Only when nothing
+ * else needs this pCPU - no thread made ready here (need_resched, which
+ * comes with its own IPI_RESCHED), the VM still running (vm_halt() and
+ * vcpu_stop() kick so that the loop sees the state) - else a full exit.
+ */
+static bool vcpu_kick_fast(struct vcpu *v, u64 t)
+{
+	if (gic_highest_pending() != IPI_KICK || READ_ONCE(this_cpu()->need_resched) ||
+	    READ_ONCE(v->vm->state) != VM_RUNNING)
+		return false;
+	virq_kick_fast(v);
+	vcpu_fast_resched();
+	v->exits[EXIT_IRQ]++;
+	v->entries++;
+	v->host_ticks += k_now() - t;
+	return true;
+}
+
+/*
  * From the lower-EL IRQ vector (guest.S), the guest's context loaded, IRQs
  * masked, on the exception stack: if the interrupt is v's own timer, inject
- * it and return true so that the vector returns straight into the guest
- * (no world switch, no scheduler). False: a full exit.
+ * it, if it is a kick, refresh v's LRs, and return true so that the vector
+ * returns straight into the guest (no world switch, no scheduler). False:
+ * a full exit.
  */
 bool vcpu_irq_fast(struct guest_ctx *ctx)
 {
@@ -79,7 +113,7 @@ bool vcpu_irq_fast(struct guest_ctx *ctx)
 	u64 t = k_now(), done = vtimer_fast_exit(v, t);
 
 	if (!done)
-		return false;
+		return vcpu_kick_fast(v, t);
 	v->exits[EXIT_VTIMER]++;
 	v->entries++;
 	v->host_ticks += done - t;
@@ -101,6 +135,7 @@ bool vcpu_sgi_fast(struct guest_ctx *ctx, u64 esr)
 
 	if (!virq_sgi_fast(v, rt == 31 ? 0 : ctx->x[rt]))
 		return false;
+	vcpu_fast_resched();
 	v->exits[EXIT_SYSREG]++;
 	v->entries++;
 	v->host_ticks += k_now() - t;

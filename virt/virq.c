@@ -4,6 +4,8 @@
  * trapped ICC_SGI1R_EL1 writes, and the LR bank around each guest entry.
  */
 #include <arch/sysreg.h>
+#include <drivers/gicv3.h>
+#include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <virt/passthrough.h>
 #include <virt/vgic.h>
@@ -115,6 +117,27 @@ bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 	vgic_send_sgi_live(d, v, sgi1r);
 	vgic_hw_write_lrs(b, held);
 	return true;
+}
+
+/*
+ * The kick fast path (vcpu_irq_fast(), from the exception vector): the
+ * physical IPI_KICK is pending for this pCPU while v runs. Its pending
+ * state is cleared first (not acknowledged: any other interrupt stays
+ * pending and exits as usual once the guest runs), then v's LRs are
+ * refreshed from the model: every kick whose IPI this clears queued its
+ * change before sending it (gic_send_sgi()'s DSB), so the refresh, under
+ * the lock, sees it; a kick after the clear pends the IPI again.
+ */
+void virq_kick_fast(struct vcpu *v)
+{
+	struct vgic_dist *d = &v->vm->virq->dist;
+	struct vgic_lr_bank *b = vgic_lr_bank(d, v);
+	u32 held;
+
+	gic_clear_pending(IPI_KICK);
+	held = vgic_hw_read_held_lrs(b);
+	vgic_refresh_live(d, v);
+	vgic_hw_write_lrs(b, held);
 }
 
 void virq_enter(struct vcpu *v)

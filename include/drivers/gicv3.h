@@ -32,6 +32,9 @@ void gic_disable_irq(unsigned int intid);
 /* Set or clear the active state (SGI/PPI: the calling CPU's), e.g. for a
  * PPI that a guest deactivates through a hardware-linked list register. */
 void gic_set_active(unsigned int intid, bool active);
+/* Clear intid's pending state without acknowledging it (GICR_ICPENDR0 /
+ * GICD_ICPENDR<n>), ending in a DSB. */
+void gic_clear_pending(unsigned int intid);
 void gic_set_priority(unsigned int intid, u8 prio);
 void gic_set_edge(unsigned int intid, bool edge);
 void gic_route_spi(unsigned int intid, u64 mpidr);

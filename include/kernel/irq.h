@@ -10,6 +10,10 @@ typedef void (*irq_handler_t)(unsigned int intid, void *arg);
 #define IPI_RESCHED 0
 #define IPI_CALL 1
 #define IPI_STOP 2
+/* A vCPU's vGIC changed (vcpu_kick()): the guest running here must see it.
+ * Nothing for the host to do; the IRQ vector may take it without an exit
+ * (vcpu_irq_fast()). Separate from IPI_RESCHED, which the scheduler needs. */
+#define IPI_KICK 4
 
 int irq_register(unsigned int intid, irq_handler_t fn, void *arg);
 void irq_unregister(unsigned int intid);

@@ -16,7 +16,10 @@
  * value first) then INTID. vgic_flush() loads the head of that list into
  * the vCPU's LR bank before guest entry; vgic_sync() folds the LRs back
  * after exit. Between the two, the LR copy is the truth for those
- * interrupts ("live").
+ * interrupts ("live"). Only the LRs that changed are folded and refilled:
+ * one the guest left as the flush wrote it stays in its LR across the
+ * sync ("soft": the model is the truth for it again, any update takes it
+ * out) and the next flush keeps it (vgic_lr.c).
  *
  * Locking: one spinlock per VM (struct vgic_dist.lock), taken with IRQs
  * masked by every function below; none may be called with it held.
@@ -100,6 +103,7 @@ struct vgic_lr_bank {
 	u32 vmcr;		/* ICH_VMCR_EL2 */
 	u32 ap0r[4];		/* ICH_AP0R<n>_EL2 (n < 2^(PREbits - 5)) */
 	u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
+	u32 kept;		/* LRs the last flush left as they were (see vgic_hw.h) */
 };
 
 #define VGIC_NONE 0xff		/* no vCPU / no LR */
@@ -128,6 +132,18 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	struct list_node ap_list;	/* active or pending+enabled, by (prio, intid) */
 	struct vgic_irq *lr_irq[VGIC_MAX_LR];	/* what flush (or adopt) put in each LR */
+	/*
+	 * The LR delta (vgic_lr.c): lr_val[i] is what the flush wrote in LR i.
+	 * A sync leaves an LR still holding exactly that value live, "soft"
+	 * (lr_soft: the model is the truth for it until the next flush, which
+	 * keeps it as it is). lr_stale: LRs whose interrupt was updated under
+	 * the lock (or GICD_CTLR changed) since the flush or sync: folded or
+	 * unloaded, never kept.
+	 */
+	u64 lr_val[VGIC_MAX_LR];
+	u32 lr_live;		/* LRs with lr_irq[] set */
+	u32 lr_soft;
+	u32 lr_stale;
 	struct vgic_lr_bank bank;
 	/*
 	 * vgic_fast_inject(), without the lock: vgic_flush() leaves here the
@@ -146,6 +162,7 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 #ifdef HOST_TEST
 	unsigned long ap_steps;	/* entries vgic_ap_insert() passed: the tests bound it */
+	unsigned long sgi_short;	/* SGIs vgic_send_sgi_live() queued here on its short path */
 #endif
 };
 
@@ -252,6 +269,13 @@ u32 vgic_sgi_targets(const struct vgic_dist *d, u32 self, u64 sgir);
  * none needs its own pCPU's scheduler (a target on the same pCPU).
  */
 void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r);
+/*
+ * The kick fast path (IPI_KICK taken at the exception vector while v runs,
+ * its LRs live): vgic_sync(v); vgic_flush(v) under one hold of the lock,
+ * on the LRs read from and written back to the hardware as above. What
+ * another vCPU queued for v reaches its LRs without the world switch.
+ */
+void vgic_refresh_live(struct vgic_dist *d, struct vcpu *v);
 
 /* Link a PPI (v given) or SPI to physical INTID pintid (< 1020), e.g. the
  * virtual timer: vgic_map_hw(d, v, 27, 27). -EINVAL on bad INTIDs. */
@@ -275,8 +299,8 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
  * exits (maintenance interrupt) once it has drained the LRs.
  */
 void vgic_flush(struct vgic_dist *d, struct vcpu *v);
-/* After exit, once bank->lr holds the ICH_LR<n>_EL2 values: fold them back
- * into the model (acks, EOIs, level re-evaluation). */
+/* After exit, once bank->lr holds the ICH_LR<n>_EL2 values: fold the
+ * changed ones back into the model (acks, EOIs, level re-evaluation). */
 void vgic_sync(struct vgic_dist *d, struct vcpu *v);
 
 /*

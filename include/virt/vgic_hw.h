@@ -30,8 +30,10 @@ void vgic_hw_read_lrs(struct vgic_lr_bank *b);
  * LRs that hold an interrupt (ICH_ELRSR_EL2 bit clear) into b, 0 for the
  * others - a fold reads only an LR's state bits, and an empty LR has none
  * (IHI 0069, ICH_ELRSR_EL2) - returning the mask of those read. Write:
- * the LRs that hold something now or did (`held`); one empty before and
- * after keeps whatever stateless bits it has, which mean nothing.
+ * the LRs that hold something now or did (`held`), except those the
+ * model's flush kept (b->kept: the hardware holds that value already);
+ * one empty before and after keeps whatever stateless bits it has, which
+ * mean nothing.
  */
 u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b);
 void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held);

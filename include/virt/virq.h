@@ -35,6 +35,9 @@ void virq_exit(struct vcpu *v);
 /* From the exception vector, v's guest context live: deliver v's
  * ICC_SGI1R_EL1 write sgi1r; false = take the full exit (nothing done). */
 bool virq_sgi_fast(struct vcpu *v, u64 sgi1r);
+/* From the IRQ vector, v's guest context live, IPI_KICK pending here:
+ * clear it and bring v's LRs up to date with the model. */
+void virq_kick_fast(struct vcpu *v);
 /* WFI: would the guest take an interrupt now? */
 bool virq_pending(struct vcpu *v);
 struct vgic_dist *virq_dist(struct vm *vm);

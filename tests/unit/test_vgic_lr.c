@@ -778,6 +778,111 @@ static void test_sgi_live(void **state)
 	tvm_free(u);
 }
 
+/* Setups for test_sgi_self_lane(), on vCPU 0 with SGI 3 enabled. */
+enum lane_case { LANE_IDLE, LANE_OTHER, LANE_DISABLED, LANE_GRP_OFF, LANE_PENDING,
+		 LANE_ACTIVE, LANE_OTHERS, LANE_CASES };
+
+static void lane_setup(struct tvm *x, enum lane_case k)
+{
+	enable_dist(x);
+	enable_irq(x, 0, 3);
+	enable_irq(x, 1, 3);
+	if (k == LANE_DISABLED)
+		wr(x, GICR_SGI(0) + 0x0180, 4, 1u << 3);	/* ICENABLER0 */
+	if (k == LANE_GRP_OFF)
+		wr(x, GICD, 4, 0x1);
+	if (k == LANE_PENDING || k == LANE_ACTIVE)
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(3, 0x1), true);
+	flush(x, 0);
+	if (k == LANE_ACTIVE)
+		guest_ack(x, 0, 3);
+}
+
+/*
+ * vgic_send_sgi_live()'s short path for an idle SGI to one vCPU
+ * (vgic_sgi_one(): the sender, or vCPU 1, which is kicked) leaves exactly
+ * what sync + send + flush do, and every case it must not take (disabled,
+ * group off, already pending, active, two targets) goes the long way with
+ * the same result.
+ */
+static void test_sgi_self_lane(void **state)
+{
+	for (unsigned int k = 0; k < LANE_CASES; k++) {
+		struct tvm *t = tvm_new(2, 64, 4), *u = tvm_new(2, 64, 4);
+		u64 v = sgir(3, k == LANE_OTHERS ? 0x3 : k == LANE_OTHER ? 0x2 : 0x1);
+
+		lane_setup(t, k);
+		lane_setup(u, k);
+		vgic_send_sgi_live(&t->d, tvcpu(t, 0), v);
+		sync_(u, 0);
+		vgic_send_sgi(&u->d, tvcpu(u, 0), v, true);
+		flush(u, 0);
+		assert_int_equal(t->cpus[0].sgi_short, k == LANE_IDLE);
+		assert_int_equal(t->cpus[1].sgi_short, k == LANE_OTHER);
+		for (unsigned int i = 0; i < 4; i++)
+			assert_int_equal(bank(t, 0)->lr[i], bank(u, 0)->lr[i]);
+		assert_int_equal(bank(t, 0)->hcr, bank(u, 0)->hcr);
+		assert_int_equal(sgi_pending(t, 0), sgi_pending(u, 0));
+		assert_int_equal(sgi_pending(t, 1), sgi_pending(u, 1));
+		assert_int_equal(t->vm.kicks[1], u->vm.kicks[1]);
+		assert_int_equal(t->d.grp_blocked[1], u->d.grp_blocked[1]);
+		tvm_free(t);
+		tvm_free(u);
+	}
+}
+
+/*
+ * The LR delta. vCPU 0 has SGIs 2 and 4 pending in LRs 0 and 1; the guest
+ * takes SGI 2 and sends SGI 3 to itself through the fast path: SGI 4's LR,
+ * untouched, is kept as it is (bank.kept: no fold, no re-encode, not
+ * written back), SGI 2 is folded and reloaded active, SGI 3 takes a free
+ * LR. Then a full exit: the sync leaves SGI 3 and 4 soft in their LRs,
+ * where the model is the truth while the vCPU is out: the registers read
+ * them pending and SGI 2 active; the next flush keeps all three. After the
+ * next exit an ICPENDR0 write cancels SGI 4 for good (a fold of its
+ * unchanged LR would have pended it again).
+ */
+static void test_lr_delta(void **state)
+{
+	struct tvm *t = tvm_new(2, 64, 4);
+	u64 sgi3, sgi4;
+	int lr4;
+
+	enable_dist(t);
+	for (u32 i = 2; i < 5; i++)
+		enable_irq(t, 0, i);
+	vgic_send_sgi(&t->d, tvcpu(t, 1), sgir(2, 0x1), true);
+	vgic_send_sgi(&t->d, tvcpu(t, 1), sgir(4, 0x1), true);
+	flush(t, 0);
+	lr4 = lr_find(t, 0, 4);
+	sgi4 = bank(t, 0)->lr[lr4];
+	assert_int_equal(bank(t, 0)->kept, 0);
+	guest_ack(t, 0, 2);
+	vgic_send_sgi_live(&t->d, tvcpu(t, 0), sgir(3, 0x1));
+	assert_int_equal(bank(t, 0)->kept, 1u << lr4);
+	assert_int_equal(bank(t, 0)->lr[lr4], sgi4);
+	assert_int_equal(lr_valid(t, 0), 3);
+	assert_int_equal(lr_state(t, 0, 2), VGIC_LR_ACTIVE);
+	assert_int_equal(lr_state(t, 0, 3), VGIC_LR_PENDING);
+	sgi3 = bank(t, 0)->lr[lr_find(t, 0, 3)];
+
+	sync_(t, 0);
+	assert_int_equal(rd(t, GICR_SGI(0) + GICR_ISPENDR0, 4), 1u << 3 | 1u << 4);
+	assert_int_equal(rd(t, GICR_SGI(0) + 0x0300, 4), 1u << 2);	/* ISACTIVER0 */
+	flush(t, 0);
+	assert_int_equal(bank(t, 0)->kept, 0x7);	/* nothing changed: all kept */
+	assert_int_equal(bank(t, 0)->lr[lr4], sgi4);
+
+	sync_(t, 0);
+	wr(t, GICR_SGI(0) + 0x0280, 4, 1u << 4);			/* ICPENDR0 */
+	assert_int_equal(rd(t, GICR_SGI(0) + GICR_ISPENDR0, 4), 1u << 3);
+	flush(t, 0);
+	assert_int_equal(lr_find(t, 0, 4), -1);
+	assert_int_equal(bank(t, 0)->lr[lr_find(t, 0, 3)], sgi3);
+	assert_int_equal(lr_valid(t, 0), 2);
+	tvm_free(t);
+}
+
 /* Targets named with affinity fields we do not have get nothing. */
 static void test_sgi_affinity(void **state)
 {
@@ -1043,6 +1148,8 @@ int main(void)
 		cmocka_unit_test(test_sgi_affinity),
 		cmocka_unit_test(test_sgi_target_mask),
 		cmocka_unit_test(test_sgi_live),
+		cmocka_unit_test(test_lr_delta),
+		cmocka_unit_test(test_sgi_self_lane),
 		cmocka_unit_test(test_sgi_group),
 		cmocka_unit_test(test_has_pending),
 		cmocka_unit_test(test_spi_routing),

@@ -115,6 +115,18 @@ bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
 	return vgic_irq_ready(d->ctlr, irq);
 }
 
+/* The LR that is the truth for irq: its vCPU's copy while live, unless a
+ * sync left it soft (vgic_lr.c: the model is the truth then); else NULL. */
+const u64 *vgic_irq_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	const struct vgic_cpu *c;
+
+	if (irq->lr == VGIC_NONE)
+		return NULL;
+	c = &d->cpu[irq->queued];
+	return c->lr_soft & BIT(irq->lr) ? NULL : &c->bank.lr[irq->lr];
+}
+
 /* An active interrupt stays with the vCPU that acknowledged it until it
  * is deactivated, whatever its routing says meanwhile. */
 static u8 vgic_irq_dest(const struct vgic_irq *irq)
@@ -171,9 +183,15 @@ static void vgic_irq_refile(struct vgic_dist *d, struct vgic_irq *irq, bool was)
 	if (dest != VGIC_NONE && d->cpu[dest].fast_irq == irq)
 		vgic_fast_changed(d, &d->cpu[dest], irq);
 
+	/* Soft in old's LRs (old is out of the guest, the model is the truth):
+	 * out of the LR, re-filed like any other. */
+	if (irq->lr != VGIC_NONE && (d->cpu[old].lr_soft & BIT(irq->lr)))
+		vgic_lr_drop(&d->cpu[old], irq->lr);
 	if (irq->lr != VGIC_NONE) {
-		/* Live in old's LRs: old's next sync re-files it. Make old exit
-		 * if that is now needed for the interrupt to be seen. */
+		/* Live in old's LRs: old's next sync folds it (lr_stale: never
+		 * kept) and re-files it. Make old exit if that is now needed
+		 * for the interrupt to be seen. */
+		d->cpu[old].lr_stale |= BIT(irq->lr);
 		if ((now && !was) || dest != old)
 			d->kick |= BIT(old);
 		return;
@@ -237,6 +255,8 @@ static void vgic_cpu_reset(struct vgic_cpu *c)
 		vgic_irq_reset(&c->priv[i], i, c->id);
 	list_init(&c->ap_list);
 	memset(c->lr_irq, 0, sizeof(c->lr_irq));
+	memset(c->lr_val, 0, sizeof(c->lr_val));
+	c->lr_live = c->lr_soft = c->lr_stale = 0;
 	memset(&c->bank, 0, sizeof(c->bank));
 	c->bank.nr_lr = nr_lr;
 	c->fast_val = 0;	/* fast_irq, like a hardware link, survives */

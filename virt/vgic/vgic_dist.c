@@ -65,6 +65,9 @@ static void gicd_ctlr_write(void *dev, struct vcpu *v, u32 off, unsigned int siz
 	u32 old = s->d->ctlr;
 
 	s->d->ctlr = val & VGIC_CTLR_ALL;
+	if (s->d->ctlr != old)	/* every LR was encoded under the old value */
+		for (unsigned int i = 0; i < s->d->nr_vcpus; i++)
+			s->d->cpu[i].lr_stale = (u32)GENMASK(VGIC_MAX_LR - 1, 0);
 	if (s->d->ctlr & ~old)
 		gicd_ctlr_enabled(s->d, s->d->ctlr & ~old);
 	if (old & ~s->d->ctlr)

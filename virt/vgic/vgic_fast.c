@@ -97,7 +97,9 @@ void vgic_fast_adopt(struct vgic_cpu *c)
 			vgic_ap_insert(c, irq);
 		irq->lr = c->fast_lr;
 		c->lr_irq[c->fast_lr] = irq;
+		c->lr_live |= BIT(c->fast_lr);
 	}
+	c->lr_stale |= BIT(c->fast_lr);	/* not the value the flush wrote: fold it */
 	irq->active = false;	/* its LR was empty: the guest deactivated it */
 	if (!c->fast_keep)
 		irq->pending_latch = false;

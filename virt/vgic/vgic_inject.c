@@ -148,21 +148,22 @@ bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid)
 {
 	unsigned long f = vgic_lock(d);
 	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
-	struct vgic_cpu *c = irq && irq->lr != VGIC_NONE ? &d->cpu[irq->queued] : NULL;
-	bool active = c ? c->bank.lr[irq->lr] & VGIC_LR_ACTIVE : irq && irq->active;
+	const u64 *lr = irq ? vgic_irq_lr(d, irq) : NULL;
+	bool active = lr ? *lr & VGIC_LR_ACTIVE : irq && irq->active;
 
 	vgic_unlock(d, f, NULL);
 	return active;
 }
 
-/* Pending for the guest: the LR's state while live, else the model's. */
-static bool vgic_would_take(const struct vgic_dist *d, const struct vgic_cpu *c,
-			    const struct vgic_irq *irq, u32 pmr)
+/* Pending for the guest: the LR's state while it is the truth, else the model's. */
+static bool vgic_would_take(const struct vgic_dist *d, const struct vgic_irq *irq, u32 pmr)
 {
+	const u64 *lr = vgic_irq_lr(d, irq);
+
 	if (irq->prio >= pmr)
 		return false;
-	if (irq->lr != VGIC_NONE)
-		return (c->bank.lr[irq->lr] & VGIC_LR_STATE) == VGIC_LR_PENDING;
+	if (lr)
+		return (*lr & VGIC_LR_STATE) == VGIC_LR_PENDING;
 	return !irq->active && vgic_irq_deliverable(d, irq);
 }
 
@@ -176,7 +177,7 @@ bool vgic_vcpu_has_pending(struct vgic_dist *d, struct vcpu *v)
 
 	if (c)
 		list_for_each(pos, &c->ap_list)
-			if (vgic_would_take(d, c, list_entry(pos, struct vgic_irq, node), pmr)) {
+			if (vgic_would_take(d, list_entry(pos, struct vgic_irq, node), pmr)) {
 				found = true;
 				break;
 			}
@@ -188,9 +189,8 @@ bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid)
 {
 	unsigned long f = vgic_lock(d);
 	struct vgic_irq *irq = vgic_irq_of(d, v, intid);
-	struct vgic_cpu *c = irq && irq->lr != VGIC_NONE ? &d->cpu[irq->queued] : NULL;
-	bool busy = c ? c->bank.lr[irq->lr] & VGIC_LR_STATE
-		      : irq && (irq->active || vgic_irq_pending(irq));
+	const u64 *lr = irq ? vgic_irq_lr(d, irq) : NULL;
+	bool busy = lr ? *lr & VGIC_LR_STATE : irq && (irq->active || vgic_irq_pending(irq));
 
 	vgic_unlock(d, f, NULL);
 	return busy;

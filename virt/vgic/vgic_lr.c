@@ -3,11 +3,17 @@
  * after exit (IHI 0069, "Virtual Interrupt Handling and Prioritization";
  * register layouts from ICH_LR<n>_EL2 and ICH_HCR_EL2).
  *
- * Every entry rebuilds all LRs from the vCPU's ap_list and every exit
- * folds all of them back, so the model never has to patch a live LR: an
- * interrupt that loses its LR to a higher-priority one just stays pending
- * in the model. Active interrupts are loaded first: the guest can only
- * deactivate an interrupt that is in an LR.
+ * Only what changed is folded back and refilled (the LR delta): an LR
+ * the guest left exactly as the flush wrote it (lr_val), whose interrupt
+ * nobody updated since (lr_stale), stays live across the sync and the next
+ * flush - folding and re-encoding it would give the same LR back. The
+ * model never patches a live LR: a changed one is folded (taken out of
+ * the LRs) and refilled from the ap_list. When the ap_list holds more than
+ * the free LRs take, every LR is folded and the whole bank rebuilt by
+ * priority, exactly as without the delta: an interrupt that loses its LR
+ * to a higher-priority one just stays pending in the model. Active
+ * interrupts are loaded first: the guest can only deactivate an interrupt
+ * that is in an LR.
  */
 #include "vgic_priv.h"
 
@@ -46,25 +52,41 @@ static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 	return lr;
 }
 
-/* Load active (pass 0) or pending-only (pass 1) interrupts into free LRs,
- * in ap_list order. Returns false if one did not fit. */
-static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u32 *n)
+/* Which interrupts a vgic_lr_fill() pass loads: active ones, pending-only
+ * ones, or both (when they all fit, the order is of no matter). */
+enum vgic_pass { VGIC_PASS_ACTIVE, VGIC_PASS_PENDING, VGIC_PASS_ALL };
+
+static bool vgic_lr_wanted(const struct vgic_dist *d, const struct vgic_irq *irq,
+			   enum vgic_pass pass)
+{
+	if (irq->lr != VGIC_NONE)
+		return false;
+	if (irq->active)
+		return pass != VGIC_PASS_PENDING;
+	return pass != VGIC_PASS_ACTIVE && vgic_irq_deliverable(d, irq);
+}
+
+/* Load the interrupts of one pass not yet live into the free LRs (*free),
+ * lowest first, in ap_list order. Returns false if one did not fit. */
+static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, enum vgic_pass pass,
+			 u32 *free)
 {
 	struct list_node *pos;
 
 	list_for_each(pos, &c->ap_list) {
 		struct vgic_irq *irq = list_entry(pos, struct vgic_irq, node);
+		u32 i;
 
-		if (irq->lr != VGIC_NONE || irq->active != active)
+		if (!vgic_lr_wanted(d, irq, pass))
 			continue;
-		if (!active && !vgic_irq_deliverable(d, irq))
-			continue;
-		if (*n == c->bank.nr_lr)
+		if (!*free)
 			return false;
-		c->bank.lr[*n] = vgic_lr_encode(d, irq);
-		c->lr_irq[*n] = irq;
-		irq->lr = (u8)*n;
-		(*n)++;
+		i = (u32)__builtin_ctz(*free);
+		*free &= *free - 1;
+		c->bank.lr[i] = c->lr_val[i] = vgic_lr_encode(d, irq);
+		c->lr_irq[i] = irq;
+		c->lr_live |= BIT(i);
+		irq->lr = (u8)i;
 	}
 	return true;
 }
@@ -81,14 +103,37 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, bool active, u
  * also dropped a latch set while the LR held it active only: an
  * ISPENDR write or vgic_inject_edge() during the handler was lost.)
  */
+/*
+ * The common fold: the guest deactivated it and nothing pends it again
+ * (no latch, no line). vgic_irq_update() would find it not deliverable
+ * after, take it off c's ap_list and do nothing else (for c's fast
+ * interrupt, vgic_fast_changed() would only kick c, which the caller's
+ * vgic_unlock() skips, and keep no latch: there is none): done here
+ * without the predicates.
+ */
+static bool vgic_lr_retire(struct vgic_irq *irq, u64 lr)
+{
+	if ((lr & VGIC_LR_STATE) || vgic_irq_pending(irq))
+		return false;
+	irq->active = false;
+	irq->lr_latched = false;
+	list_del(&irq->node);
+	irq->queued = VGIC_NONE;
+	return true;
+}
+
 static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 {
 	struct vgic_irq *irq = c->lr_irq[i];
 	u64 lr = c->bank.lr[i];
-	bool was = vgic_irq_deliverable(d, irq);
+	bool was;
 
 	c->lr_irq[i] = NULL;
+	c->lr_live &= ~BIT(i);
 	irq->lr = VGIC_NONE;
+	if (vgic_lr_retire(irq, lr))
+		return;
+	was = vgic_irq_deliverable(d, irq);
 	irq->active = lr & VGIC_LR_ACTIVE;
 	if ((lr & VGIC_LR_PENDING) && irq->lr_latched)
 		irq->pending_latch = true;
@@ -96,11 +141,74 @@ static void vgic_lr_fold(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
 	vgic_irq_update(d, irq, was);
 }
 
+void vgic_lr_drop(struct vgic_cpu *c, u32 i)
+{
+	c->lr_irq[i]->lr = VGIC_NONE;
+	c->lr_irq[i] = NULL;
+	c->lr_live &= ~BIT(i);
+	c->lr_soft &= ~BIT(i);
+}
+
+/* Take soft LR i out without reading it: the model is the truth for it
+ * (see vgic_lr_soften()). */
+static void vgic_lr_unload(struct vgic_dist *d, struct vgic_cpu *c, u32 i)
+{
+	struct vgic_irq *irq = c->lr_irq[i];
+
+	vgic_lr_drop(c, i);
+	vgic_irq_update(d, irq, vgic_irq_deliverable(d, irq));
+}
+
+/* Every LR out of the model: the full rebuild. */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c)
 {
-	for (u32 i = 0; i < c->bank.nr_lr; i++)
-		if (c->lr_irq[i])
+	for (u32 k = c->lr_live; k; k &= k - 1) {
+		u32 i = (u32)__builtin_ctz(k);
+
+		if (c->lr_soft & BIT(i))
+			vgic_lr_unload(d, c, i);
+		else
 			vgic_lr_fold(d, c, i);
+	}
+}
+
+/*
+ * A sync found LR i as the flush wrote it: the guest did not touch it.
+ * A fold would give the model exactly the state that flush encoded, and
+ * the next flush, unless something changes it meanwhile, the same LR
+ * back. So it stays live ("soft") and only its pending latch goes back to
+ * the model: until the next flush the model is the truth for it, as for
+ * anything folded (register reads, ICPENDR, the WFI test), and an update
+ * drops it from the LR at once (vgic_irq_refile()); a GICD_CTLR change
+ * marks it lr_stale. vgic_lr_harden() undoes this when it is kept.
+ */
+static void vgic_lr_soften(struct vgic_cpu *c, u32 i)
+{
+	struct vgic_irq *irq = c->lr_irq[i];
+
+	if (irq->lr_latched)
+		irq->pending_latch = true;
+	irq->lr_latched = false;
+	c->lr_soft |= BIT(i);
+}
+
+/* A soft LR kept by the flush: its latch moves into it again, as
+ * vgic_lr_encode() moved it (the LR is pending exactly when the encode
+ * found the interrupt deliverable, and nothing changed since). */
+static void vgic_lr_harden(struct vgic_cpu *c, u32 i)
+{
+	struct vgic_irq *irq = c->lr_irq[i];
+
+	if (c->bank.lr[i] & VGIC_LR_PENDING) {
+		irq->lr_latched = irq->pending_latch;
+		irq->pending_latch = false;
+	}
+}
+
+/* The LRs holding an interrupt of ours. */
+static u32 vgic_lr_live(const struct vgic_cpu *c)
+{
+	return c->lr_live;
 }
 
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
@@ -110,39 +218,79 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
 	return c ? &c->bank : NULL;
 }
 
-/* No interrupt in an LR: nothing to fold back. Only this vCPU's thread
- * fills or folds its LRs, so it may look without the lock. */
-static bool vgic_lrs_empty(const struct vgic_cpu *c)
-{
-	for (u32 i = 0; i < c->bank.nr_lr; i++)
-		if (c->lr_irq[i])
-			return false;
-	return true;
-}
-
-/* Under the lock: fold c's LRs back into the model (a fast injection
- * first, as if a flush had made it). */
+/*
+ * Under the lock: fold c's LRs back into the model (a fast injection
+ * first, as if a flush had made it). An LR the guest changed, or whose
+ * interrupt was updated while it ran (lr_stale: the LR wins, as ever), is
+ * folded; one left as the flush wrote it is softened; a soft one updated
+ * since the last sync (a flush with no run between) is unloaded.
+ */
 static void vgic_sync_locked(struct vgic_dist *d, struct vgic_cpu *c)
 {
 	if (c->fast_used)
 		vgic_fast_adopt(c);
-	vgic_lr_fold_all(d, c);
+	for (u32 k = c->lr_live; k; k &= k - 1) {
+		u32 i = (u32)__builtin_ctz(k);
+		bool stale = c->lr_stale & BIT(i);
+
+		if (c->lr_soft & BIT(i)) {
+			if (stale)
+				vgic_lr_unload(d, c, i);
+		} else if (stale || c->bank.lr[i] != c->lr_val[i]) {
+			vgic_lr_fold(d, c, i);
+		} else {
+			vgic_lr_soften(c, i);
+		}
+	}
+	c->lr_stale = 0;
 }
 
-/* Under the lock, after vgic_sync_locked(): load c's LRs from its ap_list. */
+/*
+ * Fill the free LRs, in one pass or (rebuild) active ones first; false if
+ * the ap_list holds more than they take. Then one pass may have left out
+ * an interrupt of higher priority than one it loaded or one kept: the
+ * caller folds everything and rebuilds by priority.
+ */
+static bool vgic_fill_free(struct vgic_dist *d, struct vgic_cpu *c, u32 live, bool rebuild)
+{
+	u32 free = ~live & (u32)GENMASK(c->bank.nr_lr - 1, 0);
+	bool fits;
+
+	if (rebuild) {
+		fits = vgic_lr_fill(d, c, VGIC_PASS_ACTIVE, &free);
+		fits = vgic_lr_fill(d, c, VGIC_PASS_PENDING, &free) && fits;
+	} else {
+		fits = vgic_lr_fill(d, c, VGIC_PASS_ALL, &free);
+	}
+	for (u32 left = free; left; left &= left - 1)
+		c->bank.lr[__builtin_ctz(left)] = 0;
+	return fits;
+}
+
+/*
+ * Under the lock, after vgic_sync_locked() (every live LR soft): load the
+ * free LRs from c's ap_list and keep the soft ones (bank.kept), or, if
+ * not all fit, rebuild the whole bank by priority.
+ */
 static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 {
-	bool fits;
-	u32 n = 0;
+	u32 live = vgic_lr_live(c), n;
+	bool fits = vgic_fill_free(d, c, live, false);
 
-	fits = vgic_lr_fill(d, c, true, &n);
-	fits = vgic_lr_fill(d, c, false, &n) && fits;
-	for (u32 i = n; i < c->bank.nr_lr; i++)
-		c->bank.lr[i] = 0;
+	if (!fits) {
+		vgic_lr_fold_all(d, c);
+		live = 0;
+		fits = vgic_fill_free(d, c, 0, true);
+	}
+	for (u32 k = live; k; k &= k - 1)
+		vgic_lr_harden(c, (u32)__builtin_ctz(k));
+	c->lr_soft = 0;
+	c->bank.kept = live;
 	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
 	 * vCPU back once the guest has drained them. */
 	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
-	vgic_fast_prepare(d, c, n);
+	n = ~vgic_lr_live(c);
+	vgic_fast_prepare(d, c, n ? (u32)__builtin_ctz(n) : c->bank.nr_lr);
 }
 
 void vgic_flush(struct vgic_dist *d, struct vcpu *v)
@@ -156,10 +304,11 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	 * (after dropping the lock), so it exits again and the next flush sees
 	 * it: nothing is lost, it is only delivered one exit later.
 	 */
-	if (!c->fast_used && list_empty(&c->ap_list) && vgic_lrs_empty(c)) {
+	if (!c->fast_used && list_empty(&c->ap_list) && !vgic_lr_live(c)) {
 		for (u32 i = 0; i < c->bank.nr_lr; i++)
 			c->bank.lr[i] = 0;
 		c->bank.hcr = VGIC_HCR_EN;
+		c->bank.kept = 0;
 		/* The fast irq's configuration is read without the lock: a
 		 * change racing with this read kicks this vCPU after it (see
 		 * vgic_irq_update()), so a stale prepare lives one exit. */
@@ -167,10 +316,9 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 		return;
 	}
 	f = vgic_lock(d);
-	/* A flush with no sync since the last one: take those LRs back
-	 * first, as we wrote them. (Defensive: virq_enter()/virq_exit() always
-	 * pair, so the guest never ran in between; a fast injection, which
-	 * only a run can make, is adopted in case that ever changes.) */
+	/* Unload the soft LRs updated since the sync. (A flush with no sync
+	 * since the last one, which virq_enter()/virq_exit() never do, would
+	 * soften the LRs as we wrote them, and adopt a fast injection.) */
 	vgic_sync_locked(d, c);
 	vgic_fill_locked(d, c);
 	vgic_unlock(d, f, v);
@@ -181,20 +329,58 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 	struct vgic_cpu *c = vgic_cpu_of(d, v);
 	unsigned long f;
 
-	if (!c->fast_used && vgic_lrs_empty(c))
+	if (!c->fast_used && !vgic_lr_live(c))
 		return;		/* nothing was live: the LRs hold nothing of ours */
 	f = vgic_lock(d);
 	vgic_sync_locked(d, c);
 	vgic_unlock(d, f, v);
 }
 
-void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r)
+/*
+ * The common SGI: to one vCPU (the sender or another), idle there (in no
+ * LR, on no list: not pending or active), enabled and its group on.
+ * vgic_sgi_queue() would find it not deliverable before and deliverable
+ * after, queue it on the target's ap_list, kick the target (vgic_unlock()
+ * skips the sender), and note no group block: that is all this does,
+ * without the predicates. False: not that case, nothing done.
+ */
+static bool vgic_sgi_one(struct vgic_dist *d, u32 self, u64 sgi1r)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, src);
+	u32 targets = vgic_sgi_targets(d, self, sgi1r);
+	struct vgic_cpu *c = &d->cpu[targets ? __builtin_ctz(targets) : 0];
+	struct vgic_irq *irq = &c->priv[(sgi1r >> 24) & 0xf];
+
+	if (!targets || (targets & (targets - 1)) || irq->queued != VGIC_NONE ||
+	    !irq->enabled || !vgic_group_enabled(d->ctlr, irq))
+		return false;
+	irq->pending_latch = true;
+	vgic_ap_insert(c, irq);
+	d->kick |= BIT(c->id);
+#ifdef HOST_TEST
+	c->sgi_short++;
+#endif
+	return true;
+}
+
+/* Sync, the SGIs of sgi1r if any, flush: under one hold of the lock. */
+static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
+{
+	struct vgic_cpu *c = vgic_cpu_of(d, v);
 	unsigned long f = vgic_lock(d);
 
 	vgic_sync_locked(d, c);
-	vgic_sgi_queue(d, vcpu_id(src), sgi1r, true);
+	if (sgi1r && !vgic_sgi_one(d, c->id, *sgi1r))
+		vgic_sgi_queue(d, vcpu_id(v), *sgi1r, true);
 	vgic_fill_locked(d, c);
-	vgic_unlock(d, f, src);
+	vgic_unlock(d, f, v);
+}
+
+void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r)
+{
+	vgic_live(d, src, &sgi1r);
+}
+
+void vgic_refresh_live(struct vgic_dist *d, struct vcpu *v)
+{
+	vgic_live(d, v, NULL);
 }

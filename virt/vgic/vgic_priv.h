@@ -42,6 +42,7 @@ bool vgic_irq_pending(const struct vgic_irq *irq);
 bool vgic_irq_ready(u32 ctlr, const struct vgic_irq *irq);
 bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq);
 bool vgic_group_enabled(u32 ctlr, const struct vgic_irq *irq);
+const u64 *vgic_irq_lr(const struct vgic_dist *d, const struct vgic_irq *irq);
 /* Re-file irq after a state change (was = vgic_irq_deliverable() before it):
  * queue/dequeue/re-sort it and mark its vCPU for a kick if it just became
  * deliverable there. */
@@ -82,6 +83,8 @@ void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1);
 
 /* vgic_lr.c */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
+/* Soft LR i of c no longer holds its interrupt (which the caller re-files). */
+void vgic_lr_drop(struct vgic_cpu *c, u32 i);
 
 /* vgic_fast.c. Prepare: at the end of a flush that left LRs n.. free.
  * Adopt: in a sync, under the lock, before the fold, if c->fast_used.

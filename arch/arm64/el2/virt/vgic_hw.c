@@ -87,7 +87,7 @@ u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b)
 void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held)
 {
 	for (unsigned int i = 0; i < b->nr_lr; i++)
-		if (b->lr[i] || (held & BIT(i)))
+		if ((b->lr[i] || (held & BIT(i))) && !(b->kept & BIT(i)))
 			vgic_hw_write_lr(i, b->lr[i]);
 	write_sysreg(ich_hcr_el2, b->hcr);
 }
