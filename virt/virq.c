@@ -102,14 +102,24 @@ bool vgic_hook_sgi(struct vcpu *v, u64 sgi1r)
  * does what sync, send and flush would do around a full exit, on the LRs
  * read from and written back to the hardware. Declined (false, nothing
  * changed) if another target runs on this pCPU: waking it needs this
- * pCPU's scheduler, which only the full exit reaches.
+ * pCPU's scheduler, which only the full exit reaches. An SGI to v alone
+ * tries the direct SGI first (vgic_sgi_direct()): one LR written, the
+ * others neither read nor written.
  */
 bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;
-	struct vgic_lr_bank *b = vgic_lr_bank(d, v);
-	u32 others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id), held;
+	struct vgic_lr_bank *b;
+	u32 others, held;
+	u64 lr;
+	int i = vgic_sgi_direct(d, v, sgi1r, vgic_hw_elrsr(), &lr);
 
+	if (i >= 0) {	/* to v alone, into one free LR: the direct SGI */
+		vgic_hw_write_lr((unsigned int)i, lr);
+		return true;
+	}
+	b = vgic_lr_bank(d, v);
+	others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id);
 	for (; others; others &= others - 1)
 		if (v->vm->vcpus[__builtin_ctz(others)]->pcpu == v->pcpu)
 			return false;

@@ -270,6 +270,22 @@ u32 vgic_sgi_targets(const struct vgic_dist *d, u32 self, u64 sgir);
  */
 void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r);
 /*
+ * The direct SGI, tried first by the SGI fast path: src writes
+ * ICC_SGI1R_EL1 naming only itself, while running (from the exception
+ * vector, its LRs live in hardware; elrsr is ICH_ELRSR_EL2). If the SGI is
+ * enabled and its group on, nothing on src's ap_list waits for an LR, no
+ * fast timer injection is pending adoption, and either the SGI is idle
+ * (neither pending nor active, in no LR) and an LR is free (empty, none of
+ * the model's, not the timer fast path's), or it is still in the LR a
+ * flush gave it but the guest has deactivated it there and nothing pended
+ * it since, the model records the SGI pending in that LR as a sync and a
+ * flush would, and the caller writes *val into ICH_LR<n>_EL2, n the return
+ * value, before returning to the guest. -1 otherwise, nothing changed:
+ * the caller takes vgic_send_sgi_live(). The next sync folds that LR like
+ * any other.
+ */
+int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr, u64 *val);
+/*
  * The kick fast path (IPI_KICK taken at the exception vector while v runs,
  * its LRs live): vgic_sync(v); vgic_flush(v) under one hold of the lock,
  * on the LRs read from and written back to the hardware as above. What

@@ -18,7 +18,14 @@
  * An SGI whose sender is running goes half the time through the SGI fast
  * path (vgic_send_sgi_live(): the sender's sync, the send and its flush
  * under one hold of the lock, from the exception vector); its LRs are then
- * checked against the reference exactly as after a flush.
+ * checked against the reference exactly as after a flush. An SGI to the
+ * sender alone first tries the direct SGI (vgic_sgi_direct(): one LR
+ * written, no sync or flush), which must be taken exactly when the
+ * reference allows it, with the value and in an LR a flush could have
+ * given it; the next sync and flush then check the model against the
+ * reference as after the full path. A phase after the busy run sends
+ * mostly such SGIs, their handler running at once, so that the direct SGI
+ * is common there.
  *
  * Every vCPU also has its virtual timer (PPI 27) linked to the physical
  * one and set up for the fast path, and the timer fires two ways, as the
@@ -135,6 +142,8 @@ struct fuzz {
 	unsigned int fires, fire_full, fire_held, lowered;
 	unsigned int fast, fast_refused, fast_busy, fast_own_lr, fast_alone;
 	unsigned int sgi_fast, sgi_fast_self;	/* SGIs sent through the fast path, to src too */
+	/* Self-SGIs: direct, into the LR the same SGI left empty, declined. */
+	unsigned int sgi_direct, sgi_direct_again, sgi_direct_declined;
 	unsigned int kick_fast;	/* kicks taken on the IRQ vector (vgic_refresh_live()) */
 	unsigned int fast_changed, stale_enable, stale_prio, stale_group, refused_changed;
 	unsigned int kicked;
@@ -443,6 +452,7 @@ static void sgi_edges(struct fuzz *f, u32 intid, u32 targets)
 }
 
 static void flush_check(struct fuzz *f, unsigned int n);
+static void flush_cpu(struct fuzz *f, unsigned int n);
 static void sync_ref(struct fuzz *f, unsigned int n);
 
 /*
@@ -463,6 +473,84 @@ static void kick_targets(struct fuzz *f, unsigned int src, u32 targets)
 	}
 }
 
+static u32 elrsr(struct fuzz *f, unsigned int n);
+static u64 expected_lr(struct fuzz *f, const struct ref *r);
+
+/*
+ * The LRs vCPU n's direct SGI may take: empty (ICH_ELRSR_EL2), holding
+ * none of the reference's live interrupts (a deactivated one is empty but
+ * still the model's until the sync), not the LR the flush set aside for
+ * the timer's fast path.
+ */
+static u32 direct_free(struct fuzz *f, unsigned int n)
+{
+	u32 free = elrsr(f, n);
+
+	for (unsigned int i = 0; i < NR_REFS; i++)
+		if (f->r[i].live == (int)n)
+			free &= ~(1u << f->r[i].lr);
+	if (f->snap[n].lr != NONE)
+		free &= ~(1u << f->snap[n].lr);
+	return free;
+}
+
+/* r is live in vCPU n's LR, which the guest has emptied, and nothing pended
+ * it since (not even deferred). */
+static bool direct_again(struct fuzz *f, unsigned int n, const struct ref *r)
+{
+	return r->live == (int)n && (elrsr(f, n) & (1u << r->lr)) && !r->latch && !r->deferred;
+}
+
+/*
+ * Whether vCPU n's SGI r to itself may go direct: enabled, its group on;
+ * nothing queued for n that waits for an LR; no fast timer injection to
+ * adopt; and r idle (not pending, not active, in no LR) with an LR free,
+ * or r still in its LR, emptied (direct_again()).
+ */
+static bool direct_expected(struct fuzz *f, unsigned int n, const struct ref *r)
+{
+	if (f->snap[n].used || !r->enabled || !ref_group_on(f, r))
+		return false;
+	for (unsigned int i = 0; i < NR_REFS; i++)
+		if (f->r[i].live == NONE && ref_queued(&f->r[i]) == (int)n)
+			return false;
+	if (r->live != NONE)
+		return direct_again(f, n, r);
+	return !r->latch && !r->active && direct_free(f, n);
+}
+
+/*
+ * The direct SGI (vgic_sgi_direct()) of running vCPU n to itself: taken
+ * exactly when the reference allows it, into an LR it allows, with the
+ * value a flush would write for r pending; for the reference an edge and
+ * r live there, as after a flush that loaded it. Its LRs need no flush
+ * check: nothing else moved (the next sync and flush_check() compare
+ * with the full path). False: declined, nothing changed.
+ */
+static bool direct_try(struct fuzz *f, unsigned int n, struct ref *r, u64 sgir)
+{
+	bool ok = direct_expected(f, n, r), again = direct_again(f, n, r);
+	u32 free = again ? 1u << r->lr : direct_free(f, n);
+	u64 val = 0;
+	int i = vgic_sgi_direct(&f->t->d, tvcpu(f->t, n), sgir, elrsr(f, n), &val);
+
+	assert_int_equal(i >= 0, ok);
+	if (i < 0)
+		return false;
+	assert_true(free & (1u << i));
+	f->sgi_direct_again += again;
+	r->live = NONE;	/* for the reference, a sync retired it first */
+	ref_edge(f, r);
+	assert_int_equal(val, expected_lr(f, r));
+	bank(f->t, n)->lr[i] = val;	/* the hardware LR */
+	r->live = (int)n;
+	r->lr = i;
+	r->held = false;
+	r->mlatch = false;
+	f->sgi_direct++;
+	return true;
+}
+
 /*
  * vCPU src writes ICC_SGI1R_EL1. While it runs, half the time through the
  * SGI fast path (vgic_send_sgi_live(), from the exception vector with its
@@ -480,6 +568,11 @@ static void send_sgi(struct fuzz *f, unsigned int src, u32 intid, u32 targets)
 		vgic_send_sgi(&f->t->d, v, sgir, true);
 		sgi_edges(f, intid, targets);
 		return;
+	}
+	if (targets == 1u << src) {
+		if (direct_try(f, src, ref_of(f, src, intid), sgir))
+			return;
+		f->sgi_direct_declined++;
 	}
 	vgic_send_sgi_live(&f->t->d, v, sgir);
 	f->sgi_fast++;
@@ -506,6 +599,25 @@ static void op_inject(struct fuzz *f)
 	}
 	targets = (1u << r->cpu) | rnd(f, 1u << NR_CPUS);
 	send_sgi(f, rnd(f, NR_CPUS), r->intid, targets);
+}
+
+static bool guest_ack_top(struct fuzz *f, unsigned int n);
+static bool guest_eoi_top(struct fuzz *f, unsigned int n);
+
+/* A running vCPU (or one that enters now) sends itself an SGI: the
+ * common IPI of an RTOS or Linux, the direct SGI's case. Mostly its
+ * handler then runs at once: ack and EOI of the top pending interrupt. */
+static void op_self_sgi(struct fuzz *f)
+{
+	int n = pick_cpu(f, true);
+
+	if (n < 0 && (n = pick_cpu(f, false)) >= 0)
+		flush_cpu(f, (unsigned int)n);
+	if (n < 0)
+		return;
+	send_sgi(f, (unsigned int)n, rnd(f, NR_FUZZ_SGIS), 1u << n);
+	if (rnd(f, 4) && f->running[n] && guest_ack_top(f, (unsigned int)n))
+		guest_eoi_top(f, (unsigned int)n);
 }
 
 static void op_level(struct fuzz *f)
@@ -1392,6 +1504,32 @@ static void run_timers_only(struct fuzz *f, unsigned int steps)
 		step(f, ops, ARRAY_SIZE(ops));
 }
 
+/*
+ * After a drain: mostly SGIs a vCPU sends itself while the guests take
+ * them, mixed with everything else that touches its LRs (other
+ * injections, the timer's fast path and its state, priorities, group
+ * toggles). The
+ * busy run above rarely finds an SGI idle: here the direct SGI is common,
+ * and so are its refusals (SGI already pending or active, an LR short,
+ * something waiting for an LR, a fast timer injection to adopt).
+ */
+static void run_self_sgis(struct fuzz *f, unsigned int steps)
+{
+	static const fuzz_op ops[] = {
+		op_self_sgi, op_self_sgi, op_self_sgi, op_self_sgi, op_self_sgi, op_self_sgi,
+		op_inject, op_prio, op_flush, op_flush, op_ack, op_eoi, op_eoi, op_sync,
+		op_sync, op_timer, op_fast, op_timer_state,
+	};
+
+	for (unsigned int i = 0; i < steps; i++) {
+		if (rnd(f, 512) == 0)
+			op_ctlr(f);
+		else
+			ops[rnd(f, ARRAY_SIZE(ops))](f);
+		check_all(f);
+	}
+}
+
 /* Everything enabled, routed, both groups on and lines low. */
 static void drain_prepare(struct fuzz *f)
 {
@@ -1462,6 +1600,10 @@ static void check_drained(struct fuzz *f, unsigned int steps)
 	/* Rare here (SGIs are mostly pending already): test_vgic_lr.c
 	 * compares that path with the full one case by case. */
 	assert_true(f->t->cpus[0].sgi_short + f->t->cpus[1].sgi_short + f->t->cpus[2].sgi_short > 0);
+	/* The direct SGI, mostly from run_self_sgis(), and its refusals. */
+	assert_true(f->sgi_direct > (f->nr_lr < 4 ? 0 : steps / 1000));
+	assert_true(f->sgi_direct_again > 0);
+	assert_true(f->sgi_direct_declined > steps / 100);
 	if (f->nr_lr < NR_REFS / NR_CPUS)
 		assert_true(f->overflows > steps / 100);
 }
@@ -1522,6 +1664,8 @@ static void run(u64 seed, unsigned int nr_lr, unsigned int steps)
 	run_ops(&f, steps);
 	drain(&f);
 	run_timers_only(&f, steps / 10);
+	drain(&f);
+	run_self_sgis(&f, steps / 10);
 	drain(&f);
 	check_drained(&f, steps);
 	check_timers(&f, steps);

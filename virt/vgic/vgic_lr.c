@@ -52,6 +52,14 @@ static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 	return lr;
 }
 
+void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
+{
+	c->bank.lr[i] = c->lr_val[i] = lr;
+	c->lr_irq[i] = irq;
+	c->lr_live |= BIT(i);
+	irq->lr = (u8)i;
+}
+
 /* Which interrupts a vgic_lr_fill() pass loads: active ones, pending-only
  * ones, or both (when they all fit, the order is of no matter). */
 enum vgic_pass { VGIC_PASS_ACTIVE, VGIC_PASS_PENDING, VGIC_PASS_ALL };
@@ -83,10 +91,7 @@ static bool vgic_lr_fill(struct vgic_dist *d, struct vgic_cpu *c, enum vgic_pass
 			return false;
 		i = (u32)__builtin_ctz(*free);
 		*free &= *free - 1;
-		c->bank.lr[i] = c->lr_val[i] = vgic_lr_encode(d, irq);
-		c->lr_irq[i] = irq;
-		c->lr_live |= BIT(i);
-		irq->lr = (u8)i;
+		vgic_lr_set(c, irq, i, vgic_lr_encode(d, irq));
 	}
 	return true;
 }
