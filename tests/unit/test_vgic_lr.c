@@ -831,6 +831,112 @@ static void test_sgi_self_lane(void **state)
 	}
 }
 
+/* Setups for test_sgi_direct(), on vCPU 0 (4 LRs) sending SGI 3 to itself. */
+enum direct_case { DIRECT_IDLE, DIRECT_AGAIN, DIRECT_ACTIVE, DIRECT_REPENDED, DIRECT_DISABLED,
+		   DIRECT_GRP_OFF, DIRECT_LRS_FULL, DIRECT_WAITING, DIRECT_OTHER, DIRECT_CASES };
+
+static void direct_setup(struct tvm *x, enum direct_case k)
+{
+	enable_dist(x);
+	for (u32 i = 2; i < 8; i++)
+		enable_irq(x, 0, i);
+	enable_irq(x, 1, 3);
+	vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(2, 0x1), true);	/* one LR in use */
+	if (k == DIRECT_AGAIN || k == DIRECT_ACTIVE || k == DIRECT_REPENDED)
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(3, 0x1), true);
+	if (k == DIRECT_DISABLED)
+		wr(x, GICR_SGI(0) + 0x0180, 4, 1u << 3);	/* ICENABLER0 */
+	if (k == DIRECT_GRP_OFF)
+		wr(x, GICD, 4, 0x1);
+	for (u32 i = 4; k == DIRECT_LRS_FULL && i < 7; i++)
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(i, 0x1), true);
+	flush(x, 0);
+	if (k == DIRECT_AGAIN || k == DIRECT_ACTIVE || k == DIRECT_REPENDED)
+		guest_ack(x, 0, 3);
+	if (k == DIRECT_AGAIN || k == DIRECT_REPENDED)
+		guest_eoi(x, 0, 3);	/* its LR empty again */
+	if (k == DIRECT_REPENDED)	/* by vCPU 1, while the LR held it */
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(3, 0x1), true);
+	if (k == DIRECT_WAITING)	/* queued after the flush: waits for an LR */
+		vgic_send_sgi(&x->d, tvcpu(x, 1), sgir(5, 0x1), true);
+}
+
+/* The LR values of vCPU n's bank, sorted (the LR index is of no matter). */
+static void lrs_sorted(struct tvm *t, unsigned int n, u64 *out)
+{
+	for (unsigned int i = 0; i < 4; i++) {
+		unsigned int j = i;
+
+		for (; j > 0 && out[j - 1] > bank(t, n)->lr[i]; j--)
+			out[j] = out[j - 1];
+		out[j] = bank(t, n)->lr[i];
+	}
+}
+
+/* Then a full exit and entry on both: the same model, the same LRs. */
+static void direct_compare(struct tvm *t, struct tvm *u)
+{
+	u64 a[4], b[4];
+	u32 got_t[8], got_u[8];
+	unsigned int nt, nu;
+
+	sync_(t, 0);
+	sync_(u, 0);
+	assert_int_equal(sgi_pending(t, 0), sgi_pending(u, 0));
+	assert_int_equal(rd(t, GICR_SGI(0) + 0x0300, 4), rd(u, GICR_SGI(0) + 0x0300, 4));
+	flush(t, 0);
+	flush(u, 0);
+	lrs_sorted(t, 0, a);
+	lrs_sorted(u, 0, b);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(a[i], b[i]);
+	assert_int_equal(bank(t, 0)->hcr, bank(u, 0)->hcr);
+	sync_(t, 0);
+	sync_(u, 0);
+	nt = guest_take_all(t, 0, got_t, 8);
+	nu = guest_take_all(u, 0, got_u, 8);
+	assert_int_equal(nt, nu);
+	for (unsigned int i = 0; i < nt; i++)
+		assert_int_equal(got_t[i], got_u[i]);
+}
+
+/*
+ * The direct SGI (vgic_sgi_direct(), one LR written from the vector) is
+ * taken for an idle SGI with an LR free, and for one the guest took and
+ * deactivated in its LR; refused when it is active there, pended again
+ * meanwhile, disabled, its group off, with no LR free, with something
+ * waiting for an LR, or for another target (the SGI fast path then runs).
+ * Either way the model and the LRs after a full exit and entry are those
+ * of the full path: sync, send, flush.
+ */
+static void test_sgi_direct(void **state)
+{
+	for (unsigned int k = 0; k < DIRECT_CASES; k++) {
+		struct tvm *t = tvm_new(2, 64, 4), *u = tvm_new(2, 64, 4);
+		u64 v = sgir(3, k == DIRECT_OTHER ? 0x2 : 0x1), val = 0;
+		int i;
+
+		direct_setup(t, k);
+		direct_setup(u, k);
+		i = vgic_sgi_direct(&t->d, tvcpu(t, 0), v, elrsr(t, 0), &val);
+		assert_int_equal(i >= 0, k == DIRECT_IDLE || k == DIRECT_AGAIN);
+		if (i >= 0) {
+			assert_int_equal(val, VGIC_LR_GROUP1 | VGIC_LR_PENDING | 3);
+			if (k == DIRECT_AGAIN)	/* the LR it left */
+				assert_int_equal(bank(t, 0)->lr[i] & VGIC_LR_VINTID_MASK, 3);
+			bank(t, 0)->lr[i] = val;	/* the hardware LR */
+		} else {
+			vgic_send_sgi_live(&t->d, tvcpu(t, 0), v);
+		}
+		sync_(u, 0);
+		vgic_send_sgi(&u->d, tvcpu(u, 0), v, true);
+		flush(u, 0);
+		direct_compare(t, u);
+		tvm_free(t);
+		tvm_free(u);
+	}
+}
+
 /*
  * The LR delta. vCPU 0 has SGIs 2 and 4 pending in LRs 0 and 1; the guest
  * takes SGI 2 and sends SGI 3 to itself through the fast path: SGI 4's LR,
@@ -1150,6 +1256,7 @@ int main(void)
 		cmocka_unit_test(test_sgi_live),
 		cmocka_unit_test(test_lr_delta),
 		cmocka_unit_test(test_sgi_self_lane),
+		cmocka_unit_test(test_sgi_direct),
 		cmocka_unit_test(test_sgi_group),
 		cmocka_unit_test(test_has_pending),
 		cmocka_unit_test(test_spi_routing),

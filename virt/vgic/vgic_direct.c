@@ -58,28 +58,28 @@ static bool vgic_direct_none_waits(const struct vgic_cpu *c)
  * and nothing pends it again: a sync would retire it (vgic_lr_retire()),
  * the send queue it again and a flush load it into that LR. Done in place:
  * it keeps its place on the ap_list (only entries waiting for an LR are
- * ordered), and the LR it gets reflects the model as it is now, whatever
- * was updated since the flush (lr_stale: an active state written
- * meanwhile loses to the LR, which says inactive, as in the fold).
+ * ordered), and the LR it gets is encoded from the model as it is now (an
+ * active state written meanwhile loses to the LR, which says inactive, as
+ * in the fold). An LR marked lr_stale stays so: the next sync folds it.
  */
-static int vgic_direct_again(struct vgic_cpu *c, struct vgic_irq *irq, u32 elrsr)
+static int vgic_direct_again(struct vgic_irq *irq, u32 elrsr)
 {
 	u32 i = irq->lr;
 
 	if (!(elrsr & BIT(i)) || vgic_irq_pending(irq))
 		return -1;
 	irq->active = false;
-	c->lr_stale &= ~BIT(i);
 	return (int)i;
 }
 
-/* An idle SGI: the first free LR, at the ap_list's tail (vgic_ap_insert()
- * passes live entries, and all are: that is where it would put it). */
+/* An SGI in no LR, so on no ap_list (the caller found every entry live):
+ * idle. The first free LR, at the ap_list's tail (vgic_ap_insert() passes
+ * live entries, and all are: that is where it would put it). */
 static int vgic_direct_new(struct vgic_cpu *c, struct vgic_irq *irq, u32 elrsr)
 {
 	u32 free = vgic_direct_free(c, elrsr);
 
-	if (!free || irq->queued != VGIC_NONE)
+	if (!free)
 		return -1;
 	list_insert_before(&c->ap_list, &irq->node);
 	irq->queued = c->id;
@@ -94,7 +94,7 @@ static int vgic_direct_locked(struct vgic_dist *d, struct vgic_cpu *c, struct vg
 
 	if (!irq->enabled || !vgic_group_enabled(d->ctlr, irq) || !vgic_direct_none_waits(c))
 		return -1;
-	i = irq->lr != VGIC_NONE ? vgic_direct_again(c, irq, elrsr) : vgic_direct_new(c, irq, elrsr);
+	i = irq->lr != VGIC_NONE ? vgic_direct_again(irq, elrsr) : vgic_direct_new(c, irq, elrsr);
 	if (i < 0)
 		return -1;
 	*val = vgic_lr_sgi_pending(irq);
