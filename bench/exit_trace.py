@@ -55,6 +55,7 @@ def in_gdb():
     gdb.execute("target remote :" + os.environ["TRACE_PORT"])
     gdb.execute("maintenance packet Qqemu.sstep=0x1")   # step with IRQs and timers on
     gdb.execute("hbreak " + os.environ["TRACE_AT"])
+    open(out + ".armed", "w").close()     # main() may start the guest's work now
     for _ in range(skip):
         gdb.execute("continue", to_string=True)
     with open(out, "w") as f:
@@ -89,6 +90,16 @@ def parse(path):
     return exits
 
 
+def wait_armed(path, tracer):
+    """Until gdb has its breakpoint (in_gdb() creates path): the guest's
+    SGIs must not all run before it is attached."""
+    for _ in range(600):
+        if path.exists() or tracer.poll() is not None:
+            return
+        time.sleep(0.1)
+    sys.exit("exit_trace: gdb did not attach")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", type=pathlib.Path, default=pathlib.Path("build"))
@@ -109,17 +120,21 @@ def main():
              "-gdb", "tcp::" + a.port], encoding="utf-8", codec_errors="replace", timeout=60)
         try:
             qemu.expect_exact("zvm> ")
-            if a.exit == "sgi":     # the guest sends SGIs to itself for a while
+            if a.exit == "sgi":
                 qemu.sendline("zvm look -n 0")
                 qemu.expect_exact("[attached")
                 time.sleep(1)
-                qemu.sendline("rtbench lat")    # its isr_* items start after ~1 s
             else:
                 time.sleep(2)     # the skipped exits do the rest
             env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
                        TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0])
-            subprocess.run(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x", __file__],
-                           env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
+            tracer = subprocess.Popen(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x",
+                                    __file__], env=env, stdout=subprocess.DEVNULL)
+            if a.exit == "sgi":     # the guest sends SGIs to itself for a while,
+                wait_armed(d / "pcs.armed", tracer)    # all of them after the breakpoint
+                qemu.sendline("rtbench lat")
+            if tracer.wait(timeout=600):
+                sys.exit("exit_trace: gdb failed")
             exits = parse(d / "pcs")
         finally:
             qemu.terminate(force=True)
