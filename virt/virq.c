@@ -112,11 +112,14 @@ bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 	struct vgic_lr_bank *b;
 	u32 others, held;
 	u64 lr;
-	int i = vgic_sgi_direct(d, v, sgi1r, vgic_hw_elrsr(), &lr);
+	int i;
 
-	if (i >= 0) {	/* to v alone, into one free LR: the direct SGI */
-		vgic_hw_write_lr((unsigned int)i, lr);
-		return true;
+	if (vgic_sgi_self_only(v->id, sgi1r)) {	/* ICH_ELRSR_EL2 read only then */
+		i = vgic_sgi_direct(d, v, sgi1r, vgic_hw_elrsr(), &lr);
+		if (i >= 0) {	/* into one free LR: the direct SGI */
+			vgic_hw_write_lr((unsigned int)i, lr);
+			return true;
+		}
 	}
 	b = vgic_lr_bank(d, v);
 	others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id);

@@ -286,6 +286,18 @@ void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r);
  */
 int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr, u64 *val);
 /*
+ * Whether an ICC_SGI1R_EL1 value written by vCPU self targets self alone:
+ * IRM = 0, Aff3..Aff1 = 0, RS = 0, TargetList just self - every bit but
+ * INTID[27:24] is that one (a RES0 bit set says no: vgic_sgi_targets()
+ * decodes the rest). One compare: an SGI to another vCPU pays next to
+ * nothing for the direct SGI's sake.
+ */
+#define VGIC_SGIR_INTID GENMASK(27, 24)
+static inline bool vgic_sgi_self_only(u32 self, u64 sgi1r)
+{
+	return (sgi1r & ~VGIC_SGIR_INTID) == BIT(self);
+}
+/*
  * The kick fast path (IPI_KICK taken at the exception vector while v runs,
  * its LRs live): vgic_sync(v); vgic_flush(v) under one hold of the lock,
  * on the LRs read from and written back to the hardware as above. What

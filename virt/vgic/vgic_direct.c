@@ -16,8 +16,6 @@
  * maintenance), not HW, not active, pending. The unit tests compare the
  * two.
  */
-#define VGIC_SGIR_INTID GENMASK(27, 24)	/* ICC_SGI1R_EL1.INTID */
-
 static u64 vgic_lr_sgi_pending(const struct vgic_irq *irq)
 {
 	return irq->intid | (u64)irq->prio << VGIC_LR_PRIO_SHIFT |
@@ -112,15 +110,9 @@ int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr,
 	unsigned long f;
 	int i;
 
-	/*
-	 * To src alone: IRM = 0, Aff3..Aff1 = 0, RS = 0, TargetList just src
-	 * - every bit but INTID[27:24] is that one (a RES0 bit set declines:
-	 * vgic_sgi_targets() decodes the rest). One compare, so that an SGI
-	 * to another vCPU pays next to nothing here. After a fast timer
-	 * injection the model does not know its LR yet: the full fast path's
-	 * sync adopts it.
-	 */
-	if ((sgi1r & ~VGIC_SGIR_INTID) != BIT(c->id) || c->fast_used)
+	/* After a fast timer injection the model does not know its LR yet:
+	 * the full fast path's sync adopts it. */
+	if (!vgic_sgi_self_only(c->id, sgi1r) || c->fast_used)
 		return -1;
 	f = vgic_lock(d);
 	i = vgic_direct_locked(d, c, &c->priv[(sgi1r & VGIC_SGIR_INTID) >> 24], elrsr, val);

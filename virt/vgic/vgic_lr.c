@@ -52,14 +52,6 @@ static u64 vgic_lr_encode(const struct vgic_dist *d, struct vgic_irq *irq)
 	return lr;
 }
 
-void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
-{
-	c->bank.lr[i] = c->lr_val[i] = lr;
-	c->lr_irq[i] = irq;
-	c->lr_live |= BIT(i);
-	irq->lr = (u8)i;
-}
-
 /* Which interrupts a vgic_lr_fill() pass loads: active ones, pending-only
  * ones, or both (when they all fit, the order is of no matter). */
 enum vgic_pass { VGIC_PASS_ACTIVE, VGIC_PASS_PENDING, VGIC_PASS_ALL };

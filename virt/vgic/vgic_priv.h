@@ -84,8 +84,15 @@ void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1);
 /* vgic_lr.c */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 /* Free LR i of c now holds irq, written as lr (a flush's fill, or the
- * direct SGI): live, the value a sync compares with. */
-void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr);
+ * direct SGI): live, the value a sync compares with. Inline: the fill
+ * runs it for every LR it loads. */
+static inline void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
+{
+	c->bank.lr[i] = c->lr_val[i] = lr;
+	c->lr_irq[i] = irq;
+	c->lr_live |= BIT(i);
+	irq->lr = (u8)i;
+}
 /* Soft LR i of c no longer holds its interrupt (which the caller re-files). */
 void vgic_lr_drop(struct vgic_cpu *c, u32 i);
 
