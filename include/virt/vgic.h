@@ -273,8 +273,8 @@ void vgic_send_sgi_live(struct vgic_dist *d, struct vcpu *src, u64 sgi1r);
  * The direct SGI, tried first by the SGI fast path: src writes
  * ICC_SGI1R_EL1 naming only itself, while running (from the exception
  * vector, its LRs live in hardware; elrsr is ICH_ELRSR_EL2). If the SGI is
- * enabled and its group on, nothing on src's ap_list waits for an LR, no
- * fast timer injection is pending adoption, and either the SGI is idle
+ * enabled and its group on, nothing on src's ap_list waits for an LR,
+ * and either the SGI is idle
  * (neither pending nor active, in no LR) and an LR is free (empty, none of
  * the model's, not the timer fast path's), or it is still in the LR a
  * flush gave it but the guest has deactivated it there and nothing pended

@@ -26,7 +26,10 @@ static u64 vgic_lr_sgi_pending(const struct vgic_irq *irq)
  * The LRs the direct SGI may take: empty in hardware (elrsr), holding none
  * of the model's interrupts (a live LR the guest has deactivated is empty
  * too, but the next sync folds it), and not the one the timer fast path
- * may fill until the sync (vgic_fast_prepare()).
+ * may fill until the sync (vgic_fast_prepare()). That one may hold a fast
+ * injection the model learns of only at the sync (vgic_fast_adopt()); no
+ * other LR can, so the direct SGI and a fast injection never meet, and the
+ * sync adopts the one and folds the other as it would apart.
  */
 static u32 vgic_direct_free(const struct vgic_cpu *c, u32 elrsr)
 {
@@ -110,9 +113,7 @@ int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr,
 	unsigned long f;
 	int i;
 
-	/* After a fast timer injection the model does not know its LR yet:
-	 * the full fast path's sync adopts it. */
-	if (!vgic_sgi_self_only(c->id, sgi1r) || c->fast_used)
+	if (!vgic_sgi_self_only(c->id, sgi1r))
 		return -1;
 	f = vgic_lock(d);
 	i = vgic_direct_locked(d, c, &c->priv[(sgi1r & VGIC_SGIR_INTID) >> 24], elrsr, val);
