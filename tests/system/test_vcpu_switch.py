@@ -1,0 +1,51 @@
+"""Two RTOS VMs on one pCPU, both autostarted from one pack in a fixed
+order: an RT VM (1 ms periodic task, priority 2) and, after it, a busy VM
+(a thread that never idles, priority 10). The RT VM sleeps in WFI most of
+the time, so the busy VM gets the pCPU and every RT timer interrupt is a
+vCPU switch on that pCPU (the scenario of `make exit-trace --exit switch`
+and of the busy-VM row of `make bench`)."""
+import re
+import sys
+import time
+
+import pytest
+
+from conftest import BUILD, ROOT, Zvm
+
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import build_pack, switch_pair  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    d = tmp_path_factory.mktemp("switch")
+    (d / "rtos-guest.bin").write_bytes((BUILD / "rtos-guest.bin").read_bytes())
+    pack = build_pack(BUILD, d, switch_pair("rtos-guest.bin", rt_args="periodic=1000,100000"))
+    z = Zvm(smp=2, mem="1G", pack=pack)
+    z.wait_boot()
+    yield z
+    z.close()
+
+
+def vcpu_line(z, vm):
+    info = z.cmd(f"zvm info -n {vm}")
+    m = re.search(r"vcpu0: .*?(\d+) entries, exits:(.*)", info)
+    assert m, info
+    return int(m.group(1)), dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2)))
+
+
+def test_busy_vm_started_after_an_idle_rt_vm_gets_the_pcpu(pair):
+    """The RT VM entered first and idles the pCPU in its own, untrapped WFI
+    (nothing else was ready then); the busy VM readied behind it at a lower
+    priority kicks it out once, so that WFI traps again and the busy VM
+    runs whenever the RT VM sleeps. Without the kick it never ran."""
+    assert re.search(r"autostart: vm 0 \(rt\) running", pair.banner)
+    assert re.search(r"autostart: vm 1 \(busy\) running", pair.banner)
+    time.sleep(1)
+    busy_before, _ = vcpu_line(pair, 1)
+    time.sleep(1)
+    busy_after, _ = vcpu_line(pair, 1)
+    rt_entries, rt_exits = vcpu_line(pair, 0)
+    # ~1000 RT periods a second: each one switches back to the busy vCPU.
+    assert busy_after - busy_before > 200, (busy_before, busy_after)
+    assert rt_exits.get("wfi", 0) > 200, rt_exits
