@@ -28,12 +28,16 @@ static bool cpu_is_idle(const struct cpu *c)
  * else the last CPU if allowed; else the lowest allowed one. */
 static unsigned int pick_cpu(const struct thread *t)
 {
-	u64 mask = t->affinity & online_mask();
+	u64 mask;
 
+	/* The common wake-up (a pinned vCPU's): back to its CPU, preempting.
+	 * Checked before the online mask, a loop over every CPU. */
+	if ((t->affinity & BIT_ULL(t->cpu)) && READ_ONCE(cpus[t->cpu].online) &&
+	    t->prio < cpus[t->cpu].current->prio)
+		return t->cpu;
+	mask = t->affinity & online_mask();
 	if (!mask)
 		mask = BIT_ULL(arch_cpu_id());	/* no allowed CPU online yet */
-	if ((mask & BIT_ULL(t->cpu)) && t->prio < cpus[t->cpu].current->prio)
-		return t->cpu;
 	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
 		if ((mask & BIT_ULL(c)) && cpu_is_idle(&cpus[c]))
 			return c;

@@ -49,3 +49,30 @@ def test_busy_vm_started_after_an_idle_rt_vm_gets_the_pcpu(pair):
     # ~1000 RT periods a second: each one switches back to the busy vCPU.
     assert busy_after - busy_before > 200, (busy_before, busy_after)
     assert rt_exits.get("wfi", 0) > 200, rt_exits
+
+
+def deliveries(z, vm):
+    info = z.cmd(f"zvm info -n {vm}")
+    m = re.search(r"timer irq delivery \(deadline -> guest entry\): fast (\d+).*?full (\d+)",
+                  info, re.S)
+    assert m, info
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_rt_timer_that_ends_wfi_behind_the_busy_vm_is_delivered_once_per_period(pair):
+    """Each RT period: the host timer interrupts the busy vCPU, the RT vCPU's
+    WFI sleep ends and its virtual timer is injected at that entry
+    (vtimer_wake(): no second exit for it), accounted as a delivery behind
+    the WFI exit. One WFI exit and one delivery per period: none lost, none
+    doubled."""
+    _, ex0 = vcpu_line(pair, 0)
+    fast0, full0 = deliveries(pair, 0)
+    time.sleep(1)
+    _, ex1 = vcpu_line(pair, 0)
+    fast1, full1 = deliveries(pair, 0)
+    wfi = ex1["wfi"] - ex0["wfi"]
+    delivered = (fast1 - fast0) + (full1 - full0)
+    assert wfi > 500, (ex0, ex1)
+    assert abs(delivered - wfi) <= 3, (wfi, fast0, full0, fast1, full1)
+    # Injected at the entry, not by an exit of its own right after it.
+    assert ex1.get("vtimer", 0) - ex0.get("vtimer", 0) <= 3, (ex0, ex1)
