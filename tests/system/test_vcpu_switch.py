@@ -34,11 +34,20 @@ def pair(tmp_path_factory):
     z.close()
 
 
-def vcpu_line(z, vm):
+def vcpu_info(z, vm):
+    """(entries, {exit: count}, (fast, full) timer deliveries) of vCPU 0,
+    all from one `zvm info -n` (one moment)."""
     info = z.cmd(f"zvm info -n {vm}")
     m = re.search(r"vcpu0: .*?(\d+) entries, exits:(.*)", info)
-    assert m, info
-    return int(m.group(1)), dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2)))
+    d = re.search(r"timer irq delivery \(deadline -> guest entry\): fast (\d+).*?full (\d+)",
+                  info, re.S)
+    assert m and d, info
+    exits = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2)))
+    return int(m.group(1)), exits, (int(d.group(1)), int(d.group(2)))
+
+
+def vcpu_line(z, vm):
+    return vcpu_info(z, vm)[:2]
 
 
 def test_busy_vm_started_after_an_idle_rt_vm_gets_the_pcpu(pair):
@@ -54,16 +63,8 @@ def test_busy_vm_started_after_an_idle_rt_vm_gets_the_pcpu(pair):
     busy_after, _ = vcpu_line(pair, 1)
     rt_entries, rt_exits = vcpu_line(pair, 0)
     # ~1000 RT periods a second: each one switches back to the busy vCPU.
-    assert busy_after - busy_before > 200, (busy_before, busy_after)
-    assert rt_exits.get("wfi", 0) > 200, rt_exits
-
-
-def deliveries(z, vm):
-    info = z.cmd(f"zvm info -n {vm}")
-    m = re.search(r"timer irq delivery \(deadline -> guest entry\): fast (\d+).*?full (\d+)",
-                  info, re.S)
-    assert m, info
-    return int(m.group(1)), int(m.group(2))
+    assert busy_after - busy_before > 50, (busy_before, busy_after)
+    assert rt_exits.get("wfi", 0) > 50, rt_exits
 
 
 def test_rt_timer_that_ends_wfi_behind_the_busy_vm_is_delivered_once_per_period(pair):
@@ -72,14 +73,12 @@ def test_rt_timer_that_ends_wfi_behind_the_busy_vm_is_delivered_once_per_period(
     (vtimer_wake(): no second exit for it), accounted as a delivery behind
     the WFI exit. One WFI exit and one delivery per period: none lost, none
     doubled."""
-    _, ex0 = vcpu_line(pair, 0)
-    fast0, full0 = deliveries(pair, 0)
+    _, ex0, (fast0, full0) = vcpu_info(pair, 0)
     time.sleep(1)
-    _, ex1 = vcpu_line(pair, 0)
-    fast1, full1 = deliveries(pair, 0)
+    _, ex1, (fast1, full1) = vcpu_info(pair, 0)
     wfi = ex1["wfi"] - ex0["wfi"]
     delivered = (fast1 - fast0) + (full1 - full0)
-    assert wfi > 500, (ex0, ex1)
+    assert wfi > 100, (ex0, ex1)      # ~1000 in a second; less on a loaded host
     assert abs(delivered - wfi) <= 3, (wfi, fast0, full0, fast1, full1)
     # Injected at the entry, not by an exit of its own right after it.
     assert ex1.get("vtimer", 0) - ex0.get("vtimer", 0) <= 3, (ex0, ex1)
