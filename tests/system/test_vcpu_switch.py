@@ -70,18 +70,20 @@ def test_busy_vm_started_after_an_idle_rt_vm_gets_the_pcpu(pair):
 def test_rt_timer_that_ends_wfi_behind_the_busy_vm_is_delivered_once_per_period(pair):
     """Each RT period: the host timer interrupts the busy vCPU, the RT vCPU's
     WFI sleep ends and its virtual timer is injected at that entry
-    (vtimer_wake(): no second exit for it), accounted as a delivery behind
-    the WFI exit. One WFI exit and one delivery per period: none lost, none
-    doubled."""
+    (vtimer_wake(): no second exit for it), accounted as a full-path
+    delivery behind the WFI exit: one per WFI exit, none lost, none doubled."""
     _, ex0, (fast0, full0) = vcpu_info(pair, 0)
     time.sleep(1)
     _, ex1, (fast1, full1) = vcpu_info(pair, 0)
     wfi = ex1["wfi"] - ex0["wfi"]
-    delivered = (fast1 - fast0) + (full1 - full0)
+    vtimer_exits = ex1.get("vtimer", 0) - ex0.get("vtimer", 0)
     assert wfi > 100, (ex0, ex1)      # ~1000 in a second; less on a loaded host
-    assert abs(delivered - wfi) <= 3, (wfi, fast0, full0, fast1, full1)
-    # Injected at the entry, not by an exit of its own right after it.
-    assert ex1.get("vtimer", 0) - ex0.get("vtimer", 0) <= 3, (ex0, ex1)
+    # Every WFI sleep ends with one delivery at the entry, none lost or doubled.
+    assert abs((full1 - full0) - wfi) <= 3, (wfi, fast0, full0, fast1, full1)
+    # Fast-path deliveries are only those whose timer fell due while the RT
+    # guest still ran (on a slow host), each its own vtimer exit: the WFI
+    # deliveries took no exit of their own.
+    assert abs((fast1 - fast0) - vtimer_exits) <= 3, (vtimer_exits, fast0, fast1)
 
 
 def test_host_shell_stays_responsive_beside_the_busy_vm_under_icount(tmp_path):
