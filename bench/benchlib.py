@@ -43,6 +43,7 @@ def pyplot(tool):
 
 def build_pack(build, d, manifest):
     """Write d/bench.manifest and build d/bench.pack with mkpack; returns the pack."""
+    d.mkdir(parents=True, exist_ok=True)
     (d / "bench.manifest").write_text(manifest)
     pack = d / "bench.pack"
     subprocess.run([str(build / "tools" / "mkpack"), "-o", str(pack), str(d / "bench.manifest")],
@@ -61,3 +62,20 @@ def make_pack(build, d, manifest, dtb_template, dtb_name):
     pack, dtb = build_pack(build, d, manifest), d / dtb_name
     dump_dtb(build, pack, dtb_template, dtb)
     return pack, dtb
+
+
+def rtos_template(name, image, priority, bootargs=None, autostart=False):
+    """A 1-vCPU RTOS guest template on pCPU 1 for a bench manifest."""
+    return "".join([f"[template {name}]\nos = rtos\nkernel = {image}\nmemory = 32M\n",
+                    f"vcpus = 1\npcpus = 1\npriority = {priority}\n",
+                    f'bootargs = "{bootargs}"\n' if bootargs else "",
+                    "autostart = yes\n" if autostart else "", "\n"])
+
+
+def switch_pair(image, rt_name="rt", rt_args=None):
+    """The vCPU-switch scenario: an RT VM and, after it in pack order, a busy
+    VM (a thread that never idles) on the same pCPU at a lower priority, both
+    autostarted, so the order and the interleaving do not depend on when
+    shell commands arrive."""
+    return (rtos_template(rt_name, image, 2, rt_args, autostart=True) +
+            rtos_template("busy", image, 10, "busy", autostart=True))

@@ -20,7 +20,15 @@ guest_sync_sgi, the SGI fast path's first instruction past the ESR match
 in guest.S; the 8 instructions before it (the vector's push and branch,
 the ESR compare) are added to the count.
 
-    python3 bench/exit_trace.py --build build [--exit timer|sgi] [--exits 4] [--skip 50]
+--exit switch traces a vCPU switch on one pCPU: a second VM (the same
+guest booted with `busy`: a thread that never idles) is autostarted after
+the RT VM on the same pCPU at a lower priority, so nearly every lower-EL
+IRQ is the host timer that ends the RT vCPU's WFI sleep interrupting the
+busy vCPU. The trace runs from that IRQ vector through the scheduler's
+switch to the ERET into the RT guest; exits without a thread switch (no
+arch_switch in the trace) are left out.
+
+    python3 bench/exit_trace.py --build build [--exit timer|sgi|switch] [--exits 4] [--skip 50]
 """
 import argparse
 import collections
@@ -44,11 +52,39 @@ autostart = yes
 """
 MAX_STEPS = 50000     # an exit longer than this is reported as such
 # Where a trace starts, and the instructions before that point it adds.
-START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8)}
+START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8), "switch": ("lower64_irq", 0)}
 # The guest's work: the timer exit needs its 1 ms task; the SGI exit runs
 # without it, else its timer, which runs on while gdb steps, fires between
 # any two traced SGIs (which the benchmark's SGIs under -icount hardly see).
 BOOTARGS = {"timer": "periodic=1000,100000", "sgi": ""}
+# The shortest trace counted: the busy guest's own timer interrupts take the
+# fast path (~140 instructions) and are skipped; a switch takes far more.
+SHORTEST = {"switch": 400}
+# The switch takes the scheduler's ticket lock (LDAXRH). Under multi-threaded
+# TCG a single-stepped exclusive load runs as an atomic section that does not
+# stop after one instruction, and the trace loses the thread: one TCG thread.
+ACCEL = {"switch": ["-accel", "tcg,thread=single"]}
+
+
+WFE = b"\x5f\x20\x03\xd5"
+
+
+def step_one(gdb, pc):
+    """stepi, with two exceptions. A WFE (a spin lock's wait) is stepped
+    over: single-stepped, QEMU leaves it for another CPU and the trace loses
+    its thread; a WFE may complete at any time (ARM ARM D1.6.1), so this is
+    exact. An instruction of the load/store-exclusive class (LDAXR, STLR:
+    op0 x0x0, op1 0x1000) is stepped with a raw packet: gdb's stepi would
+    run to the end of what it takes for an atomic sequence (the scheduler's
+    ticket lock has no store-exclusive after its LDAXRH: far beyond)."""
+    insn = bytes(gdb.selected_inferior().read_memory(pc, 4))
+    if insn == WFE:
+        gdb.execute("set $pc = %#x" % (pc + 4))
+    elif int.from_bytes(insn, "little") & 0x3f000000 == 0x08000000:
+        gdb.execute("maintenance packet s", to_string=True)
+        gdb.execute("maintenance flush register-cache", to_string=True)
+    else:
+        gdb.execute("stepi", to_string=True)
 
 
 def in_gdb():
@@ -58,20 +94,31 @@ def in_gdb():
     gdb.execute("set pagination off")
     gdb.execute("target remote :" + os.environ["TRACE_PORT"])
     gdb.execute("maintenance packet Qqemu.sstep=0x1")   # step with IRQs and timers on
+    gdb.execute("set scheduler-locking step")
     gdb.execute("hbreak " + os.environ["TRACE_AT"])
     open(out + ".armed", "w").close()     # main() may start the guest's work now
     for _ in range(skip):
         gdb.execute("continue", to_string=True)
+    # While one CPU is stepped, another hitting the breakpoint would take
+    # over the trace: it is there only while running to the next exit.
+    gdb.execute("disable")
+    shortest = int(os.environ["TRACE_MIN"])
     with open(out, "w") as f:
-        for e in range(n):
+        e = 0
+        while e < n:
+            gdb.execute("enable")
             gdb.execute("continue", to_string=True)
+            gdb.execute("disable")
             pcs = []
             while len(pcs) < MAX_STEPS:
                 if (int(gdb.parse_and_eval("$cpsr")) >> 2) & 3 < 2:
                     break     # back in the guest
-                pcs.append(int(gdb.parse_and_eval("$pc")) & (2**64 - 1))
-                gdb.execute("stepi", to_string=True)
-            f.write("EXIT %d\n" % e + "".join("%x\n" % p for p in pcs))
+                pc = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+                pcs.append(pc)
+                step_one(gdb, pc)
+            if len(pcs) >= shortest:     # else another kind of exit: not counted
+                f.write("EXIT %d\n" % e + "".join("%x\n" % p for p in pcs))
+                e += 1
     gdb.execute("kill")
 
 
@@ -113,15 +160,18 @@ def main():
     ap.add_argument("--exit", choices=sorted(START), default="timer", help="which exit")
     a = ap.parse_args()
     b = a.build.resolve()
-    from benchlib import build_pack   # not at the top: gdb runs this file too
+    from benchlib import build_pack, switch_pair   # not at the top: gdb runs this file too
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
-        pack = build_pack(b, d, MANIFEST.format(image=b / "rtos-guest.bin", bootargs=BOOTARGS[a.exit]))
+        image = b / "rtos-guest.bin"
+        manifest = (switch_pair(image, rt_args="periodic=1000,100000") if a.exit == "switch"
+                    else MANIFEST.format(image=image, bootargs=BOOTARGS[a.exit]))
+        pack = build_pack(b, d, manifest)
         qemu = pexpect.spawn(
             "qemu-system-aarch64", ["-M", "virt,virtualization=on,gic-version=3", "-cpu",
              "cortex-a53", "-smp", "2", "-m", "1G", "-nographic", "-nic", "none",
              "-kernel", str(b / "zvm.bin"), "-initrd", str(pack),
-             "-gdb", "tcp::" + a.port], encoding="utf-8", codec_errors="replace", timeout=60)
+             "-gdb", "tcp::" + a.port, *ACCEL.get(a.exit, [])], encoding="utf-8", codec_errors="replace", timeout=60)
         try:
             qemu.expect_exact("zvm> ")
             if a.exit == "sgi":
@@ -131,7 +181,8 @@ def main():
             else:
                 time.sleep(2)     # the skipped exits do the rest
             env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
-                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0])
+                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0],
+                       TRACE_MIN=str(SHORTEST.get(a.exit, 0)))
             tracer = subprocess.Popen(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x",
                                     __file__], env=env, stdout=subprocess.DEVNULL)
             if a.exit == "sgi":     # the guest sends SGIs to itself for a while,
@@ -142,13 +193,16 @@ def main():
             exits = parse(d / "pcs")
         finally:
             qemu.terminate(force=True)
+    names = [functions(b / "zvm.elf", e) for e in exits]
+    if a.exit == "switch":     # only the exits that switched vCPU threads
+        exits = [e for e, f in zip(exits, names) if "arch_switch" in f]
+        names = [f for f in names if "arch_switch" in f]
     if not exits:
         sys.exit("exit_trace: no exit traced")
     extra = START[a.exit][1]
     print("instructions per exit:", " ".join(str(len(e) + extra) for e in exits),
           f"(incl. {extra} before the trace point)" if extra else "")
-    last = exits[-1]
-    for name, n in collections.Counter(functions(b / "zvm.elf", last)).most_common():
+    for name, n in collections.Counter(names[-1]).most_common():
         print("%6d  %s" % (n, name))
 
 

@@ -9,7 +9,7 @@ and vCPU count. ZVM: the same image as template `rtos` of a bench pack, on
 pCPU 1 (`zvm new/run/look`). Deterministic mode: -icount shift=0,align=off,
 sleep=off (1 instruction = 1 ns); wall mode: plain TCG. Timer-latency
 scenarios under ZVM: alone; a busy VM (the same guest booted with `busy`) on
-the same pCPU at a lower priority; optionally (--linux) a Linux VM running
+the same pCPU at a lower priority, both autostarted from their own pack; optionally (--linux) a Linux VM running
 stress-ng on other pCPUs. Cross-CPU wake-up (`rtbench smp`): the guest on 2
 CPUs bare, and as a 2-vCPU VM on two pCPUs and on one. Writes <out>/latest.md and <out>/latest.png.
 """
@@ -19,7 +19,8 @@ import re
 import sys
 import time
 
-from benchlib import dump_dtb, exit_counts, make_pack, pct, pyplot, spawn
+from benchlib import (build_pack, dump_dtb, exit_counts, make_pack, pct, pyplot, rtos_template,
+                      spawn, switch_pair)
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -28,24 +29,8 @@ PROMPT = "zvm> "
 ESCAPE = "\x1d"
 LINE = re.compile(r"BENCH name=(\S+) unit=(\S+) min=(\d+) avg=([\d.]+) max=(\d+) n=(\d+) "
                   r"iter_ns=(\d+)")
-RT_TEMPLATE = """[template rtos]
-os = rtos
-kernel = rtos-guest.bin
-memory = 32M
-vcpus = 1
-pcpus = 1
-priority = 2
-
-# The busy VM: the same guest with a thread that never idles, same pCPU, lower priority.
-[template busy]
-os = rtos
-kernel = rtos-guest.bin
-memory = 32M
-vcpus = 1
-pcpus = 1
-priority = 10
-bootargs = "busy"
-"""
+# The RT VM under test (the busy-VM scenario has its own pack: switch_pair()).
+RT_TEMPLATE = rtos_template("rtos", "rtos-guest.bin", 2)
 # SMP wake-up: the same guest on 2 vCPUs, on two pCPUs (smp2) and on one (smp1).
 RT_TEMPLATE += "".join(f"""
 [template {name}]
@@ -159,10 +144,11 @@ class Host:
 
 
 def run_zvm(build, pack, groups, icount, log, others=(), smp=2, settle=None, template="rtos"):
-    """rtbench per group in a VM; returns ({group: items}, {group: exit deltas})."""
+    """rtbench per group in a VM (template None: vm 0, autostarted); returns
+    ({group: items}, {group: exit deltas})."""
     h = Host(build, pack, icount, log, smp=smp)
     try:
-        vm = h.start(template)
+        vm = h.start(template) if template else 0
         for t in others:
             h.start(t)
         if settle:
@@ -339,8 +325,11 @@ def main():
     zres, zexits = run_zvm(build, pack, groups, True, log)
     zvm = flat(zres)
     scen = {"bare": bare, "ZVM, alone on pCPU 1": zvm}
+    # Both VMs autostarted in a fixed order: the interleaving on the pCPU no
+    # longer follows when shell commands arrive.
+    pair = build_pack(build, build / "bench" / "switch", switch_pair(image, rt_name="rtos"))
     scen["ZVM + busy VM on pCPU 1 (prio 10)"] = flat(
-        run_zvm(build, pack, [q + "timer"], True, log, others=["busy"])[0])
+        run_zvm(build, pair, [q + "timer"], True, log, template=None)[0])
     if a.linux:
         def settle(h):
             time.sleep(5)

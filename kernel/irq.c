@@ -78,6 +78,12 @@ void irq_handle(void)
 	}
 }
 
+void irq_handle_and_switch(void)
+{
+	irq_handle();
+	sched_irq_exit();
+}
+
 void ipi_send(unsigned int cpu, unsigned int ipi)
 {
 	gic_send_sgi(ipi, cpus[cpu].hwid);

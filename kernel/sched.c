@@ -28,12 +28,16 @@ static bool cpu_is_idle(const struct cpu *c)
  * else the last CPU if allowed; else the lowest allowed one. */
 static unsigned int pick_cpu(const struct thread *t)
 {
-	u64 mask = t->affinity & online_mask();
+	u64 mask;
 
+	/* The common wake-up (a pinned vCPU's): back to its CPU, preempting.
+	 * Checked before the online mask, a loop over every CPU. */
+	if ((t->affinity & BIT_ULL(t->cpu)) && READ_ONCE(cpus[t->cpu].online) &&
+	    t->prio < cpus[t->cpu].current->prio)
+		return t->cpu;
+	mask = t->affinity & online_mask();
 	if (!mask)
 		mask = BIT_ULL(arch_cpu_id());	/* no allowed CPU online yet */
-	if ((mask & BIT_ULL(t->cpu)) && t->prio < cpus[t->cpu].current->prio)
-		return t->cpu;
 	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
 		if ((mask & BIT_ULL(c)) && cpu_is_idle(&cpus[c]))
 			return c;
@@ -47,6 +51,24 @@ void sched_kick_cpu_locked(unsigned int cpu)
 	cpus[cpu].need_resched = true;
 	if (cpu != arch_cpu_id())
 		ipi_send(cpu, IPI_RESCHED);
+}
+
+/*
+ * A guest that idles its pCPU in its own WFI (sched_guest_idle_begin())
+ * leaves only when an interrupt of its own arrives: a thread readied here
+ * behind it, even at a lower priority, would wait for that indefinitely
+ * (a busy VM started after an idle RT VM on the same pCPU never ran).
+ * Kick it out once so that its next entry traps WFI again. The fence
+ * pairs with the one in sched_guest_idle_begin(): the run queue write
+ * above or the flag write there is seen by the other side.
+ */
+static void kick_idling_guest(struct cpu *c)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!READ_ONCE(c->guest_idles))
+		return;
+	WRITE_ONCE(c->guest_idles, false);
+	sched_kick_cpu_locked(c->id);
 }
 
 void sched_ready_locked(struct thread *t)
@@ -65,6 +87,8 @@ void sched_ready_locked(struct thread *t)
 	if (t->prio < c->current->prio ||
 	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER))
 		sched_kick_cpu_locked(t->cpu);
+	else
+		kick_idling_guest(c);
 }
 
 void sched_dequeue_locked(struct thread *t)
@@ -185,6 +209,23 @@ bool sched_yield_would_switch(void)
 bool sched_cpu_has_other_ready(void)
 {
 	return runq_best_prio(&this_cpu()->rq) < PRIO_IDLE;
+}
+
+bool sched_guest_idle_begin(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	WRITE_ONCE(cpu->guest_idles, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* see kick_idling_guest() */
+	if (!sched_cpu_has_other_ready())
+		return true;
+	WRITE_ONCE(cpu->guest_idles, false);
+	return false;
+}
+
+void sched_guest_idle_end(void)
+{
+	WRITE_ONCE(this_cpu()->guest_idles, false);
 }
 
 void sched_yield(void)

@@ -35,9 +35,11 @@ static bool handle_undef(struct vcpu *v, u64 esr)
 
 /* WFI: sleep until an interrupt the guest would take is pending or its
  * virtual timer's deadline passes. wfi_wait is raised before the check so
- * that an injection racing with it gives the semaphore (vcpu_kick). */
+ * that an injection racing with it gives the semaphore (vcpu_kick). A
+ * timer that ends the sleep is injected at the entry (vtimer_wake()). */
 static void vcpu_wfi(struct vcpu *v)
 {
+	v->wfi_done = true;
 	WRITE_ONCE(v->wfi_wait, true);
 	if (!virq_pending(v)) {
 		u64 deadline = vtimer_deadline(v), now = k_now();
@@ -46,7 +48,6 @@ static void vcpu_wfi(struct vcpu *v)
 			sem_take(&v->wake, deadline == K_FOREVER ? K_FOREVER : deadline - now);
 	}
 	WRITE_ONCE(v->wfi_wait, false);
-	vtimer_check(v);
 }
 
 static bool handle_wfx(struct vcpu *v, u64 esr)

@@ -151,6 +151,8 @@ static int vcpu_enter(struct vcpu *v)
 
 	virq_enter(v);
 	vcpu_hw_load(v);
+	if (v->wfi_done)
+		vtimer_wake(v);
 	v->entries++;
 	if (!v->vm->first_entry_at)	/* start latency: zvm info -n */
 		v->vm->first_entry_at = k_now();
@@ -163,7 +165,12 @@ static int vcpu_enter(struct vcpu *v)
 	vcpu_hw_save(v);
 	virq_exit(v);
 	v->host_ticks += k_now() - t;
-	arch_irq_restore(flags);	/* a host interrupt that caused the exit runs now */
+	/* The host interrupt that caused the exit, taken here rather than by
+	 * a second exception entry once IRQs are unmasked: its handler may
+	 * switch straight to the thread it woke (a higher-priority vCPU). */
+	if (kind == GUEST_EXIT_IRQ)
+		irq_handle_and_switch();
+	arch_irq_restore(flags);
 	return kind;
 }
 

@@ -99,8 +99,7 @@ void exc_sync_handler(struct exc_frame *f)
 
 void exc_irq_handler(struct exc_frame *f)
 {
-	irq_handle();
-	sched_irq_exit();
+	irq_handle_and_switch();
 }
 
 void exc_fatal_handler(struct exc_frame *f, unsigned long kind)

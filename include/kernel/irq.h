@@ -22,6 +22,11 @@ void irq_unregister(unsigned int intid);
 void irq_set_forwarded(unsigned int intid, bool forwarded);
 /* Acknowledge and dispatch everything pending (interrupt context). */
 void irq_handle(void);
+/* irq_handle(), then switch threads if a handler asked for it: the whole
+ * of an interrupt, from its vector or from a thread with IRQs masked that
+ * knows one is pending (a guest exit) and takes it without a second
+ * exception entry. */
+void irq_handle_and_switch(void);
 /* Route intid's handler, or count it as spurious. Used by the controller. */
 void irq_dispatch(unsigned int intid);
 u64 irq_count(unsigned int intid);

@@ -30,6 +30,12 @@ void sched_yield(void);
 bool sched_yield_would_switch(void);
 /* Whether a thread other than idle is ready on this CPU (IRQs masked). */
 bool sched_cpu_has_other_ready(void);
+/* About to run a guest whose WFI idles the CPU without an exit (IRQs
+ * masked): true if nothing else is ready here; then a thread readied on
+ * this CPU later kicks it out of the guest, whatever its priority, until
+ * sched_guest_idle_end(). */
+bool sched_guest_idle_begin(void);
+void sched_guest_idle_end(void);
 /* Interrupt exit: switch if something asked for it. */
 void sched_irq_exit(void);
 /* Change a thread's effective priority, fixing up queues. */

@@ -92,6 +92,7 @@ struct vcpu {
 	struct thread *thread;
 	bool powered_on;		/* PSCI: CPU_ON'ed or the boot vCPU */
 	bool wfi_wait;			/* blocked in WFI */
+	bool wfi_done;			/* a WFI handled since the last entry */
 	struct semaphore wake;		/* WFI wake-ups, CPU_ON, resume */
 	u64 exits[EXIT_NR];
 	u64 entries;

@@ -36,7 +36,11 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left);
 void vtimer_account_entry(struct vcpu *v);
 /* Host counter value at which the guest's virtual timer fires, or K_FOREVER. */
 u64 vtimer_deadline(const struct vcpu *v);
-/* After a WFI sleep: inject the interrupt if the deadline passed. */
-void vtimer_check(struct vcpu *v);
+/*
+ * Entry after a WFI (vcpu_enter(), IRQs masked, v's context just loaded):
+ * if its timer fired meanwhile, inject it the fast path's way, sparing the
+ * exit the loaded timer would cause at once.
+ */
+void vtimer_wake(struct vcpu *v);
 
 #endif

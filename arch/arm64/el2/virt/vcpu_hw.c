@@ -276,10 +276,10 @@ void vcpu_hw_load(struct vcpu *v)
 	 * directly instead of trapping (its interrupts still exit to EL2 and
 	 * are injected at once), saving a block/wake-up through the host
 	 * scheduler on every timer interrupt. A thread that becomes ready here
-	 * later waits at most until the guest's next exit, when WFI is trapped
-	 * again (ARM ARM D13.2.46, HCR_EL2.TWI).
+	 * later kicks the guest out (sched_guest_idle_begin()), whose next
+	 * entry traps WFI again (ARM ARM D13.2.46, HCR_EL2.TWI).
 	 */
-	write_sysreg(hcr_el2, sched_cpu_has_other_ready() ? v->arch.hcr : v->arch.hcr & ~HCR_TWI);
+	write_sysreg(hcr_el2, sched_guest_idle_begin() ? v->arch.hcr & ~HCR_TWI : v->arch.hcr);
 	isb();
 }
 
@@ -321,6 +321,7 @@ void vcpu_hw_save(struct vcpu *v)
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
+	sched_guest_idle_end();
 }
 
 u64 vcpu_hw_live_cntv_ctl(void)

@@ -21,15 +21,22 @@ static inline void arch_spin_lock(arch_spinlock_t *l)
 {
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	/* SEVL + WFE: the first WFE falls through, later ones sleep until the
-	 * owner's store (which clears our exclusive monitor) or an SEV. */
-	__asm__ volatile("sevl" ::: "memory");
+	/*
+	 * LDAXRH arms our exclusive monitor; if it is not our turn, WFE sleeps
+	 * until the owner's store clears the monitor (an event, ARM ARM
+	 * D1.6.1) or an SEV; a store between the two leaves the event set and
+	 * WFE falls through. The turn is checked before any WFE: an emulator
+	 * may implement WFE as "let another CPU run" (QEMU's round-robin TCG,
+	 * as under -icount, then runs a busy CPU for a whole 100 ms slice), so
+	 * an uncontended lock must not execute one (the SEVL + WFE idiom did).
+	 */
 	for (;;) {
 		u16 cur;
 
-		__asm__ volatile("wfe\n ldaxrh %w0, [%1]" : "=&r"(cur) : "r"(&l->owner) : "memory");
+		__asm__ volatile("ldaxrh %w0, [%1]" : "=&r"(cur) : "r"(&l->owner) : "memory");
 		if (cur == ticket)
 			break;
+		__asm__ volatile("wfe" ::: "memory");
 	}
 }
 
