@@ -20,7 +20,14 @@ guest_sync_sgi, the SGI fast path's first instruction past the ESR match
 in guest.S; the 8 instructions before it (the vector's push and branch,
 the ESR compare) are added to the count.
 
-    python3 bench/exit_trace.py --build build [--exit timer|sgi] [--exits 4] [--skip 50]
+--exit mmio traces a trapped MMIO write to the vPL011 data register: the
+guest's periodic task prints a report line every period (periodic=1000,1),
+each byte a store to UARTDR; the trace starts at guest_sync (the lower-EL
+sync vector's push and branch, 2 instructions, are added) and keeps only
+exits whose ESR_EL2 is a data abort from the guest (EC 0x24) with WnR set
+(its FR polls are reads; no other device is written once it runs).
+
+    python3 bench/exit_trace.py --build build [--exit timer|sgi|mmio] [--exits 4] [--skip 50]
 """
 import argparse
 import collections
@@ -39,12 +46,26 @@ memory = 32M
 vcpus = 1
 pcpus = 1
 priority = 2
-bootargs = "periodic=1000,100000"
+bootargs = "periodic=1000,{every}"
 autostart = yes
 """
 MAX_STEPS = 50000     # an exit longer than this is reported as such
 # Where a trace starts, and the instructions before that point it adds.
-START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8)}
+START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8), "mmio": ("guest_sync", 2)}
+# periodic's report_every: a report line (MMIO writes) every period for mmio.
+REPORT_EVERY = {"timer": 100000, "sgi": 100000, "mmio": 1}
+ESR_EC_DABT_LOW, ESR_WNR = 0x24, 1 << 6
+
+
+def wanted(gdb, pcs):
+    """For --exit mmio: step guest_sync's first instruction (mrs x0, esr_el2)
+    and keep the exit only if it is a guest data abort that writes."""
+    if os.environ["TRACE_KIND"] != "mmio":
+        return True
+    pcs.append(int(gdb.parse_and_eval("$pc")) & (2**64 - 1))
+    gdb.execute("stepi", to_string=True)
+    esr = int(gdb.parse_and_eval("$x0")) & (2**64 - 1)
+    return (esr >> 26) == ESR_EC_DABT_LOW and bool(esr & ESR_WNR)
 
 
 def in_gdb():
@@ -59,8 +80,12 @@ def in_gdb():
         gdb.execute("continue", to_string=True)
     with open(out, "w") as f:
         for e in range(n):
-            gdb.execute("continue", to_string=True)
             pcs = []
+            while True:
+                gdb.execute("continue", to_string=True)
+                pcs = []
+                if wanted(gdb, pcs):
+                    break
             while len(pcs) < MAX_STEPS:
                 if (int(gdb.parse_and_eval("$cpsr")) >> 2) & 3 < 2:
                     break     # back in the guest
@@ -101,7 +126,8 @@ def main():
     from benchlib import build_pack   # not at the top: gdb runs this file too
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
-        pack = build_pack(b, d, MANIFEST.format(image=b / "rtos-guest.bin"))
+        pack = build_pack(b, d, MANIFEST.format(image=b / "rtos-guest.bin",
+                                                       every=REPORT_EVERY[a.exit]))
         qemu = pexpect.spawn(
             "qemu-system-aarch64", ["-M", "virt,virtualization=on,gic-version=3", "-cpu",
              "cortex-a53", "-smp", "2", "-m", "1G", "-nographic", "-nic", "none",
@@ -117,7 +143,8 @@ def main():
             else:
                 time.sleep(2)     # the skipped exits do the rest
             env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
-                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0])
+                       TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0],
+                       TRACE_KIND=a.exit)
             subprocess.run(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x", __file__],
                            env=env, check=True, stdout=subprocess.DEVNULL, timeout=600)
             exits = parse(d / "pcs")

@@ -4,7 +4,8 @@
 #                      scenarios; writes bench/results/latest.{md,png}
 #   make bench-quick   few iterations, deterministic only (what the tests run)
 #   make exit-trace    hypervisor instructions of one virtual-timer exit and
-#                      of one SGI exit, by function (gdb single-step;
+#                      of one SGI and one vPL011 MMIO-write exit, by function
+#                      (gdb single-step;
 #                      bench/exit_trace.py)
 # BENCH_ARGS adds options, e.g. BENCH_ARGS=--linux for the busy-Linux scenario
 # (needs build/guests/debian from tools/fetch-guests).
@@ -22,3 +23,4 @@ bench-quick: $(BENCH_DEPS)
 exit-trace: $(BENCH_DEPS)
 	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit timer
 	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit sgi
+	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit mmio
