@@ -149,6 +149,7 @@ static void do_switch(struct cpu *cpu, bool yield)
 	next->switches++;
 	cpu->ctx_switches++;
 	cpu->current = next;
+	arch_thread_switch_out(prev);
 	arch_switch(prev, next);
 }
 

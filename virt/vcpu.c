@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <lib/fmt.h>
 #include <lib/string.h>
+#include <virt/vcpu_ctx.h>
 #include <virt/vcpu_hw.h>
 #include <virt/virq.h>
 #include <virt/vm.h>
@@ -115,6 +116,7 @@ static int vcpu_enter(struct vcpu *v)
 	u64 t = k_now();
 
 	virq_enter(v);
+	vcpu_ctx_enter(v);	/* EL1 context: only after a switch (vcpu_ctx.h) */
 	vcpu_hw_load(v);
 	v->entries++;
 	if (!v->vm->first_entry_at)	/* start latency: zvm info -n */
@@ -148,6 +150,7 @@ static void vcpu_thread(void *arg)
 		if (kind != GUEST_EXIT_SYNC || ESR_EC(v->arch.ctx.esr) != ESR_EC_WFx)
 			v->host_ticks += k_now() - t;
 	}
+	vcpu_ctx_put(v);	/* before vcpu_stop() can free v */
 	vcpu_hw_fp_release(v);
 }
 
@@ -176,6 +179,7 @@ static void vcpu_init(struct vcpu *v, struct vm *vm, unsigned int id, unsigned i
 	v->prio = prio;
 	v->powered_on = id == 0;
 	sem_init(&v->wake, 0, 1);
+	vcpu_ctx_init(v);
 }
 
 int vcpu_create(struct vm *vm, unsigned int id, unsigned int pcpu, unsigned int prio)
