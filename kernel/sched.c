@@ -63,8 +63,17 @@ void sched_ready_locked(struct thread *t)
 	runq_add_tail(&c->rq, &t->rq_node, t->prio);
 	/* Preempt, or start a round-robin slice against an equal. */
 	if (t->prio < c->current->prio ||
-	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER))
+	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER)) {
 		sched_kick_cpu_locked(t->cpu);
+		return;
+	}
+	/* Ordered with the arch's store of kick_on_ready and its read of the
+	 * run queue (sched_cpu_has_other_ready()): one of them sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (READ_ONCE(c->kick_on_ready)) {
+		WRITE_ONCE(c->kick_on_ready, false);
+		sched_kick_cpu_locked(t->cpu);
+	}
 }
 
 void sched_dequeue_locked(struct thread *t)

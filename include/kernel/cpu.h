@@ -13,6 +13,10 @@ struct cpu {
 	u64 hwid;			/* MPIDR affinity */
 	bool online;
 	bool need_resched;
+	/* Set by the arch while the running thread would not notice a thread
+	 * becoming ready here (a guest idling in an untrapped WFI and taking
+	 * only fast-path exits): sched_ready_locked() then kicks this CPU. */
+	bool kick_on_ready;
 	struct thread *current;
 	struct thread *idle;
 	struct runq rq;

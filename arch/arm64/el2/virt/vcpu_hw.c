@@ -331,14 +331,27 @@ void vcpu_hw_el1_save(struct vcpu *v)
 }
 
 /*
- * Before each entry, the context loaded (vcpu_ctx_enter()). Nothing else
- * ready on this pCPU: let the guest's WFI idle the CPU directly instead of
- * trapping (its interrupts still exit to EL2 and are injected at once),
- * saving a block/wake-up through the host scheduler on every timer
- * interrupt. A thread that becomes ready here later waits at most until
- * the guest's next exit, when this runs again (ARM ARM D13.2.46,
- * HCR_EL2.TWI).
+ * Nothing else ready on this pCPU: let the guest's WFI idle the CPU
+ * directly instead of trapping (its interrupts still exit to EL2 and are
+ * injected at once), saving a block/wake-up through the host scheduler on
+ * every timer interrupt (ARM ARM D13.2.46, HCR_EL2.TWI). A guest that then
+ * takes only fast-path exits (its timer, SGIs, console MMIO) never comes
+ * back here by itself: a thread that becomes ready on this pCPU kicks it
+ * (cpu.kick_on_ready, kernel/sched.c), its IRQ exit is a full one, and
+ * the next entry traps WFI again. Flag first, then the run queue: the
+ * scheduler adds to the run queue, then reads the flag.
  */
+static u64 entry_hcr(const struct vcpu *v)
+{
+	WRITE_ONCE(this_cpu()->kick_on_ready, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!sched_cpu_has_other_ready())
+		return v->arch.hcr & ~HCR_TWI;
+	WRITE_ONCE(this_cpu()->kick_on_ready, false);
+	return v->arch.hcr;
+}
+
+/* Before each entry, the context loaded (vcpu_ctx_enter()). */
 void vcpu_hw_load(struct vcpu *v)
 {
 	serror_sync_host();
@@ -346,7 +359,7 @@ void vcpu_hw_load(struct vcpu *v)
 		write_sysreg(cntv_ctl_el0, v->arch.cntv.ctl);
 		v->arch.cntv.masked = false;
 	}
-	write_sysreg(hcr_el2, sched_cpu_has_other_ready() ? v->arch.hcr : v->arch.hcr & ~HCR_TWI);
+	write_sysreg(hcr_el2, entry_hcr(v));
 	isb();
 }
 
@@ -360,6 +373,7 @@ void vcpu_hw_save(struct vcpu *v)
 {
 	struct vcpu_cntv *c = &v->arch.cntv;
 
+	WRITE_ONCE(this_cpu()->kick_on_ready, false);	/* see entry_hcr() */
 	serror_sync_guest(v);
 	vpmu_exit(v);
 	c->ctl = read_sysreg(cntv_ctl_el0);
