@@ -21,10 +21,6 @@ static inline void arch_spin_lock(arch_spinlock_t *l)
 {
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	/* Uncontended: ours at once, without the WFE (on an emulator a WFE
-	 * is a yield to the other CPUs, not a no-op). */
-	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == ticket)
-		return;
 	/* SEVL + WFE: the first WFE falls through, later ones sleep until the
 	 * owner's store (which clears our exclusive monitor) or an SEV. */
 	__asm__ volatile("sevl" ::: "memory");
