@@ -28,7 +28,14 @@ busy vCPU. The trace runs from that IRQ vector through the scheduler's
 switch to the ERET into the RT guest; exits without a thread switch (no
 arch_switch in the trace) are left out.
 
-    python3 bench/exit_trace.py --build build [--exit timer|sgi|switch] [--exits 4] [--skip 50]
+--exit mmio traces a trapped MMIO write to the vPL011 data register: the
+guest's periodic task prints a report line every period (periodic=1000,1),
+each byte a store to UARTDR; the trace starts at guest_sync (the lower-EL
+sync vector's push and branch, 2 instructions, are added) and keeps only
+exits whose ESR_EL2 is a data abort from the guest (EC 0x24) with WnR set
+(its FR polls are reads; no other device is written once it runs).
+
+    python3 bench/exit_trace.py --build build [--exit timer|sgi|mmio|switch] [--exits 4] [--skip 50]
 """
 import argparse
 import collections
@@ -52,18 +59,23 @@ autostart = yes
 """
 MAX_STEPS = 50000     # an exit longer than this is reported as such
 # Where a trace starts, and the instructions before that point it adds.
-START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8), "switch": ("lower64_irq", 0)}
+START = {"timer": ("lower64_irq", 0), "sgi": ("guest_sync_sgi", 8), "mmio": ("guest_sync", 2),
+         "switch": ("lower64_irq", 0)}
 # The guest's work: the timer exit needs its 1 ms task; the SGI exit runs
 # without it, else its timer, which runs on while gdb steps, fires between
 # any two traced SGIs (which the benchmark's SGIs under -icount hardly see).
-BOOTARGS = {"timer": "periodic=1000,100000", "sgi": ""}
+# The MMIO exit: a report line (vPL011 writes) every period.
+BOOTARGS = {"timer": "periodic=1000,100000", "sgi": "", "mmio": "periodic=1000,1"}
+ESR_EC_DABT_LOW, ESR_WNR = 0x24, 1 << 6
 # The shortest trace counted: the busy guest's own timer interrupts take the
 # fast path (~140 instructions) and are skipped; a switch takes far more.
 SHORTEST = {"switch": 400}
 # The switch takes the scheduler's ticket lock (LDAXRH). Under multi-threaded
 # TCG a single-stepped exclusive load runs as an atomic section that does not
 # stop after one instruction, and the trace loses the thread: one TCG thread.
-ACCEL = {"switch": ["-accel", "tcg,thread=single"]}
+# The same for the MMIO exit: QEMU runs an exclusive store outside its loop
+# (cpu_exec_step_atomic) and a gdb single step over it loses control.
+ACCEL = {"switch": ["-accel", "tcg,thread=single"], "mmio": ["-accel", "tcg,thread=single"]}
 
 
 WFE = b"\x5f\x20\x03\xd5"
@@ -87,6 +99,17 @@ def step_one(gdb, pc):
         gdb.execute("stepi", to_string=True)
 
 
+def wanted(gdb, pcs):
+    """For --exit mmio: step guest_sync's first instruction (mrs x0, esr_el2)
+    and keep the exit only if it is a guest data abort that writes."""
+    if os.environ["TRACE_KIND"] != "mmio":
+        return True
+    pcs.append(int(gdb.parse_and_eval("$pc")) & (2**64 - 1))
+    gdb.execute("stepi", to_string=True)
+    esr = int(gdb.parse_and_eval("$x0")) & (2**64 - 1)
+    return (esr >> 26) == ESR_EC_DABT_LOW and bool(esr & ESR_WNR)
+
+
 def in_gdb():
     """The gdb side: trace N exits after skipping some, write the PCs."""
     import gdb  # noqa: only inside gdb
@@ -107,9 +130,13 @@ def in_gdb():
         e = 0
         while e < n:
             gdb.execute("enable")
-            gdb.execute("continue", to_string=True)
-            gdb.execute("disable")
             pcs = []
+            while True:
+                gdb.execute("continue", to_string=True)
+                pcs = []
+                if wanted(gdb, pcs):
+                    break
+            gdb.execute("disable")
             while len(pcs) < MAX_STEPS:
                 if (int(gdb.parse_and_eval("$cpsr")) >> 2) & 3 < 2:
                     break     # back in the guest
@@ -182,7 +209,7 @@ def main():
                 time.sleep(2)     # the skipped exits do the rest
             env = dict(os.environ, TRACE_OUT=str(d / "pcs"), TRACE_N=str(a.exits),
                        TRACE_SKIP=str(a.skip), TRACE_PORT=a.port, TRACE_AT=START[a.exit][0],
-                       TRACE_MIN=str(SHORTEST.get(a.exit, 0)))
+                       TRACE_MIN=str(SHORTEST.get(a.exit, 0)), TRACE_KIND=a.exit)
             tracer = subprocess.Popen(["gdb-multiarch", "-q", "-batch", str(b / "zvm.elf"), "-x",
                                     __file__], env=env, stdout=subprocess.DEVNULL)
             if a.exit == "sgi":     # the guest sends SGIs to itself for a while,

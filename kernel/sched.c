@@ -85,10 +85,11 @@ void sched_ready_locked(struct thread *t)
 	runq_add_tail(&c->rq, &t->rq_node, t->prio);
 	/* Preempt, or start a round-robin slice against an equal. */
 	if (t->prio < c->current->prio ||
-	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER))
+	    (t->prio == c->current->prio && c->slice_deadline == K_FOREVER)) {
 		sched_kick_cpu_locked(t->cpu);
-	else
-		kick_idling_guest(c);
+		return;
+	}
+	kick_idling_guest(c);
 }
 
 void sched_dequeue_locked(struct thread *t)
@@ -173,6 +174,7 @@ static void do_switch(struct cpu *cpu, bool yield)
 	next->switches++;
 	cpu->ctx_switches++;
 	cpu->current = next;
+	arch_thread_switch_out(prev);
 	arch_switch(prev, next);
 }
 

@@ -3,9 +3,10 @@
 #   make bench         full run: deterministic (icount) + wall clock, timer
 #                      scenarios; writes bench/results/latest.{md,png}
 #   make bench-quick   few iterations, deterministic only (what the tests run)
-#   make exit-trace    hypervisor instructions of one virtual-timer exit, of
-#                      one SGI exit and of one vCPU switch on a pCPU, by
-#                      function (gdb single-step; bench/exit_trace.py)
+#   make exit-trace    hypervisor instructions, by function, of one
+#                      virtual-timer exit, one SGI exit, one vPL011 MMIO
+#                      write and one vCPU switch on a pCPU (gdb single-step;
+#                      bench/exit_trace.py)
 # BENCH_ARGS adds options, e.g. BENCH_ARGS=--linux for the busy-Linux scenario
 # (needs build/guests/debian from tools/fetch-guests).
 BENCH_DEPS := $(BUILD)/zvm.bin $(BUILD)/rtos-guest.bin $(MKPACK)
@@ -22,4 +23,5 @@ bench-quick: $(BENCH_DEPS)
 exit-trace: $(BENCH_DEPS)
 	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit timer
 	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit sgi
+	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit mmio
 	$(PYTHON) bench/exit_trace.py --build $(BUILD) --exit switch

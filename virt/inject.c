@@ -1,9 +1,10 @@
 /*
  * Injecting synchronous exceptions into a guest's EL1, as the hardware
  * would take them (ARM ARM D1.10: exception entry; vector offsets D1.10.2).
- * Called after vcpu_hw_save(), so the EL1 registers are in v->arch.sys.
+ * The EL1 registers are reached through vcpu_el1(): they may be live.
  */
 #include <arch/esr.h>
+#include <virt/vcpu_ctx.h>
 #include <virt/vm.h>
 
 #define PSTATE_MODE_MASK 0xf
@@ -35,7 +36,7 @@ static bool from_el1(u64 pstate)
 static void inject_sync(struct vcpu *v, u64 esr, u64 far, bool set_far)
 {
 	struct guest_ctx *c = &v->arch.ctx;
-	struct vcpu_sysregs *s = &v->arch.sys;
+	struct vcpu_sysregs *s = vcpu_el1(v);
 
 	s->elr_el1 = c->pc;
 	s->spsr_el1 = c->pstate;

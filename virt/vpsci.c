@@ -5,6 +5,7 @@
 #include <arch/psci.h>
 #include <kernel/printk.h>
 #include <kernel/sync.h>
+#include <virt/vcpu_ctx.h>
 #include <virt/vm.h>
 #include <virt/vpsci.h>
 
@@ -61,6 +62,8 @@ static bool psci_stop_call(struct vcpu *v, u32 fid)
 {
 	switch (fid) {
 	case PSCI_CPU_OFF:
+		/* Saved before a CPU_ON can reset it (vcpu_ctx.h). */
+		vcpu_ctx_put(v);
 		WRITE_ONCE(v->powered_on, false);
 		return true;
 	case PSCI_SYSTEM_OFF:

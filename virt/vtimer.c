@@ -1,7 +1,9 @@
 /*
  * vTimer (see include/virt/vtimer.h). The guest's CNTV_* registers are
- * switched with the vCPU (vcpu_hw.c); while a vCPU is out, its timer is
- * disabled in hardware and a WFI sleep uses a host timeout instead.
+ * switched with the vCPU's EL1 context (vcpu_hw.c, vcpu_ctx.c); between
+ * exit and entry it is masked, while the vCPU's thread is off its pCPU
+ * disabled, and a WFI sleep uses a host timeout instead. vcpu_hw_save()
+ * leaves its value at the latest exit in v->arch.cntv.
  *
  * Invariant, per pCPU: the physical PPI 27 is active exactly when the vCPU
  * last loaded there owes it a deactivation (virtual PPI 27 pending or
@@ -204,7 +206,7 @@ void vtimer_wake(struct vcpu *v)
 
 void vtimer_exit(struct vcpu *v)
 {
-	u64 ctl = v->arch.sys.cntv_ctl;
+	u64 ctl = v->arch.cntv.ctl;
 
 	/* The guest's EOI may have deactivated the physical PPI meanwhile.
 	 * vtimer_owed is only a hint that owes() must be asked: set when we
@@ -219,12 +221,12 @@ void vtimer_exit(struct vcpu *v)
 
 u64 vtimer_deadline(const struct vcpu *v)
 {
-	const struct vcpu_sysregs *s = &v->arch.sys;
+	const struct vcpu_cntv *c = &v->arch.cntv;	/* as of the latest exit */
 
-	if ((s->cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+	if ((c->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
 		return K_FOREVER;
 	/* A deadline beyond the counter's range never comes. */
-	if (s->cntv_cval >= K_FOREVER - v->vm->cntvoff)
+	if (c->cval >= K_FOREVER - v->vm->cntvoff)
 		return K_FOREVER;
-	return s->cntv_cval + v->vm->cntvoff;
+	return c->cval + v->vm->cntvoff;
 }

@@ -85,6 +85,15 @@ void arch_thread_init(struct thread *t, void *stack_top);
  * Returns (in `from`'s context) when something switches back to it. */
 void arch_switch(struct thread *from, struct thread *to);
 
+/* `from` stops running on this CPU (preempted, blocked, suspended or
+ * ended; the scheduler calls this just before arch_switch(), IRQs off,
+ * scheduler lock held): the port saves hardware state it keeps loaded
+ * lazily for the running thread. At EL2 that is a vCPU's EL1 context
+ * (virt/vcpu_ctx.c): loaded at its first guest entry after a switch-in,
+ * kept across exits handled on its thread. At EL1: nothing. Must not
+ * sleep, take the scheduler lock or touch `from`'s stack. */
+void arch_thread_switch_out(struct thread *from);
+
 /* Set / read the per-CPU pointer (TPIDR_EL2 or TPIDR_EL1). */
 void arch_set_percpu(void *p);
 void *arch_get_percpu(void);

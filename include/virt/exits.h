@@ -8,6 +8,10 @@ struct vcpu;
 
 /* Data abort from the guest: emulated MMIO, or an abort injected back. */
 bool exit_dabt(struct vcpu *v, u64 esr);
+/* The same from the exception vector (vcpu_dabt_fast()), FAR_EL2 and
+ * HPFAR_EL2 as read there: true if the device completed it atomically
+ * (the caller steps the PC), false with nothing done. */
+bool exit_dabt_atomic(struct vcpu *v, u64 esr, u64 far, u64 hpfar);
 /* Trapped MSR/MRS/SYS (EC 0x18): emulated (skip it), UNDEF injected, or
  * retried unchanged after the trap that caught it was lifted. */
 enum sysreg_result { SYSREG_UNDEF, SYSREG_DONE, SYSREG_RETRY, SYSREG_NOT_MINE };

@@ -19,6 +19,7 @@ struct vcpu;
 #define MMIO_OK 0
 #define MMIO_BAD_ACCESS (-1)	/* no register, wrong width or misaligned */
 #define MMIO_NO_DEVICE (-2)	/* no region at that address */
+#define MMIO_DECLINED (-3)	/* atomic path only: left to the full exit */
 
 /* Access sizes a register accepts (bit n = 2^n bytes). */
 #define VREG_W8 BIT(0)
@@ -59,6 +60,16 @@ struct mmio_ops {
 	/* Same contract as vreg_dispatch(): MMIO_OK or MMIO_BAD_ACCESS. */
 	int (*access)(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
 		      u64 *val);
+	/*
+	 * Optional: the same access from the guest's exception vector
+	 * (vcpu_dabt_fast(): IRQs masked, on the exception stack, no thread
+	 * switch, no vGIC flush before the guest resumes). MMIO_OK when done;
+	 * MMIO_DECLINED, before any side effect, for anything that needs more
+	 * - an interrupt line that changes, something that may sleep or print,
+	 * a bad access (the full exit reports it).
+	 */
+	int (*access_atomic)(void *dev, struct vcpu *v, u64 off, unsigned int size, bool write,
+			     u64 *val);
 };
 
 struct mmio_region {
@@ -84,5 +95,8 @@ const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, paddr_t addr
 /* MMIO_OK, MMIO_BAD_ACCESS or MMIO_NO_DEVICE. */
 int mmio_bus_access(const struct mmio_bus *bus, struct vcpu *v, paddr_t addr,
 		    unsigned int size, bool write, u64 *val);
+/* Through the device's access_atomic: MMIO_OK or MMIO_DECLINED. */
+int mmio_bus_access_atomic(const struct mmio_bus *bus, struct vcpu *v, paddr_t addr,
+			   unsigned int size, bool write, u64 *val);
 
 #endif

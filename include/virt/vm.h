@@ -34,18 +34,27 @@ enum exit_reason {
 	EXIT_DABT_BAD, EXIT_IABT, EXIT_FP, EXIT_UNDEF, EXIT_OTHER, EXIT_NR,
 };
 
-/* EL1 system registers switched with the vCPU (ARM ARM D13). */
+/* EL1 system registers switched with the vCPU (ARM ARM D13), saved when
+ * its thread leaves the pCPU (virt/vcpu_ctx.c). */
 struct vcpu_sysregs {
-	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair, amair;
+	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair, amair;
 	u64 vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el1, elr_el1, spsr_el1;
-	u64 par, cntkctl, csselr, mdscr;
-	u64 cntv_ctl, cntv_cval;
+	u64 par, cntkctl, csselr;
 	u64 cntp_ctl, cntp_cval;	/* EL1 physical timer: the guest's, not shared */
-	u64 vmpidr;
 	/* Only with the features (hidden from guests, but these registers
 	 * work anyway): VDISR_EL2 (RAS: the guest's DISR_EL1), TPIDR2_EL0 (SME). */
 	u64 vdisr, tpidr2;
 };
+
+/* The guest's virtual timer as of its latest exit (vcpu_hw_save() reads it
+ * on every exit: vtimer.c decides on it between exits). `masked`: the exit
+ * set CNTV_CTL_EL0.IMASK in hardware so that the timer cannot fire into
+ * the host while the EL1 context stays loaded; the next entry clears it. */
+struct vcpu_cntv {
+	u64 ctl, cval;
+	bool masked;
+};
+
 
 /*
  * How late the guest's timer interrupt reaches it (`zvm info -n`, `zvm
@@ -69,7 +78,16 @@ struct vtimer_lat {
 
 struct vcpu_arch {
 	struct guest_ctx ctx;		/* general registers, written by guest.S */
-	struct vcpu_sysregs sys;
+	/*
+	 * The saved EL1 context. Loaded lazily: from the first entry after its
+	 * thread is switched in until it is switched out (or unloaded), the
+	 * hardware holds the truth and this copy is stale (poisoned). Never
+	 * touch it directly: vcpu_el1() (virt/vcpu_ctx.h) unloads first.
+	 */
+	struct vcpu_sysregs el1_saved_;
+	int live_cpu;			/* pCPU holding the EL1 context, or -1 */
+	struct vcpu_cntv cntv;
+	u64 vmpidr;			/* VMPIDR_EL2: what the guest reads as MPIDR */
 	u64 hcr;
 	u64 mdcr;			/* MDCR_EL2 while this vCPU runs */
 	u64 host_mdcr;			/* and the host's, while it is loaded */

@@ -15,7 +15,7 @@
 /* Debug registers as the guest wrote them; never loaded to hardware. */
 struct vcpu_debug {
 	u64 bvr[VDBG_MAX_BP], bcr[VDBG_MAX_BP], wvr[VDBG_MAX_BP], wcr[VDBG_MAX_BP];
-	u64 mdccint, dbgprcr;
+	u64 mdscr, mdccint, dbgprcr;	/* shadows: debug is trapped (MDCR_EL2) */
 	u8 claim;
 	bool oslk, osdlk;
 };
@@ -50,9 +50,11 @@ u64 vpmu_guest_mdcr(void);
 enum sysreg_result vpmu_emulate(struct vcpu *v, const struct sysreg_access *a, u64 *val);
 void vpmu_load(struct vcpu *v);		/* only if v->arch.pmu.active */
 void vpmu_save(struct vcpu *v);
+void vpmu_exit(struct vcpu *v);		/* each exit, the PMU staying loaded */
 void vpmu_reset(struct vcpu *v);
 /* Event counters 0..n-1 (vpmu_events.c); types loaded & keep. */
 void vpmu_ev_save(struct vcpu_pmu *p, unsigned int n);
 void vpmu_ev_load(const struct vcpu_pmu *p, unsigned int n, u64 keep);
+void vpmu_ev_sanitize(unsigned int n, u64 keep);
 
 #endif

@@ -185,7 +185,7 @@ static int toy_access(void *dev, struct vcpu *v, u64 off, unsigned int size, boo
 
 static void test_mmio_bus(void **state)
 {
-	static const struct mmio_ops ops = { toy_access };
+	static const struct mmio_ops ops = { .access = toy_access };
 	struct mmio_bus bus;
 	struct toy t = { 0 };
 	u64 v = 7;

@@ -164,7 +164,7 @@ static int ivshmem_access(void *dev, struct vcpu *v, u64 off, unsigned int size,
 	return r;
 }
 
-static const struct mmio_ops ivshmem_ops = { ivshmem_access };
+static const struct mmio_ops ivshmem_ops = { .access = ivshmem_access };
 
 static void init_pci(struct ivshmem *d, u64 bar0, u64 bar2)
 {

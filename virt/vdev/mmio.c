@@ -70,14 +70,37 @@ const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, paddr_t addr
 	return NULL;
 }
 
-int mmio_bus_access(const struct mmio_bus *bus, struct vcpu *v, paddr_t addr,
-		    unsigned int size, bool write, u64 *val)
+/* The region holding all of [addr, addr + size), or NULL and *err. */
+static const struct mmio_region *bus_region(const struct mmio_bus *bus, paddr_t addr,
+					    unsigned int size, int *err)
 {
 	const struct mmio_region *r = mmio_bus_find(bus, addr);
 
 	if (!r)
-		return MMIO_NO_DEVICE;
-	if (addr - r->base + size > r->size)
-		return MMIO_BAD_ACCESS;	/* straddles the region's end */
-	return r->ops->access(r->dev, v, addr - r->base, size, write, val);
+		*err = MMIO_NO_DEVICE;
+	else if (addr - r->base + size > r->size)
+		*err = MMIO_BAD_ACCESS;	/* straddles the region's end */
+	else
+		return r;
+	return NULL;
+}
+
+int mmio_bus_access(const struct mmio_bus *bus, struct vcpu *v, paddr_t addr,
+		    unsigned int size, bool write, u64 *val)
+{
+	int err;
+	const struct mmio_region *r = bus_region(bus, addr, size, &err);
+
+	return r ? r->ops->access(r->dev, v, addr - r->base, size, write, val) : err;
+}
+
+int mmio_bus_access_atomic(const struct mmio_bus *bus, struct vcpu *v, paddr_t addr,
+			   unsigned int size, bool write, u64 *val)
+{
+	int err;
+	const struct mmio_region *r = bus_region(bus, addr, size, &err);
+
+	if (!r || !r->ops->access_atomic)
+		return MMIO_DECLINED;
+	return r->ops->access_atomic(r->dev, v, addr - r->base, size, write, val);
 }

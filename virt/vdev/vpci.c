@@ -145,7 +145,7 @@ static int vpci_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bo
 	return MMIO_OK;
 }
 
-static const struct mmio_ops vpci_ops = { vpci_access };
+static const struct mmio_ops vpci_ops = { .access = vpci_access };
 
 int vpci_add(struct vm *vm, unsigned int slot, struct vpci_dev *d)
 {

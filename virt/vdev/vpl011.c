@@ -193,7 +193,29 @@ static int vpl011_access(void *dev, struct vcpu *v, u64 off, unsigned int size, 
 	return r;
 }
 
-static const struct mmio_ops vpl011_ops = { vpl011_access };
+/*
+ * From the guest's exception vector (mmio_ops.access_atomic): the console's
+ * hot pair, FR reads and DR writes, the latter only while no `zvm look` is
+ * attached (its sink prints) and the interrupt line stays as it is (a TX
+ * interrupt already signalled or masked): no vGIC change to flush.
+ */
+static int vpl011_access_atomic(void *dev, struct vcpu *v, u64 off, unsigned int size,
+				bool write, u64 *val)
+{
+	struct vpl011 *u = dev;
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+	bool ok = write ? off == UARTDR && !u->sink && (((u->ris | INT_TX) & u->imsc) != 0) == u->line
+			: off == UARTFR;
+	int r = ok ? vreg_dispatch(vpl011_regs, ARRAY_SIZE(vpl011_regs), u, v, (u32)off, size,
+				   write, val) : MMIO_DECLINED;
+
+	spin_unlock_irqrestore(&u->lock, flags);
+	return r == MMIO_OK ? MMIO_OK : MMIO_DECLINED;
+}
+
+static const struct mmio_ops vpl011_ops = {
+	.access = vpl011_access, .access_atomic = vpl011_access_atomic,
+};
 
 /* Reset values (DDI 0183 3.3). The console history (vm->console) stays;
  * the line is low, as the vGIC is reset with it. */

@@ -24,6 +24,12 @@ const char *arch_mode_name(void)
 	return "EL1";
 }
 
+/* No lazily switched state at EL1 (kernel/arch_interface.h). */
+void arch_thread_switch_out(struct thread *from)
+{
+	(void)from;
+}
+
 const char *arch_kernel_name(void)
 {
 	return "ZVM RTOS guest";

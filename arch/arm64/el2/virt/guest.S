@@ -25,16 +25,17 @@
 	\op	x16, x17, [\base, #16 * 8]
 .endm
 
-/* x2-x30 into ctx->x[] at \base (an exit: x0/x1 are on the stack). */
-.macro guest_regs_x2_x30 base
-	guest_regs stp, \base
-	stp	x18, x19, [\base, #16 * 9]
-	stp	x20, x21, [\base, #16 * 10]
-	stp	x22, x23, [\base, #16 * 11]
-	stp	x24, x25, [\base, #16 * 12]
-	stp	x26, x27, [\base, #16 * 13]
-	stp	x28, x29, [\base, #16 * 14]
-	str	x30, [\base, #16 * 15]
+/* x2-x30 to/from ctx->x[] at \base (\pair stp/ldp, \single str/ldr); x0/x1
+ * are the caller's business (on an exit, on the stack). */
+.macro guest_regs_x2_x30 pair, single, base
+	guest_regs \pair, \base
+	\pair	x18, x19, [\base, #16 * 9]
+	\pair	x20, x21, [\base, #16 * 10]
+	\pair	x22, x23, [\base, #16 * 11]
+	\pair	x24, x25, [\base, #16 * 12]
+	\pair	x26, x27, [\base, #16 * 13]
+	\pair	x28, x29, [\base, #16 * 14]
+	\single	x30, [\base, #16 * 15]
 .endm
 
 /* After a fast path's C call: the guest's caller-saved registers back from
@@ -68,14 +69,7 @@ __guest_enter:
 	ldp	x1, x2, [x0, #GCTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	guest_regs ldp, x0
-	ldp	x18, x19, [x0, #16 * 9]
-	ldp	x20, x21, [x0, #16 * 10]
-	ldp	x22, x23, [x0, #16 * 11]
-	ldp	x24, x25, [x0, #16 * 12]
-	ldp	x26, x27, [x0, #16 * 13]
-	ldp	x28, x29, [x0, #16 * 14]
-	ldr	x30, [x0, #16 * 15]
+	guest_regs_x2_x30 ldp, ldr, x0
 	ldp	x0, x1, [x0, #16 * 0]
 	eret
 	.size __guest_enter, . - __guest_enter
@@ -110,8 +104,11 @@ guest_irq:
  * Op2 5, Op1 0, CRn 12, CRm 11, write; any Rt - ARM ARM D17.2.37) is
  * offered to vcpu_sgi_fast() like an IRQ to vcpu_irq_fast(), with every
  * general register in ctx since the operand may be any of them; if it
- * delivers, ELR_EL2 steps past the MSR and the guest resumes. Everything
- * else, and a refusal, is a full exit.
+ * delivers, ELR_EL2 steps past the MSR and the guest resumes. A data abort
+ * (EC 0x24) is offered to vcpu_dabt_fast() the same way, with FAR_EL2 and
+ * HPFAR_EL2: an MMIO access its device completes atomically resumes the
+ * guest with every general register reloaded from ctx (a load's result may
+ * be in any of them). Everything else, and a refusal, is a full exit.
  */
 #define ESR_SGI1R_WRITE 0x623a3016	/* the ISS.Rt bits [9:5] masked out */
 	.global guest_sync
@@ -121,12 +118,12 @@ guest_sync:
 	movz	w1, #(ESR_SGI1R_WRITE & 0xffff)
 	movk	w1, #(ESR_SGI1R_WRITE >> 16), lsl #16
 	cmp	w0, w1
-	b.ne	1f
+	b.ne	guest_sync_dabt
 	.global guest_sync_sgi		/* for bench/exit_trace.py */
 guest_sync_sgi:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	guest_regs_x2_x30 x0
+	guest_regs_x2_x30 stp, str, x0
 	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
 	stp	x2, x3, [x0, #16 * 0]
 	mrs	x1, esr_el2
@@ -141,13 +138,40 @@ guest_sync_sgi:
 1:	mov	x1, #GUEST_EXIT_SYNC
 	b	guest_exit
 
+#define ESR_EC_DABT_LOW 0x24
+guest_sync_dabt:			/* w0: ESR_EL2 with ISS.Rt masked */
+	lsr	w0, w0, #26
+	cmp	w0, #ESR_EC_DABT_LOW
+	b.ne	1b
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
+	guest_regs_x2_x30 stp, str, x0
+	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
+	stp	x2, x3, [x0, #16 * 0]
+	mrs	x1, esr_el2
+	mrs	x2, far_el2
+	mrs	x3, hpfar_el2
+	bl	vcpu_dabt_fast
+	cbz	w0, 2f
+	mrs	x0, elr_el2
+	add	x0, x0, #4
+	msr	elr_el2, x0
+	add	sp, sp, #16			/* the pushed x0, x1: stale */
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
+	guest_regs_x2_x30 ldp, ldr, x1
+	ldp	x0, x1, [x1, #16 * 0]
+	eret
+2:	guest_caller_saved_back
+	b	1b
+
 /* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
  * there and x1 = exit kind. */
 	.global guest_exit
 guest_exit:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	guest_regs_x2_x30 x0
+	guest_regs_x2_x30 stp, str, x0
 	ldp	x2, x3, [sp], #16		/* the guest's x0, x1 */
 	stp	x2, x3, [x0, #16 * 0]
 	mrs	x2, sp_el0

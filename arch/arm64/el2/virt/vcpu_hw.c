@@ -4,6 +4,7 @@
 #include <kernel/arch_interface.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <virt/vcpu_ctx.h>
 #include <virt/vcpu_hw.h>
 #include <virt/vm.h>
 #include <virt/vmem_hw.h>
@@ -171,7 +172,9 @@ static void cntp_load(const struct vcpu_sysregs *s)
 	*h = (struct cntp_hw){ s->cntp_ctl & CNTP_CTL_RW, s->cntp_cval, true };
 }
 
-/* Saved, then disabled so that it cannot fire while the guest is out. */
+/* Saved, then disabled so that it cannot fire while the guest is out.
+ * While the context stays loaded across an exit it may fire: its PPI 30 is
+ * not enabled in the host (nor delivered to guests), so that is harmless. */
 static void cntp_save(struct vcpu_sysregs *s)
 {
 	struct cntp_hw *h = &cntp_hw[arch_cpu_id()];
@@ -231,11 +234,11 @@ static void serror_sync_guest(struct vcpu *v)
 /* Host view while no guest runs (see cpu_el2.c). */
 #define HCR_HOST (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
 
-void vcpu_hw_load(struct vcpu *v)
-{
-	const struct vcpu_sysregs *s = &v->arch.sys;
+#define CNTV_CTL_ENABLE BIT(0)
+#define CNTV_CTL_IMASK BIT(1)
 
-	serror_sync_host();
+static void el1_regs_load(const struct vcpu_sysregs *s)
+{
 	write_sysreg(sctlr_el1, s->sctlr);
 	write_sysreg(cpacr_el1, s->cpacr);
 	write_sysreg(ttbr0_el1, s->ttbr0);
@@ -259,38 +262,11 @@ void vcpu_hw_load(struct vcpu *v)
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(csselr_el1, s->csselr);
 	extra_load(s);
-	write_sysreg(vmpidr_el2, s->vmpidr);
-	write_sysreg(cntvoff_el2, v->vm->cntvoff);
-	write_sysreg(cntv_cval_el0, s->cntv_cval);
-	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
 	cntp_load(s);
-	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
-	/* MDCR_EL2 (debug registers trapped, vdebug.c); the PMU once used (vpmu.c). */
-	v->arch.host_mdcr = read_sysreg(mdcr_el2);
-	write_sysreg(mdcr_el2, v->arch.mdcr);
-	if (v->arch.pmu.active)
-		vpmu_load(v);
-	write_sysreg(cptr_el2, fp_owner[arch_cpu_id()] == v ? CPTR_GUEST : CPTR_GUEST | CPTR_TFP);
-	/*
-	 * Nothing else ready on this pCPU: let the guest's WFI idle the CPU
-	 * directly instead of trapping (its interrupts still exit to EL2 and
-	 * are injected at once), saving a block/wake-up through the host
-	 * scheduler on every timer interrupt. A thread that becomes ready here
-	 * later kicks the guest out (sched_guest_idle_begin()), whose next
-	 * entry traps WFI again (ARM ARM D13.2.46, HCR_EL2.TWI).
-	 */
-	write_sysreg(hcr_el2, sched_guest_idle_begin() ? v->arch.hcr & ~HCR_TWI : v->arch.hcr);
-	isb();
 }
 
-void vcpu_hw_save(struct vcpu *v)
+static void el1_regs_save(struct vcpu_sysregs *s)
 {
-	struct vcpu_sysregs *s = &v->arch.sys;
-
-	serror_sync_guest(v);
-	if (v->arch.pmu.active)
-		vpmu_save(v);	/* first: the guest's counters stop */
-	write_sysreg(mdcr_el2, v->arch.host_mdcr);
 	s->sctlr = read_sysreg(sctlr_el1);
 	s->cpacr = read_sysreg(cpacr_el1);
 	s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -314,14 +290,100 @@ void vcpu_hw_save(struct vcpu *v)
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->csselr = read_sysreg(csselr_el1);
 	extra_save(s);
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	s->cntv_cval = read_sysreg(cntv_cval_el0);
 	cntp_save(s);
-	/* Stop the guest's timer from firing into the host while it is out. */
+}
+
+/*
+ * Everything switched when a vCPU's thread comes to this pCPU (from its
+ * first entry; virt/vcpu_ctx.c): EL1, both EL1 timers, MPIDR, stage 2,
+ * MDCR_EL2 (debug registers trapped, vdebug.c), the PMU once used
+ * (vpmu.c), FP ownership (CPTR_EL2.TFP: nothing else writes it but
+ * vcpu_hw_fp_trap() for this same vCPU). None of it affects the host at
+ * EL2 (E2H = 0), so it stays across exits handled on this thread.
+ */
+void vcpu_hw_el1_load(struct vcpu *v)
+{
+	el1_regs_load(&v->arch.el1_saved_);
+	write_sysreg(vmpidr_el2, v->arch.vmpidr);
+	write_sysreg(cntvoff_el2, v->vm->cntvoff);
+	write_sysreg(cntv_cval_el0, v->arch.cntv.cval);
+	write_sysreg(cntv_ctl_el0, v->arch.cntv.ctl);
+	v->arch.cntv.masked = false;
+	vmem_hw_load((u64)v->vm->s2_root, v->vm->vmid);
+	v->arch.host_mdcr = read_sysreg(mdcr_el2);
+	write_sysreg(mdcr_el2, v->arch.mdcr);
+	if (v->arch.pmu.active)
+		vpmu_load(v);
+	write_sysreg(cptr_el2, fp_owner[arch_cpu_id()] == v ? CPTR_GUEST : CPTR_GUEST | CPTR_TFP);
+}
+
+/* Its thread leaves the pCPU: save it, give the host its PMU and MDCR_EL2
+ * back, and stop the guest's timers (the exit snapshot in v->arch.cntv is
+ * what the guest left). */
+void vcpu_hw_el1_save(struct vcpu *v)
+{
+	if (v->arch.pmu.active)
+		vpmu_save(v);	/* first: the guest's counters stop */
+	write_sysreg(mdcr_el2, v->arch.host_mdcr);
+	el1_regs_save(&v->arch.el1_saved_);
 	write_sysreg(cntv_ctl_el0, 0);
+	v->arch.cntv.masked = false;
+}
+
+/*
+ * Nothing else ready on this pCPU: let the guest's WFI idle the CPU
+ * directly instead of trapping (its interrupts still exit to EL2 and are
+ * injected at once), saving a block/wake-up through the host scheduler on
+ * every timer interrupt (ARM ARM D13.2.46, HCR_EL2.TWI). A guest that then
+ * takes only fast-path exits (its timer, SGIs, console MMIO) never comes
+ * back here by itself: a thread that becomes ready on this pCPU kicks it
+ * out (sched_guest_idle_begin(), kernel/sched.c), its IRQ exit is a full
+ * one, and the next entry traps WFI again.
+ */
+static u64 entry_hcr(const struct vcpu *v)
+{
+	return sched_guest_idle_begin() ? v->arch.hcr & ~HCR_TWI : v->arch.hcr;
+}
+
+/* Before each entry, the context loaded (vcpu_ctx_enter()). */
+void vcpu_hw_load(struct vcpu *v)
+{
+	serror_sync_host();
+	if (v->arch.cntv.masked) {
+		write_sysreg(cntv_ctl_el0, v->arch.cntv.ctl);
+		v->arch.cntv.masked = false;
+	}
+	write_sysreg(hcr_el2, entry_hcr(v));
+	isb();
+}
+
+/*
+ * After each exit: the guest's SError and its virtual timer. The timer
+ * stays loaded, so a guest timer that could fire (enabled, not masked) is
+ * masked until the next entry: its level-sensitive PPI would otherwise
+ * interrupt the host again and again while this thread handles the exit.
+ */
+void vcpu_hw_save(struct vcpu *v)
+{
+	struct vcpu_cntv *c = &v->arch.cntv;
+
+	serror_sync_guest(v);
+	vpmu_exit(v);
+	c->ctl = read_sysreg(cntv_ctl_el0);
+	c->cval = read_sysreg(cntv_cval_el0);
+	c->masked = (c->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+	if (c->masked)
+		write_sysreg(cntv_ctl_el0, c->ctl | CNTV_CTL_IMASK);
 	write_sysreg(hcr_el2, HCR_HOST);
 	isb();
 	sched_guest_idle_end();
+}
+
+/* The scheduler's hook (kernel/arch_interface.h). */
+void arch_thread_switch_out(struct thread *from)
+{
+	(void)from;
+	vcpu_ctx_switch_out();
 }
 
 u64 vcpu_hw_live_cntv_ctl(void)
@@ -336,12 +398,13 @@ u64 vcpu_hw_live_cntv_cval(void)
 
 void vcpu_hw_reset_sysregs(struct vcpu *v)
 {
-	struct vcpu_sysregs *s = &v->arch.sys;
+	struct vcpu_sysregs *s = vcpu_el1(v);
 
 	*s = (struct vcpu_sysregs){ 0 };
 	/* SCTLR_EL1 architectural reset: MMU and caches off, RES1 bits set. */
 	s->sctlr = 0x30d00800ULL;
-	s->vmpidr = BIT_ULL(31) | v->id;	/* RES1 bit 31, Aff0 = vCPU id */
+	v->arch.cntv = (struct vcpu_cntv){ 0 };
+	v->arch.vmpidr = BIT_ULL(31) | v->id;	/* RES1 bit 31, Aff0 = vCPU id */
 	v->arch.hcr = vcpu_hw_default_hcr();
 	vdebug_reset(v);	/* MDSCR_EL1 and the debug registers: shadow only */
 	vpmu_reset(v);

@@ -62,7 +62,7 @@ static u64 *shadow_rw(struct vcpu *v, u32 key)
 {
 	switch (key) {
 	case DBG_MDSCR:
-		return &v->arch.sys.mdscr;
+		return &v->arch.dbg.mdscr;
 	case DBG_MDCCINT:
 		return &v->arch.dbg.mdccint;
 	case DBG_DBGPRCR:
@@ -155,5 +155,4 @@ enum sysreg_result vdebug_emulate(struct vcpu *v, const struct sysreg_access *a,
 void vdebug_reset(struct vcpu *v)
 {
 	v->arch.dbg = (struct vcpu_debug){ .oslk = true };
-	v->arch.sys.mdscr = 0;
 }

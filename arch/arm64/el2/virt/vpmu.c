@@ -5,31 +5,36 @@
  * Guests use the PMU directly (HPMN = all counters, so PMCR_EL0.N reads the
  * real count), but a vCPU starts with MDCR_EL2.TPM set: its first PMU access
  * traps, marks its PMU active, lifts the trap and is retried. From then on
- * vpmu_load/vpmu_save switch the PMU registers on every entry and exit
- * (about 60 system-register accesses with 6 counters), restoring the host's
- * own setup (the cycle counter of cpu_el2.c) in between. Guests that never
+ * vpmu_load/vpmu_save switch the PMU registers with the rest of its EL1
+ * context (about 60 system-register accesses with 6 counters), when its
+ * thread comes to or leaves its pCPU (virt/vcpu_ctx.c), not on exits;
+ * the host's own setup (the cycle counter of cpu_el2.c) is back whenever
+ * another thread runs. Guests that never
  * touch the PMU (Linux without a PMU node in its device tree) pay nothing
  * but the MDCR_EL2 writes. PMUSERENR_EL0 = 0, which Linux writes at boot,
  * is kept in the shadow without activating.
  *
  * Limits: PMU overflow interrupts are not delivered to guests (the PPI
  * stays with the host, which does not enable it; the guest's overflow flags
- * are switched). While an active guest runs the host's cycle counter is
- * the guest's, so the host's PMCCNTR_EL0 stops for that time.
+ * are switched). While an active guest's thread runs (in the guest or
+ * handling its exits) the host's cycle counter is the guest's, so the
+ * host's PMCCNTR_EL0 stops for that time.
  *
  * No guest counts EL2 (the hypervisor's own activity): with PMUv3p1/p5
  * MDCR_EL2.HPMD/HCCD stop guest counters there. Without them (PMUv3:
  * Cortex-A53/A72; the cycle counter before v3p5), a filter's NSH bit
  * (ARM ARM D13 PMEVTYPER<n>_EL0, PMCCFILTR_EL0: count at EL2) is cleared
- * whenever the guest's PMU is loaded (arch/el2_policy.h), so the guest
- * reads it back as 0, as if it were RES0. A guest that sets it again while
- * running counts EL2 only from then until its next exit switches the PMU
- * out (the vector, the fast IRQ path and the C exit path up to vpmu_save):
- * its writes do not trap, and trapping every PMU access (MDCR_EL2.TPM) to
- * close that window would cost each of them an exit.
+ * whenever the guest's PMU is loaded (arch/el2_policy.h) and again on each
+ * exit (vpmu_exit()), so the guest reads it back as 0, as if it were RES0.
+ * A guest that sets it again while running counts EL2 only from then until
+ * its next exit clears it (the vector, the fast IRQ path and the C exit
+ * path up to vpmu_exit): its writes do not trap, and trapping every PMU
+ * access (MDCR_EL2.TPM) to close that window would cost each of them an
+ * exit.
  */
 #include <arch/el2_policy.h>
 #include <arch/sysreg.h>
+#include <virt/vcpu_ctx.h>
 #include <virt/vm.h>
 #include <virt/vsysreg.h>
 
@@ -153,6 +158,25 @@ void vpmu_save(struct vcpu *v)
 	write_sysreg(pmcntenset_el0, h->cnten);
 }
 
+/*
+ * Exit of an active vCPU whose PMU stays loaded (IRQs masked): where the
+ * CPU does not stop guest counters at EL2 (no HPMD/HCCD), a filter's NSH
+ * bit the guest set since its entry is cleared here, as vpmu_load() does,
+ * so the hypervisor's work is counted at most from the vector to this
+ * point of the one exit that follows the write.
+ */
+void vpmu_exit(struct vcpu *v)
+{
+	u64 c;
+
+	if (!v->arch.pmu.active || (evtyper_keep & ccfiltr_keep & PMU_FILTER_NSH))
+		return;
+	c = read_sysreg(pmccfiltr_el0);
+	if (c & ~ccfiltr_keep)
+		write_sysreg(pmccfiltr_el0, c & ccfiltr_keep);
+	vpmu_ev_sanitize(pmu_nr, evtyper_keep);
+}
+
 /* The PMU's encodings (D13.4): op0=3 with op1=3 CRn=9 CRm=12..14 or
  * op1=3 CRn=14 CRm=8..15, and PMINTENSET/CLR_EL1, PMMIR_EL1 (op1=0). */
 static bool is_pmu_reg(const struct sysreg_access *a)
@@ -169,6 +193,7 @@ static bool is_pmu_reg(const struct sysreg_access *a)
 
 static void activate(struct vcpu *v)
 {
+	vcpu_ctx_put(v);	/* the next entry loads it with the PMU, MDCR_EL2 */
 	v->arch.pmu.active = true;
 	v->arch.mdcr &= ~MDCR_TPM;
 }

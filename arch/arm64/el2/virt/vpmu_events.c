@@ -19,6 +19,13 @@
 		write_sysreg(pmevtyper##i##_el0, p->evtyper[i] & keep); \
 		__attribute__((fallthrough));
 
+#define EV_SANITIZE(i) \
+	case (i) + 1: \
+		t = read_sysreg(pmevtyper##i##_el0); \
+		if (t & ~keep) \
+			write_sysreg(pmevtyper##i##_el0, t & keep); \
+		__attribute__((fallthrough));
+
 #define EV_ALL(X) \
 	X(30) X(29) X(28) X(27) X(26) X(25) X(24) X(23) X(22) X(21) X(20) \
 	X(19) X(18) X(17) X(16) X(15) X(14) X(13) X(12) X(11) X(10) \
@@ -28,6 +35,18 @@ void vpmu_ev_save(struct vcpu_pmu *p, unsigned int n)
 {
 	switch (n) {
 	EV_ALL(EV_SAVE)
+	default:
+		break;
+	}
+}
+
+/* The live types of counters 0..n-1 down to the filter bits in keep. */
+void vpmu_ev_sanitize(unsigned int n, u64 keep)
+{
+	u64 t;
+
+	switch (n) {
+	EV_ALL(EV_SANITIZE)
 	default:
 		break;
 	}

@@ -60,6 +60,13 @@ bool vcpu_irq_fast(struct guest_ctx *ctx);
  * of them): true = delivered, step past it and return to the guest.
  */
 bool vcpu_sgi_fast(struct guest_ctx *ctx, u64 esr);
+/*
+ * Likewise for a data abort from the guest (EC 0x24), FAR_EL2 and
+ * HPFAR_EL2 as read in the vector: true = the device completed the access
+ * (a load's result is in ctx), step past it, reload every general register
+ * from ctx and return to the guest.
+ */
+bool vcpu_dabt_fast(struct guest_ctx *ctx, u64 esr, u64 far, u64 hpfar);
 #endif
 
 #endif
