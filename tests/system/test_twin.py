@@ -109,9 +109,11 @@ def quiet_windows(ph):
     Linux vCPU beside the RT VM: Linux idle at its shell before the stress,
     and from 1 s after the stress (whose last report may lag 1000 periods)
     through the crash and after it. The stress windows are left out: under
-    -icount QEMU runs all vCPUs round-robin in one thread, and a busy
-    sibling vCPU delays a bare-metal RT guest's timer wake-ups by
-    0.3-0.5 s without any hypervisor (docs/benchmarks.md, 'RT isolation')."""
+    -icount QEMU runs all vCPUs round-robin in one thread, each busy vCPU's
+    turn lasting until the next timer deadline anywhere in the machine, so
+    four CPU-bound Linux vCPUs delay the RT VM's wake-ups by milliseconds
+    (7-11 ms measured) whatever the hypervisor does (docs/benchmarks.md,
+    'RT isolation')."""
     return [l for l in ph["seen"]
             if ph["up_n"] + 1000 <= l["n"] <= ph["start_n"]
             or l["n"] >= ph["stress_end_n"] + 2000]
@@ -133,10 +135,13 @@ def test_rt_lateness_within_bound_while_linux_idles_and_crashes(twin):
 
 @pytest.mark.parametrize("busy", ["", "busy=siblings"])
 def test_emulator_alone_delays_a_bare_rt_guest_beside_a_busy_vcpu(busy):
-    """The assumption behind quiet_windows(), checked: the RT guest alone
-    on QEMU (no ZVM, no Linux), -icount, with one sibling vCPU that only
-    spins, is woken hundreds of ms late; with the sibling idle, 688 ns.
-    If a QEMU update makes this fail, the stress windows can be bounded."""
+    """The RT guest alone on QEMU (no ZVM, no Linux), -icount, with one
+    sibling vCPU that only spins or idles, keeps its bound. Until the
+    kernel's ticket lock stopped executing a WFE when uncontended (the
+    SEVL + WFE idiom), it did not beside a spinner: QEMU's round-robin TCG
+    takes a WFE as "run another CPU", so every lock the RT CPU took handed
+    its turn to the spinning sibling for up to a 100 ms slice (0.3-0.5 s
+    late). The name is historical: the emulator alone no longer delays it."""
     g = RtosGuest(smp=2, mem="512M", extra=(*ICOUNT, "-append", f"periodic=1000,1000 {busy}"))
     try:
         g.p.expect(r"PERIODIC n=2000 .*\n", timeout=120)
@@ -144,7 +149,4 @@ def test_emulator_alone_delays_a_bare_rt_guest_beside_a_busy_vcpu(busy):
     finally:
         g.close()
     print(f"bare RT guest, {busy or 'sibling idle'}: worst lateness {worst} ns")
-    if busy:
-        assert worst > 10_000_000
-    else:
-        assert worst <= LATENESS_BOUND_NS
+    assert worst <= LATENESS_BOUND_NS
