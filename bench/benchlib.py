@@ -1,5 +1,4 @@
 """Pieces shared by the benchmark drivers (rtos_bench.py, linux_bench.py)."""
-import pathlib
 import re
 import subprocess
 
@@ -78,6 +77,5 @@ def switch_pair(image, rt_name="rt", rt_args=None):
     VM (a thread that never idles) on the same pCPU at a lower priority, both
     autostarted, so the order and the interleaving do not depend on when
     shell commands arrive."""
-    image = pathlib.Path(image).resolve()     # the manifest lives elsewhere
     return (rtos_template(rt_name, image, 2, rt_args, autostart=True) +
             rtos_template("busy", image, 10, "busy", autostart=True))

@@ -327,7 +327,7 @@ def main():
     scen = {"bare": bare, "ZVM, alone on pCPU 1": zvm}
     # Both VMs autostarted in a fixed order: the interleaving on the pCPU no
     # longer follows when shell commands arrive.
-    pair = build_pack(build, build / "bench" / "switch", switch_pair(image, rt_name="rtos"))
+    pair = build_pack(build, build / "bench" / "switch", switch_pair(image.resolve(), rt_name="rtos"))
     scen["ZVM + busy VM on pCPU 1 (prio 10)"] = flat(
         run_zvm(build, pair, [q + "timer"], True, log, template=None)[0])
     if a.linux:
