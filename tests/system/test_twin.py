@@ -11,6 +11,7 @@ import time
 import pytest
 
 from conftest import BUILD, ESCAPE, Zvm
+from test_linux import LAT_PATH
 from test_rtos_guest import RtosGuest
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
@@ -20,9 +21,19 @@ QUERY = itertools.count()
 QUERY_OUT = r"PERIODIC n=(\d+) period_us=\d+ max_late_ns=\d+\r*[^\d \r]"
 ICOUNT = ("-icount", "shift=0,align=off,sleep=off")
 # Worst wake-up lateness of the 1 ms periodic task beside an idle and then
-# crashing Linux, under icount. Measured: 2.7 us (docs/benchmarks.md); the
-# bound leaves room for changes in the exit path, not for a lost period.
+# crashing Linux, under icount: no lost period. Measured 2.7-3 us while the
+# kernel's ticket lock executed a WFE on every acquisition (which QEMU's
+# round-robin takes as "run the next CPU": the RT CPU got a turn at every
+# lock anyone took), 15-240 us since it waits only on a held lock: the RT
+# vCPU then waits for other CPUs' turns, each lasting to the next timer
+# deadline anywhere (docs/benchmarks.md, "RT isolation"). ZVM's own part
+# of each delivery is checked apart (ZVM_AVG_BOUND_NS).
+QUIET_BOUND_NS = 1_000_000
+# A bare RT guest beside an idle or spinning sibling (no ZVM): 624 / 800 ns.
 LATENESS_BOUND_NS = 50_000
+# The hypervisor's average part of a timer delivery (`zvm latency`: the
+# vCPU's exit, or the deadline if later, to the guest entry): ~50 ns.
+ZVM_AVG_BOUND_NS = 1_000
 
 pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
                                 reason="no default pack: run tools/fetch-guests and make pack")
@@ -128,9 +139,13 @@ def test_rt_lateness_within_bound_while_linux_idles_and_crashes(twin):
     assert len(before) >= 2 and len(after) >= 2, ph
     worst = max(l["window_max_ns"] for l in quiet)
     stress = [l["window_max_ns"] for l in ph["seen"] if l not in quiet and l["n"] > ph["start_n"]]
+    lat = twin.cmd(f"zvm latency -n {twin.vm_id('rtos')}")
+    paths = LAT_PATH.findall(lat)
     print(f"RT worst lateness: {worst} ns beside idle/crashing Linux; "
-          f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound)")
-    assert worst <= LATENESS_BOUND_NS, quiet
+          f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound); in ZVM avg/max "
+          + ", ".join(f"{p[4]}/{p[5]} ns ({p[0]})" for p in paths if p[4]))
+    assert worst <= QUIET_BOUND_NS, quiet
+    assert paths and all(int(p[4]) <= ZVM_AVG_BOUND_NS for p in paths if p[4]), lat
 
 
 @pytest.mark.parametrize("busy", ["", "busy=siblings"])
