@@ -371,6 +371,8 @@ def load_label(load):
 
 
 def ct_section(md, bare, zvm, tmpl, loops, text):
+    if tmpl not in MACHINES:      # left out by --machines
+        return
     threads, hogs = SERIES[tmpl]
     md += ["", f"## cyclictest, {machine(tmpl)} (`{cyclictest_cmd(loops, threads)}`), ns", "",
            text, "", "| item | bare | ZVM | overhead % |", "| --- | ---: | ---: | ---: |"]
@@ -451,6 +453,8 @@ def plot(bare, zvm, path):
     a1.legend()
     labels, bv, zv = [], [], []
     for tmpl, (_, hogs) in SERIES.items():
+        if tmpl not in MACHINES:      # left out by --machines
+            continue
         for hg in hogs:
             b = bare.get(tmpl, {}).get("cyclictest", {}).get(hg)
             z = zvm.get(tmpl, {}).get("cyclictest", {}).get(hg)
