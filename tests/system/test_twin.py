@@ -32,8 +32,9 @@ QUIET_BOUND_NS = 1_000_000
 # A bare RT guest beside an idle or spinning sibling (no ZVM): 624 / 800 ns.
 LATENESS_BOUND_NS = 50_000
 # The hypervisor's average part of a timer delivery (`zvm latency`: the
-# vCPU's exit, or the deadline if later, to the guest entry): ~50 ns.
-ZVM_AVG_BOUND_NS = 1_000
+# vCPU's exit, or the deadline if later, to the guest entry): ~50 ns on
+# the fast path; the rare full-path delivery (a full exit) ~1.4 us.
+ZVM_AVG_BOUND_NS = {"fast": 1_000, "full": 5_000}
 
 pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
                                 reason="no default pack: run tools/fetch-guests and make pack")
@@ -145,7 +146,7 @@ def test_rt_lateness_within_bound_while_linux_idles_and_crashes(twin):
           f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound); in ZVM avg/max "
           + ", ".join(f"{p[4]}/{p[5]} ns ({p[0]})" for p in paths if p[4]))
     assert worst <= QUIET_BOUND_NS, quiet
-    assert paths and all(int(p[4]) <= ZVM_AVG_BOUND_NS for p in paths if p[4]), lat
+    assert paths and all(int(p[4]) <= ZVM_AVG_BOUND_NS[p[0]] for p in paths if p[4]), lat
 
 
 @pytest.mark.parametrize("busy", ["", "busy=siblings"])
