@@ -60,7 +60,6 @@
 #define DFR0_TRACEFILT(d) (((d) >> 40) & 0xf)
 #define PMUV3_P1 4
 #define PMUV3_P5 6
-#define PMU_IMPDEF 0xf
 
 static unsigned int pmu_nr;		/* PMCR_EL0.N */
 static bool pmu_present;
@@ -75,7 +74,7 @@ u64 vpmu_guest_mdcr(void)
 	unsigned int ver = DFR0_PMUVER(dfr0);
 	u64 mdcr = MDCR_TDA | MDCR_TDOSA | MDCR_TDRA | MDCR_TPM;
 
-	pmu_present = ver != 0 && ver != PMU_IMPDEF;
+	pmu_present = el2_pmu_present(dfr0);	/* neither none nor IMPDEF */
 	evtyper_keep = el2_pmu_evtyper_keep(dfr0);
 	ccfiltr_keep = el2_pmu_ccfiltr_keep(dfr0);
 	if (pmu_present) {
