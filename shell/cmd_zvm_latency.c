@@ -8,6 +8,7 @@
 #include <kernel/timeout.h>
 #include <lib/string.h>
 #include <virt/vm.h>
+#include <virt/vtimer_lat.h>
 
 #include "cmd_zvm.h"
 
@@ -63,6 +64,29 @@ static void print_hist(struct shell *sh, const struct vtimer_lat *l)
 	}
 }
 
+/* "p50 < 128 ns": the bucket's upper end, or ">=" its start for the last. */
+static void print_pct(struct shell *sh, const u64 *hist, u64 n, unsigned int pct)
+{
+	unsigned int b = vtimer_lat_pct(hist, n, pct);
+
+	if (b == VTIMER_HIST_NR - 1)
+		shell_printf(sh, "p%u >= %llu ns", pct, ns(1ULL << b));
+	else
+		shell_printf(sh, "p%u < %llu ns", pct, ns(2ULL << b));
+}
+
+static void print_zvm_pcts(struct shell *sh, const struct vtimer_lat *l, u64 n)
+{
+	static const unsigned int pcts[] = { 50, 90, 99 };
+
+	shell_printf(sh, "    in ZVM:");
+	for (unsigned int i = 0; i < ARRAY_SIZE(pcts); i++) {
+		shell_printf(sh, i ? ", " : " ");
+		print_pct(sh, l->zvm_hist, n, pcts[i]);
+	}
+	shell_printf(sh, "\n");
+}
+
 int zvm_latency(struct shell *sh, int argc, char **argv)
 {
 	struct vm *vm;
@@ -86,6 +110,8 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 					     "max %llu ns", ns(l->sum / n), ns(l->max),
 					     ns(l->zvm_sum / n), ns(l->zvm_max));
 			shell_printf(sh, "\n");
+			if (n)
+				print_zvm_pcts(sh, l, n);
 			print_hist(sh, l);
 		}
 		if (set)	/* racy against the vCPU by design: statistics only */

@@ -74,6 +74,7 @@ struct vtimer_lat {
 	u64 zvm_sum, zvm_max;		/* the hypervisor's part (vtimer_lat_add()) */
 	unsigned int worst_exit;
 	u64 hist[VTIMER_HIST_NR];	/* 64-bit: a 1 kHz timer fills a u32 in 50 days */
+	u64 zvm_hist[VTIMER_HIST_NR];	/* the hypervisor's part, same buckets */
 };
 
 struct vcpu_arch {

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import BUILD, Zvm
 from test_linux import LAT_PATH, Console
-from test_twin import ICOUNT, ZVM_AVG_BOUND_NS, rt_periods, wait_rt_periods
+from test_twin import ICOUNT, rt_periods, wait_rt_periods, zvm_part, zvm_part_text
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
 DISK = BUILD / "guests" / "disk" / "rootfs.ext4"
@@ -53,11 +53,12 @@ CYCLICTEST = "cyclictest -q -m -a -t 2 -i 100 -p 90 -D 120"
 # under QEMU; this one catches the RT VM being starved: Linux's vCPU on the
 # RT pCPU at a higher priority measured 47 ms.
 IO_LATENESS_BOUND_NS = 10_000_000
-# The hypervisor's part of a delivery, on average, per path: test_twin's
-# ZVM_AVG_BOUND_NS (the fast path measured 48 ns here). Its maximum is not
-# bounded: the path is ~100 instructions with interrupts masked and no
-# lock, yet measured up to 170 us when QEMU ran other vCPUs in the middle
-# of it.
+# The hypervisor's part of a delivery: test_twin's ZVM_P90_BOUND_NS (the
+# fast path measured 48 ns on average here). Neither its maximum nor its
+# average is bounded: the path is ~100 instructions with interrupts masked
+# and no lock, yet measured up to 340 us when QEMU ran other vCPUs in the
+# middle of it, and 35 such deliveries of 4644 made one CI run's average
+# 1584 ns.
 
 pytestmark = pytest.mark.skipif(not (DEFAULT_PACK.exists() and DISK.exists()),
                                 reason="no default pack or disk: make pack disk")
@@ -177,14 +178,13 @@ def test_rt_vm_keeps_its_bound_during_disk_and_network_io(vmnet):
     assert paths and int(paths[0][1]) > 1000, lat          # it kept running
     whole_max = max(int(p[3] or 0) for p in paths)
     windows = [r["window_max_ns"] for n, r in vmnet.reports.items() if start_n + 1000 < n <= end_n]
+    parts = zvm_part(lat)
     print(f"RT timer deliveries during Linux fio+network+cyclictest ({end_n - start_n} "
-          f"periods): whole lateness max {whole_max} ns; hypervisor part avg/max "
-          + ", ".join(f"{p[4]}/{p[5]} ns ({p[0]})" for p in paths if p[4])
-          + f"; RT pCPU host interrupts {irq1 - irq0}; the periodic task's report "
+          f"periods): whole lateness max {whole_max} ns; hypervisor part "
+          + zvm_part_text(parts) + f"; RT pCPU host interrupts {irq1 - irq0}; the periodic task's report "
           f"windows (lateness max, ns): {windows}")
     assert irq1 == irq0, "Linux's I/O interrupted the RT VM's pCPU"
     assert whole_max <= IO_LATENESS_BOUND_NS, lat
-    assert all(int(p[4]) <= ZVM_AVG_BOUND_NS[p[0]] for p in paths if p[4]), lat
 
 
 def test_disk_data_survives_vm_delete_and_create(vmnet):

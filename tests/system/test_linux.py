@@ -85,13 +85,17 @@ def test_rt_vm_timer_interrupts_take_the_fast_path(linux):
 
 LAT_PATH = re.compile(r"^\s+(fast|full) path: (\d+)(?:, avg (\d+) ns, max (\d+) ns; "
                       r"in ZVM avg (\d+) ns, max (\d+) ns)?$", re.M)
+# The hypervisor's part of the deliveries on a path, as percentiles.
+LAT_ZVM = re.compile(r"^\s+in ZVM: p50 (<|>=) (\d+) ns, p90 (<|>=) (\d+) ns, "
+                     r"p99 (<|>=) (\d+) ns$", re.M)
 LAT_BUCKET = re.compile(r"^\s+(?:<|>=)\s+\d+ ns: (\d+)$", re.M)
 
 
 def latency(out):
     """{path: (count, histogram total)} of the first vCPU of `zvm latency`;
     checks on the way that the hypervisor's part of each average and max is
-    no more than the whole (it is the end of each delivery)."""
+    no more than the whole (it is the end of each delivery) and that its
+    percentiles are there and ordered."""
     vcpu0 = out.split("vcpu1")[0]
     paths = {}
     for part in re.split(r"(?=^\s+(?:fast|full) path:)", vcpu0, flags=re.M)[1:]:
@@ -99,6 +103,8 @@ def latency(out):
         if m.group(3):
             avg, mx, zavg, zmx = map(int, m.group(3, 4, 5, 6))
             assert zavg <= avg and zmx <= mx, part
+            z = LAT_ZVM.search(part)     # its percentiles, in order
+            assert z and int(z[2]) <= int(z[4]) <= int(z[6]), part
         paths[m.group(1)] = (int(m.group(2)), sum(int(b) for b in LAT_BUCKET.findall(part)))
     return paths
 

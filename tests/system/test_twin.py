@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import BUILD, ESCAPE, Zvm
-from test_linux import LAT_PATH
+from test_linux import LAT_PATH, LAT_ZVM
 from test_rtos_guest import RtosGuest
 
 DEFAULT_PACK = BUILD / "guests" / "default.pack"
@@ -27,14 +27,42 @@ ICOUNT = ("-icount", "shift=0,align=off,sleep=off")
 # lock anyone took), 15-240 us since it waits only on a held lock: the RT
 # vCPU then waits for other CPUs' turns, each lasting to the next timer
 # deadline anywhere (docs/benchmarks.md, "RT isolation"). ZVM's own part
-# of each delivery is checked apart (ZVM_AVG_BOUND_NS).
+# of each delivery is checked apart (ZVM_P90_BOUND_NS).
 QUIET_BOUND_NS = 1_000_000
 # A bare RT guest beside an idle or spinning sibling (no ZVM): 624 / 800 ns.
 LATENESS_BOUND_NS = 50_000
-# The hypervisor's average part of a timer delivery (`zvm latency`: the
-# vCPU's exit, or the deadline if later, to the guest entry): ~50 ns on
-# the fast path; the rare full-path delivery (a full exit) ~1.4 us.
-ZVM_AVG_BOUND_NS = {"fast": 1_000, "full": 5_000}
+# The hypervisor's part of a timer delivery (`zvm latency`: the vCPU's
+# exit, or the deadline if later, to the guest entry), its 90th percentile
+# per path: ~50 ns on the fast path, a full exit ~1.4 us. Not the average:
+# under QEMU's round robin a CPU's turn can end in the middle of the
+# ~100-instruction path, and the other CPUs' turns then count as ZVM's
+# (measured up to 340 us, in ~0.5 % of deliveries during Linux I/O; one
+# CI run's fast-path average was 1584 ns from them alone).
+ZVM_P90_BOUND_NS = {"fast": 1_024, "full": 4_096}
+ZVM_PCT_MIN_DELIVERIES = 100    # fewer: a percentile says nothing
+
+
+def zvm_part(lat):
+    """`zvm latency`'s paths with deliveries, as (path, count, avg, max,
+    in-ZVM avg, in-ZVM max, (p50, p90, p99) strings) for printing, after
+    asserting that ZVM's part of every path with enough deliveries has its
+    90th percentile within ZVM_P90_BOUND_NS, and that one path had."""
+    paths = [p for p in LAT_PATH.findall(lat) if p[2]]
+    pcts = LAT_ZVM.findall(lat)
+    assert paths and len(paths) == len(pcts), lat
+    out, checked = [], 0
+    for p, z in zip(paths, pcts):
+        if int(p[1]) >= ZVM_PCT_MIN_DELIVERIES:
+            assert z[2] == "<" and int(z[3]) <= ZVM_P90_BOUND_NS[p[0]], lat
+            checked += 1
+        out.append((*p, tuple(f"{z[i]} {z[i + 1]}" for i in (0, 2, 4))))
+    assert checked, lat
+    return out
+
+
+def zvm_part_text(parts):
+    return ", ".join(f"{p[0]} {p[1]}: avg {p[4]} max {p[5]} ns, p50/p90/p99 "
+                     + "/".join(p[6]) + " ns" for p in parts)
 
 pytestmark = pytest.mark.skipif(not DEFAULT_PACK.exists(),
                                 reason="no default pack: run tools/fetch-guests and make pack")
@@ -141,12 +169,11 @@ def test_rt_lateness_within_bound_while_linux_idles_and_crashes(twin):
     worst = max(l["window_max_ns"] for l in quiet)
     stress = [l["window_max_ns"] for l in ph["seen"] if l not in quiet and l["n"] > ph["start_n"]]
     lat = twin.cmd(f"zvm latency -n {twin.vm_id('rtos')}")
-    paths = LAT_PATH.findall(lat)
+    parts = zvm_part(lat)
     print(f"RT worst lateness: {worst} ns beside idle/crashing Linux; "
-          f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound); in ZVM avg/max "
-          + ", ".join(f"{p[4]}/{p[5]} ns ({p[0]})" for p in paths if p[4]))
+          f"{max(stress, default=0)} ns while stress-ng ran (emulator-bound); in ZVM "
+          + zvm_part_text(parts))
     assert worst <= QUIET_BOUND_NS, quiet
-    assert paths and all(int(p[4]) <= ZVM_AVG_BOUND_NS[p[0]] for p in paths if p[4]), lat
 
 
 @pytest.mark.parametrize("busy", ["", "busy=siblings"])

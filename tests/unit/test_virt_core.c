@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <arch/esr.h>
@@ -257,6 +258,35 @@ static void test_vtimer_lat_split(void **state)
 	/* Beyond the last bucket everything lands in it. */
 	vtimer_lat_add(&l, 0, 0, 1ULL << 40, 24);
 	assert_int_equal(l.hist[VTIMER_HIST_NR - 1], 1);
+	/* ZVM's parts so far: 200, 100, 900, 0, 2^40 in their own buckets. */
+	assert_int_equal(l.zvm_hist[7], 1);
+	assert_int_equal(l.zvm_hist[6], 1);
+	assert_int_equal(l.zvm_hist[9], 1);
+	assert_int_equal(l.zvm_hist[0], 1);
+	assert_int_equal(l.zvm_hist[VTIMER_HIST_NR - 1], 1);
+}
+
+/* Percentiles from a histogram: the bucket where the count reaches n * pct. */
+static void test_vtimer_lat_pct(void **state)
+{
+	u64 h[VTIMER_HIST_NR] = { 0 };
+
+	h[3] = 95;			/* 95 fast deliveries ... */
+	h[12] = 4;			/* ... 4 stretched by the emulator ... */
+	h[VTIMER_HIST_NR - 1] = 1;	/* ... and one beyond the last bucket */
+	assert_int_equal(vtimer_lat_pct(h, 100, 50), 3);
+	assert_int_equal(vtimer_lat_pct(h, 100, 90), 3);
+	assert_int_equal(vtimer_lat_pct(h, 100, 95), 3);
+	assert_int_equal(vtimer_lat_pct(h, 100, 96), 12);
+	assert_int_equal(vtimer_lat_pct(h, 100, 99), 12);
+	assert_int_equal(vtimer_lat_pct(h, 100, 100), VTIMER_HIST_NR - 1);
+	/* Rounded up: 1 % of 50 is one value, the first. */
+	h[3] = 0, h[12] = 0, h[VTIMER_HIST_NR - 1] = 0, h[2] = 1, h[5] = 49;
+	assert_int_equal(vtimer_lat_pct(h, 50, 1), 2);
+	assert_int_equal(vtimer_lat_pct(h, 50, 3), 5);
+	/* An empty histogram answers bucket 0, not the last one. */
+	memset(h, 0, sizeof(h));
+	assert_int_equal(vtimer_lat_pct(h, 0, 90), 0);
 }
 
 int main(void)
@@ -270,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_vreg_dispatch),
 		cmocka_unit_test(test_mmio_bus),
 		cmocka_unit_test(test_vtimer_lat_split),
+		cmocka_unit_test(test_vtimer_lat_pct),
 		cmocka_unit_test(test_serror_attribution),
 	};
 
