@@ -104,13 +104,14 @@ bool vgic_hook_sgi(struct vcpu *v, u64 sgi1r)
  * changed) if another target runs on this pCPU: waking it needs this
  * pCPU's scheduler, which only the full exit reaches. An SGI to v alone
  * tries the direct SGI first (vgic_sgi_direct()): one LR written, the
- * others neither read nor written.
+ * others neither read nor written; one not to v leaves v's LRs alone (no
+ * sync or flush: v's state does not change) and only queues and kicks.
  */
 bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;
 	struct vgic_lr_bank *b;
-	u32 others, held;
+	u32 targets, others, held;
 	u64 lr;
 	int i;
 
@@ -121,11 +122,15 @@ bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 			return true;
 		}
 	}
-	b = vgic_lr_bank(d, v);
-	others = vgic_sgi_targets(d, v->id, sgi1r) & ~(u32)BIT(v->id);
-	for (; others; others &= others - 1)
+	targets = vgic_sgi_targets(d, v->id, sgi1r);
+	for (others = targets & ~(u32)BIT(v->id); others; others &= others - 1)
 		if (v->vm->vcpus[__builtin_ctz(others)]->pcpu == v->pcpu)
 			return false;
+	if (!(targets & BIT(v->id))) {	/* v's own LRs do not change */
+		vgic_send_sgi(d, v, sgi1r, true);
+		return true;
+	}
+	b = vgic_lr_bank(d, v);
 	held = vgic_hw_read_held_lrs(b);
 	vgic_send_sgi_live(d, v, sgi1r);
 	vgic_hw_write_lrs(b, held);

@@ -813,6 +813,7 @@ static void test_sgi_self_lane(void **state)
 
 		lane_setup(t, k);
 		lane_setup(u, k);
+		t->cpus[0].sgi_short = t->cpus[1].sgi_short = 0;	/* the setup's sends */
 		vgic_send_sgi_live(&t->d, tvcpu(t, 0), v);
 		sync_(u, 0);
 		vgic_send_sgi(&u->d, tvcpu(u, 0), v, true);
@@ -828,6 +829,63 @@ static void test_sgi_self_lane(void **state)
 		assert_int_equal(t->d.grp_blocked[1], u->d.grp_blocked[1]);
 		tvm_free(t);
 		tvm_free(u);
+	}
+}
+
+/*
+ * vgic_sgi_one()'s other lane, vgic_sgi_again(): vCPU 0 sends SGI 3 to a
+ * running vCPU 1 that holds the last one still in an LR (the guest has
+ * taken it, or is in its handler, or has not looked yet). The model only
+ * notes the new pending state and marks the LR stale; vCPU 1 is kicked,
+ * and its next sync and flush give the guest the SGI again: pending, or
+ * active and pending. Not when a sync left the LR soft (vCPU 1 is out of
+ * the guest, the SGI still pending in the LR it had not looked at): that
+ * goes the long way.
+ */
+enum again_case { AGAIN_EMPTIED, AGAIN_ACTIVE, AGAIN_UNSEEN, AGAIN_SOFT, AGAIN_CASES };
+
+static void test_sgi_again_lane(void **state)
+{
+	static const u64 want[AGAIN_CASES] = {
+		[AGAIN_EMPTIED] = VGIC_LR_PENDING,
+		[AGAIN_ACTIVE] = VGIC_LR_PENDING | VGIC_LR_ACTIVE,
+		[AGAIN_UNSEEN] = VGIC_LR_PENDING,
+		[AGAIN_SOFT] = VGIC_LR_PENDING,
+	};
+
+	for (unsigned int k = 0; k < AGAIN_CASES; k++) {
+		struct tvm *t = tvm_new(2, 64, 4);
+		unsigned int kicks;
+
+		enable_dist(t);
+		enable_irq(t, 1, 3);
+		vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(3, 0x2), true);
+		flush(t, 1);
+		if (k == AGAIN_EMPTIED || k == AGAIN_ACTIVE)
+			guest_ack(t, 1, 3);
+		if (k == AGAIN_EMPTIED)
+			guest_eoi(t, 1, 3);
+		if (k == AGAIN_SOFT)
+			sync_(t, 1);
+		t->cpus[1].sgi_short = 0;
+		kicks = t->vm.kicks[1];
+		vgic_send_sgi(&t->d, tvcpu(t, 0), sgir(3, 0x2), true);
+		assert_int_equal(t->cpus[1].sgi_short, k != AGAIN_SOFT);
+		assert_int_equal(t->vm.kicks[1], kicks + (k != AGAIN_SOFT));
+		assert_int_equal(sgi_pending(t, 1), 1u << 3);
+		if (k != AGAIN_SOFT)
+			sync_(t, 1);
+		flush(t, 1);
+		assert_int_equal(lr_state(t, 1, 3), want[k]);
+		assert_int_equal(lr_valid(t, 1), 1);
+		if (k == AGAIN_ACTIVE)
+			guest_eoi(t, 1, 3);
+		guest_ack(t, 1, 3);
+		guest_eoi(t, 1, 3);
+		sync_(t, 1);
+		assert_int_equal(sgi_pending(t, 1), 0);
+		assert_true(list_empty(&t->cpus[1].ap_list));
+		tvm_free(t);
 	}
 }
 
@@ -1302,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(test_sgi_live),
 		cmocka_unit_test(test_lr_delta),
 		cmocka_unit_test(test_sgi_self_lane),
+		cmocka_unit_test(test_sgi_again_lane),
 		cmocka_unit_test(test_sgi_direct),
 		cmocka_unit_test(test_sgi_direct_after_fast),
 		cmocka_unit_test(test_sgi_group),

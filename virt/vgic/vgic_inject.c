@@ -96,11 +96,61 @@ void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1)
 		vgic_queue_sgi(d, (unsigned int)__builtin_ctz(t), intid, group1);
 }
 
+/*
+ * The SGI is still in an LR of its vCPU, running, as a sync left it (not
+ * soft), and not pending in the model: the common case of the same SGI
+ * sent again before its vCPU exits (the guest has taken the last one, the
+ * LR may be empty by now). vgic_irq_update() would find it not deliverable
+ * before and deliverable after and leave it where it is, its LR stale for
+ * the next sync to fold, the vCPU kicked: that is all this does.
+ */
+static bool vgic_sgi_again(struct vgic_cpu *c, struct vgic_irq *irq)
+{
+	if (irq->queued != c->id || irq->lr == VGIC_NONE || (c->lr_soft & BIT(irq->lr)) ||
+	    vgic_irq_pending(irq))
+		return false;
+	irq->pending_latch = true;
+	c->lr_stale |= BIT(irq->lr);
+	return true;
+}
+
+/*
+ * The common SGI: to one vCPU (the sender or another), idle there (in no
+ * LR, on no list: not pending or active) or vgic_sgi_again(), enabled and
+ * its group on. vgic_sgi_queue() would find it not deliverable before and
+ * deliverable after, queue it on the target's ap_list (unless it is there),
+ * kick the target (vgic_unlock() skips the sender), and note no group
+ * block: that is all this does, without the predicates. False: not that
+ * case, nothing done.
+ */
+bool vgic_sgi_one(struct vgic_dist *d, u32 self, u64 sgi1r)
+{
+	u32 targets = vgic_sgi_targets(d, self, sgi1r);
+	struct vgic_cpu *c = &d->cpu[targets ? __builtin_ctz(targets) : 0];
+	struct vgic_irq *irq = &c->priv[(sgi1r >> 24) & 0xf];
+
+	if (!targets || (targets & (targets - 1)) || !irq->enabled ||
+	    !vgic_group_enabled(d->ctlr, irq))
+		return false;
+	if (irq->queued == VGIC_NONE) {
+		irq->pending_latch = true;
+		vgic_ap_insert(c, irq);
+	} else if (!vgic_sgi_again(c, irq)) {
+		return false;
+	}
+	d->kick |= BIT(c->id);
+#ifdef HOST_TEST
+	c->sgi_short++;
+#endif
+	return true;
+}
+
 void vgic_send_sgi(struct vgic_dist *d, struct vcpu *src, u64 sgir, bool group1)
 {
 	unsigned long f = vgic_lock(d);
 
-	vgic_sgi_queue(d, vcpu_id(src), sgir, group1);
+	if (!group1 || !vgic_sgi_one(d, vcpu_id(src), sgir))
+		vgic_sgi_queue(d, vcpu_id(src), sgir, group1);
 	vgic_unlock(d, f, src);
 }
 

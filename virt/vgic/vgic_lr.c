@@ -333,32 +333,6 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 	vgic_unlock(d, f, v);
 }
 
-/*
- * The common SGI: to one vCPU (the sender or another), idle there (in no
- * LR, on no list: not pending or active), enabled and its group on.
- * vgic_sgi_queue() would find it not deliverable before and deliverable
- * after, queue it on the target's ap_list, kick the target (vgic_unlock()
- * skips the sender), and note no group block: that is all this does,
- * without the predicates. False: not that case, nothing done.
- */
-static bool vgic_sgi_one(struct vgic_dist *d, u32 self, u64 sgi1r)
-{
-	u32 targets = vgic_sgi_targets(d, self, sgi1r);
-	struct vgic_cpu *c = &d->cpu[targets ? __builtin_ctz(targets) : 0];
-	struct vgic_irq *irq = &c->priv[(sgi1r >> 24) & 0xf];
-
-	if (!targets || (targets & (targets - 1)) || irq->queued != VGIC_NONE ||
-	    !irq->enabled || !vgic_group_enabled(d->ctlr, irq))
-		return false;
-	irq->pending_latch = true;
-	vgic_ap_insert(c, irq);
-	d->kick |= BIT(c->id);
-#ifdef HOST_TEST
-	c->sgi_short++;
-#endif
-	return true;
-}
-
 /* Sync, the SGIs of sgi1r if any, flush: under one hold of the lock. */
 static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
 {

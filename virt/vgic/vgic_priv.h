@@ -80,6 +80,7 @@ u64 vgic_idregs_read(void *dev, struct vcpu *v, u32 off, unsigned int size);
 
 /* vgic_inject.c: queue the SGIs of an ICC_SGI1R/SGI0R write by vCPU self. */
 void vgic_sgi_queue(struct vgic_dist *d, u32 self, u64 sgir, bool group1);
+bool vgic_sgi_one(struct vgic_dist *d, u32 self, u64 sgi1r);
 
 /* vgic_lr.c */
 void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
