@@ -174,7 +174,7 @@ static int check_ram_base(struct pack_ctx *c, const struct pack_template *t)
 	if (b % PACK_RAM_ALIGN || t->mem_size % PACK_RAM_ALIGN)
 		return pack_bad(c, "template '%s': memory_at 0x%llx and memory 0x%llx must be multiples of 2 MiB",
 				t->name, (unsigned long long)b, (unsigned long long)t->mem_size);
-	if (b < PACK_RAM_BASE_MIN || b > PACK_IPA_END || t->mem_size > PACK_IPA_END - b)
+	if (!pack_ram_base_ok(b, t->mem_size))
 		return pack_bad(c, "template '%s': memory_at 0x%llx: RAM must lie between 0x%llx (below are the guest's devices) and 0x%llx (the IPA space)",
 				t->name, (unsigned long long)b, PACK_RAM_BASE_MIN, PACK_IPA_END);
 	return 0;

@@ -305,6 +305,19 @@ static int zvm_info(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 
+/* Where the template's RAM goes: anywhere (stage 2 maps it at the guest's
+ * IPA), at a fixed host address, or identity-mapped where the hypervisor
+ * finds room at create. */
+static void template_ram(struct shell *sh, const struct pack_template *t)
+{
+	if (t->ram_base)
+		shell_printf(sh, "identity at 0x%llx\n", (unsigned long long)t->ram_base);
+	else if (t->identity_any)
+		shell_printf(sh, "identity, placed at create\n");
+	else
+		shell_printf(sh, "anywhere\n");
+}
+
 static int zvm_templates(struct shell *sh, int argc, char **argv)
 {
 	const struct pack *pk = images_pack();
@@ -316,11 +329,13 @@ static int zvm_templates(struct shell *sh, int argc, char **argv)
 		shell_printf(sh, "zvm templates: %s\n", images_error());
 		return 1;
 	}
-	shell_printf(sh, "NAME             OS         MEM(MiB) VCPUS PRIO AUTOSTART\n");
-	for (u32 i = 0; !pack_get_template(pk, i, &t); i++)
-		shell_printf(sh, "%-16s %-10s %8llu %5u %4u %s\n", t.name, pack_os_name(t.os),
+	shell_printf(sh, "NAME             OS         MEM(MiB) VCPUS PRIO AUTOSTART RAM\n");
+	for (u32 i = 0; !pack_get_template(pk, i, &t); i++) {
+		shell_printf(sh, "%-16s %-10s %8llu %5u %4u %-9s ", t.name, pack_os_name(t.os),
 			     (unsigned long long)(t.mem_size >> 20), t.vcpus, t.priority,
 			     t.autostart ? "yes" : "no");
+		template_ram(sh, &t);
+	}
 	return 0;
 }
 

@@ -94,6 +94,15 @@ int pack_find_entry(const struct pack *p, const char *name, struct pack_entry *e
 u32 pack_template_count(const struct pack *p);
 int pack_get_template(const struct pack *p, u32 index, struct pack_template *t);
 int pack_find_template(const struct pack *p, const char *name, struct pack_template *t);
+/* Whether RAM of `size` bytes may sit at host PA = IPA `base`: both whole
+ * 2 MiB blocks, above the guest's device windows, inside the IPA space
+ * (the rule for memory_at, and for where identity = yes may be placed). */
+static inline bool pack_ram_base_ok(u64 base, u64 size)
+{
+	return !(base % PACK_RAM_ALIGN) && !(size % PACK_RAM_ALIGN) && base >= PACK_RAM_BASE_MIN &&
+	       base <= PACK_IPA_END && size <= PACK_IPA_END - base;
+}
+
 /* Whether the template's RAM is identity-mapped (memory_at or identity = yes). */
 static inline bool pack_tpl_identity(const struct pack_template *t)
 {

@@ -69,6 +69,13 @@ def zvm_placed(tmp_path_factory):
     z.close()
 
 
+def test_templates_show_where_ram_goes(zvm_placed):
+    out = zvm_placed.cmd("zvm templates")
+    assert re.search(r"^ticker\s.* yes\s+anywhere\r?$", out, re.M), out
+    assert re.search(r"^placed\s.* yes\s+identity, placed at create\r?$", out, re.M), out
+    assert re.search(rf"^fixed\s.* no\s+identity at {FIXED:#x}\r?$", out, re.M), out
+
+
 def ram_at(z, vm_id):
     """The placed RAM base `zvm info -n` reports."""
     info = z.cmd(f"zvm info -n {vm_id}")

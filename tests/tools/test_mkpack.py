@@ -389,6 +389,43 @@ def test_identity_any_template(mkpack, workdir):
     assert "    device:   0xa000000 size 0x1000 irq 48 dma" in out, out
 
 
+def test_dump_dtb_of_identity_any(mkpack, workdir):
+    """An identity = yes VM's RAM address is chosen at `zvm new`: --dump-dtb
+    says its DTB shows the dry run's 0x40000000, and --ram-at ADDR (what
+    `zvm info -n` reports) gives the VM's own; a bad address or a template
+    whose RAM is fixed is refused, naming why."""
+    text = GOOD_MANIFEST.replace("device = 0x9100000 0x1000 40", "identity = yes")
+    (workdir / "any.ini").write_text(text.replace("dtb = @board\n", ""))
+    assert run(mkpack, "-o", "any.bin", "any.ini", cwd=workdir).returncode == 0
+
+    def memory_nodes(dtb):
+        dts = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(workdir / dtb)],
+                             capture_output=True, text=True, check=True).stdout
+        return re.findall(r"(memory@[0-9a-f]+) \{\s*device_type = \"memory\";\s*"
+                          r"reg = <([^>]*)>", dts)
+
+    r = run(mkpack, "--dump-dtb", "linux", "any.bin", "dry.dtb", cwd=workdir)
+    assert r.returncode == 0, r.stderr
+    assert "note: template 'linux' is identity = yes" in r.stderr, r.stderr
+    assert "--ram-at ADDR" in r.stderr
+    assert memory_nodes("dry.dtb") == [("memory@40000000", "0x00 0x40000000 0x00 0x4000000")]
+    r = run(mkpack, "--dump-dtb", "linux", "any.bin", "at.dtb", "--ram-at", "0xa0000000",
+            cwd=workdir)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert memory_nodes("at.dtb") == [("memory@a0000000", "0x00 0xa0000000 0x00 0x4000000")]
+    r = run(mkpack, "--dump-dtb", "linux", "any.bin", "x.dtb", "--ram-at", "0xa0100000",
+            cwd=workdir)
+    assert r.returncode == 1 and "--ram-at 0xa0100000: 64 MiB of RAM cannot be placed there " \
+        "(2 MiB aligned, between 0x40000000 and 0x8000000000)" in r.stderr, r.stderr
+    r = run(mkpack, "--dump-dtb", "linux", "any.bin", "x.dtb", "--ram-at", "0xa0000000z",
+            cwd=workdir)
+    assert r.returncode == 2 and "--ram-at '0xa0000000z': not an address" in r.stderr
+    r = run(mkpack, "--dump-dtb", "rtos", "any.bin", "x.dtb", "--ram-at", "0xa0000000",
+            cwd=workdir)
+    assert r.returncode == 1 and "--ram-at: template 'rtos' is not identity = yes: its RAM " \
+        "is at 0x40000000" in r.stderr, r.stderr
+
+
 def test_no_template(mkpack, workdir):
     (workdir / "empty.ini").write_text("# nothing\n")
     r = run(mkpack, "empty.ini", cwd=workdir)

@@ -4,8 +4,9 @@
  *   mkpack [-o OUT] MANIFEST   build OUT (default pack.bin) from MANIFEST
  *   mkpack --list PACK         check PACK and print what it holds
  *   mkpack --check PACK        check PACK only (exit status 0 when good)
- *   mkpack --dump-dtb TEMPLATE PACK OUT
+ *   mkpack --dump-dtb TEMPLATE PACK OUT [--ram-at ADDR]
  *                              write the DTB ZVM generates for TEMPLATE's VM
+ *                              (ADDR: where an identity = yes VM's RAM is)
  *
  * Exit status: 0 on success, 1 on a bad manifest or pack, 2 on bad usage.
  */
@@ -20,7 +21,7 @@ static int usage(void)
 	fprintf(stderr, "usage: mkpack [-o OUT] MANIFEST\n"
 			"       mkpack --list PACK\n"
 			"       mkpack --check PACK\n"
-			"       mkpack --dump-dtb TEMPLATE PACK OUT\n");
+			"       mkpack --dump-dtb TEMPLATE PACK OUT [--ram-at ADDR]\n");
 	return 2;
 }
 
@@ -78,6 +79,20 @@ static int inspect(const char *path, bool list)
 	return ret ? 1 : 0;
 }
 
+static int dump_dtb_at(char **argv)
+{
+	char *end;
+	unsigned long long at;
+
+	errno = 0;
+	at = strtoull(argv[6], &end, 0);
+	if (errno || end == argv[6] || *end || !at) {
+		fprintf(stderr, "mkpack: --ram-at '%s': not an address\n", argv[6]);
+		return 2;
+	}
+	return mk_dump_dtb(argv[2], argv[3], argv[4], at);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--list"))
@@ -85,7 +100,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--check"))
 		return inspect(argv[2], false);
 	if (argc == 5 && !strcmp(argv[1], "--dump-dtb"))
-		return mk_dump_dtb(argv[2], argv[3], argv[4]);
+		return mk_dump_dtb(argv[2], argv[3], argv[4], 0);
+	if (argc == 7 && !strcmp(argv[1], "--dump-dtb") && !strcmp(argv[5], "--ram-at"))
+		return dump_dtb_at(argv);
 	if (argc == 2 && argv[1][0] != '-')
 		return build(argv[1], "pack.bin");
 	if (argc == 4 && !strcmp(argv[1], "-o"))

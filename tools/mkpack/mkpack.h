@@ -96,7 +96,8 @@ int mk_list(FILE *out, const void *blob, size_t size, char *err, size_t errlen);
 
 /* Write the DTB ZVM builds for template tmpl of the pack at pack_path to
  * out_path (tools/mkpack/dump_dtb.c). Exit status: 0 or 1. */
-int mk_dump_dtb(const char *tmpl, const char *pack_path, const char *out_path);
+/* ram_at: where an identity = yes template's RAM was placed, or 0 (none given). */
+int mk_dump_dtb(const char *tmpl, const char *pack_path, const char *out_path, u64 ram_at);
 
 /* Whole file into a malloc'd buffer (8-byte aligned). 0 or -1 (errno). */
 int mk_read_file(const char *path, u8 **data, size_t *size);
