@@ -24,7 +24,7 @@ static u64 lat_count(const struct vtimer_lat *l)
 	u64 n = 0;
 
 	for (unsigned int i = 0; i < VTIMER_HIST_NR; i++)
-		n += l->hist[i];
+		n += l->hist[i];	/* all slots, in whatever order */
 	return n;
 }
 
@@ -49,19 +49,29 @@ void zvm_latency_summary(struct shell *sh, const struct vcpu *v)
 	shell_printf(sh, "\n");
 }
 
-/* The non-empty histogram buckets as "[lo, hi) ns: count" lines. */
+/*
+ * Buckets from HIST_LAST on are shown as one, ">= 2^HIST_LAST ticks" (days
+ * at any counter frequency; and in ns, beyond, a u64 would overflow).
+ */
+#define HIST_LAST 47
+
+/* The non-empty histogram buckets as "< hi ns: count" lines. */
 static void print_hist(struct shell *sh, const struct vtimer_lat *l)
 {
+	u64 tail = 0;
+
 	for (unsigned int i = 0; i < VTIMER_HIST_NR; i++) {
-		if (!l->hist[i])
-			continue;
-		if (i == VTIMER_HIST_NR - 1)
-			shell_printf(sh, "      >= %8llu ns: %llu\n", ns(1ULL << i),
-				     (unsigned long long)l->hist[i]);
-		else
+		u64 c = vtimer_lat_at(l->hist, i);
+
+		if (i >= HIST_LAST)
+			tail += c;
+		else if (c)
 			shell_printf(sh, "      < %9llu ns: %llu\n", ns(2ULL << i),
-				     (unsigned long long)l->hist[i]);
+				     (unsigned long long)c);
 	}
+	if (tail)
+		shell_printf(sh, "      >= %8llu ns: %llu\n", ns(1ULL << HIST_LAST),
+			     (unsigned long long)tail);
 }
 
 /* "p50 < 128 ns": the bucket's upper end, or ">=" its start for the last. */
@@ -69,8 +79,8 @@ static void print_pct(struct shell *sh, const u64 *hist, u64 n, unsigned int pct
 {
 	unsigned int b = vtimer_lat_pct(hist, n, pct);
 
-	if (b == VTIMER_HIST_NR - 1)
-		shell_printf(sh, "p%u >= %llu ns", pct, ns(1ULL << b));
+	if (b >= HIST_LAST)
+		shell_printf(sh, "p%u >= %llu ns", pct, ns(1ULL << HIST_LAST));
 	else
 		shell_printf(sh, "p%u < %llu ns", pct, ns(2ULL << b));
 }

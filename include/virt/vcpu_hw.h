@@ -14,9 +14,11 @@ void vcpu_hw_reset_sysregs(struct vcpu *v);
  * vCPU's (IRQs masked), and forgetting a vCPU whose thread ends. */
 void vcpu_hw_fp_trap(struct vcpu *v);
 void vcpu_hw_fp_release(struct vcpu *v);
-/* CNTV_CTL_EL0 / CNTV_CVAL_EL0 of the guest whose EL1 context is loaded
- * (between load and save). */
+/* Of the guest whose EL1 context is loaded (between load and save):
+ * CNTV_CTL_EL0, and its timer's deadline on the host counter (CNTV_CVAL_EL0
+ * + CNTVOFF_EL2, which holds its VM's offset then: one register read
+ * instead of two dependent loads on the timer fast path). */
 u64 vcpu_hw_live_cntv_ctl(void);
-u64 vcpu_hw_live_cntv_cval(void);
+u64 vcpu_hw_live_cntv_deadline(void);
 
 #endif

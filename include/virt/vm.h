@@ -60,7 +60,9 @@ struct vcpu_cntv {
  * How late the guest's timer interrupt reaches it (`zvm info -n`, `zvm
  * latency`): host counter ticks from the timer's deadline to the guest
  * entry that carries it, split by path, with a log2 histogram (bucket i
- * holds [2^i, 2^(i+1)) ticks, bucket 0 also 0, the last everything above).
+ * holds [2^i, 2^(i+1)) ticks, bucket 0 also 0: one per bit, stored in
+ * reverse - vtimer_lat_at() reads them - so that the fast path indexes it
+ * with the CLZ alone).
  * For the full path, `worst_exit` says what the vCPU was doing when its
  * slowest delivery came due: VTIMER_WHY_IRQ for an interrupt exit, else the
  * exception class (ESR_EL2.EC) of the exit being handled. Statistics only:
@@ -68,7 +70,7 @@ struct vcpu_cntv {
  */
 enum vtimer_path { VTIMER_FAST, VTIMER_FULL, VTIMER_PATH_NR };
 #define VTIMER_WHY_IRQ 64
-#define VTIMER_HIST_NR 16
+#define VTIMER_HIST_NR 64
 struct vtimer_lat {
 	u64 sum, max;			/* the count is the histogram's total */
 	u64 zvm_sum, zvm_max;		/* the hypervisor's part (vtimer_lat_add()) */

@@ -10,9 +10,16 @@
 #include <virt/vm.h>
 #include <zvm/compiler.h>
 
-static inline unsigned int vtimer_lat_bucket(u64 d)
+/* Where bucket 63 - CLZ (log2 of d, 0 for 0 and 1) is stored: at CLZ. */
+static inline unsigned int vtimer_lat_slot(u64 d)
 {
-	return d ? MIN(63 - __builtin_clzll(d), VTIMER_HIST_NR - 1) : 0;
+	return (unsigned int)__builtin_clzll(d | 1);
+}
+
+/* Bucket i of a histogram: the count of [2^i, 2^(i+1)) ticks. */
+static inline u64 vtimer_lat_at(const u64 *hist, unsigned int i)
+{
+	return hist[VTIMER_HIST_NR - 1 - i];
 }
 
 /*
@@ -30,14 +37,14 @@ static inline void vtimer_lat_add(struct vtimer_lat *l, u64 due, u64 left, u64 n
 	u64 from = MAX(due, left), z = now > from ? now - from : 0;
 
 	l->sum += d;
-	l->hist[vtimer_lat_bucket(d)]++;
+	l->hist[vtimer_lat_slot(d)]++;
 	if (d >= l->max) {
 		l->max = d;
 		l->worst_exit = why;
 	}
 	l->zvm_sum += z;
 	l->zvm_max = MAX(l->zvm_max, z);
-	l->zvm_hist[vtimer_lat_bucket(z)]++;
+	l->zvm_hist[vtimer_lat_slot(z)]++;
 }
 
 /*
@@ -52,7 +59,7 @@ static inline unsigned int vtimer_lat_pct(const u64 *hist, u64 n, unsigned int p
 	u64 want = (n * pct + 99) / 100, seen = 0;
 
 	for (unsigned int i = 0; i < VTIMER_HIST_NR; i++) {
-		seen += hist[i];
+		seen += vtimer_lat_at(hist, i);
 		if (seen >= want)
 			return i;
 	}

@@ -237,14 +237,14 @@ static void test_vtimer_lat_split(void **state)
 	assert_int_equal(l.sum, 500);
 	assert_int_equal(l.zvm_sum, 200);
 	assert_int_equal(l.zvm_max, 200);
-	assert_int_equal(l.hist[8], 1);		/* 500 in [256, 512) */
+	assert_int_equal(vtimer_lat_at(l.hist, 8), 1);		/* 500 in [256, 512) */
 	/* Already out of the guest (an MMIO exit since 900): all of it is ZVM's. */
 	vtimer_lat_add(&l, 1000, 900, 1100, 36);
 	assert_int_equal(l.zvm_sum, 300);
 	assert_int_equal(l.zvm_max, 200);
 	assert_int_equal(l.max, 500);
 	assert_int_equal(l.worst_exit, VTIMER_WHY_IRQ);
-	assert_int_equal(l.hist[6], 1);		/* 100 in [64, 128) */
+	assert_int_equal(vtimer_lat_at(l.hist, 6), 1);		/* 100 in [64, 128) */
 	/* A later maximum takes the exit kind with it. */
 	vtimer_lat_add(&l, 1000, 990, 1900, 24);
 	assert_int_equal(l.max, 900);
@@ -252,28 +252,36 @@ static void test_vtimer_lat_split(void **state)
 	assert_int_equal(l.zvm_max, 900);
 	/* Counter values that do not move forward count as 0, in bucket 0. */
 	vtimer_lat_add(&l, 2000, 2100, 1990, 24);
-	assert_int_equal(l.hist[0], 1);
+	assert_int_equal(vtimer_lat_at(l.hist, 0), 1);
 	assert_int_equal(l.sum, 1500);
 	assert_int_equal(l.zvm_sum, 1200);
-	/* Beyond the last bucket everything lands in it. */
+	/* One bucket per bit, up to the largest counter value. */
 	vtimer_lat_add(&l, 0, 0, 1ULL << 40, 24);
-	assert_int_equal(l.hist[VTIMER_HIST_NR - 1], 1);
-	/* ZVM's parts so far: 200, 100, 900, 0, 2^40 in their own buckets. */
-	assert_int_equal(l.zvm_hist[7], 1);
-	assert_int_equal(l.zvm_hist[6], 1);
-	assert_int_equal(l.zvm_hist[9], 1);
-	assert_int_equal(l.zvm_hist[0], 1);
-	assert_int_equal(l.zvm_hist[VTIMER_HIST_NR - 1], 1);
+	assert_int_equal(vtimer_lat_at(l.hist, 40), 1);
+	vtimer_lat_add(&l, 0, 0, ~0ULL, 24);
+	assert_int_equal(vtimer_lat_at(l.hist, VTIMER_HIST_NR - 1), 1);
+	/* ZVM's parts so far: 200, 100, 900, 0, 2^40, 2^64 - 1 in their own buckets. */
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, 7), 1);
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, 6), 1);
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, 9), 1);
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, 0), 1);
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, 40), 1);
+	assert_int_equal(vtimer_lat_at(l.zvm_hist, VTIMER_HIST_NR - 1), 1);
+	assert_int_equal(l.hist[vtimer_lat_slot(3)], 0);	/* stored in reverse */
+	assert_int_equal(l.hist[vtimer_lat_slot(2)], 0);
+	assert_int_equal(l.hist[vtimer_lat_slot(1)], 1);	/* 0 and 1: bucket 0 */
+	assert_int_equal(vtimer_lat_slot(0), VTIMER_HIST_NR - 1);
 }
 
 /* Percentiles from a histogram: the bucket where the count reaches n * pct. */
 static void test_vtimer_lat_pct(void **state)
 {
 	u64 h[VTIMER_HIST_NR] = { 0 };
+#define AT(i) h[VTIMER_HIST_NR - 1 - (i)]	/* bucket i's slot */
 
-	h[3] = 95;			/* 95 fast deliveries ... */
-	h[12] = 4;			/* ... 4 stretched by the emulator ... */
-	h[VTIMER_HIST_NR - 1] = 1;	/* ... and one beyond the last bucket */
+	AT(3) = 95;			/* 95 fast deliveries ... */
+	AT(12) = 4;			/* ... 4 stretched by the emulator ... */
+	AT(VTIMER_HIST_NR - 1) = 1;	/* ... and one in the last bucket */
 	assert_int_equal(vtimer_lat_pct(h, 100, 50), 3);
 	assert_int_equal(vtimer_lat_pct(h, 100, 90), 3);
 	assert_int_equal(vtimer_lat_pct(h, 100, 95), 3);
@@ -281,10 +289,12 @@ static void test_vtimer_lat_pct(void **state)
 	assert_int_equal(vtimer_lat_pct(h, 100, 99), 12);
 	assert_int_equal(vtimer_lat_pct(h, 100, 100), VTIMER_HIST_NR - 1);
 	/* Rounded up: 1 % of 50 is one value, the first. */
-	h[3] = 0, h[12] = 0, h[VTIMER_HIST_NR - 1] = 0, h[2] = 1, h[5] = 49;
+	memset(h, 0, sizeof(h));
+	AT(2) = 1, AT(5) = 49;
 	assert_int_equal(vtimer_lat_pct(h, 50, 1), 2);
 	assert_int_equal(vtimer_lat_pct(h, 50, 3), 5);
-	/* An empty histogram answers bucket 0, not the last one. */
+#undef AT
+	/* An empty histogram answers bucket 0. */
 	memset(h, 0, sizeof(h));
 	assert_int_equal(vtimer_lat_pct(h, 0, 90), 0);
 }

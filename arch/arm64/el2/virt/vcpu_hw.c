@@ -391,9 +391,9 @@ u64 vcpu_hw_live_cntv_ctl(void)
 	return read_sysreg(cntv_ctl_el0);
 }
 
-u64 vcpu_hw_live_cntv_cval(void)
+u64 vcpu_hw_live_cntv_deadline(void)
 {
-	return read_sysreg(cntv_cval_el0);
+	return read_sysreg(cntv_cval_el0) + read_sysreg(cntvoff_el2);
 }
 
 void vcpu_hw_reset_sysregs(struct vcpu *v)
