@@ -159,6 +159,7 @@ bool vcpu_dabt_fast(struct guest_ctx *ctx, u64 esr, u64 far, u64 hpfar)
 
 	if (!exit_dabt_atomic(v, esr, far, hpfar))
 		return false;
+	vcpu_fast_resched();	/* a device's kick readied a thread here */
 	v->entries++;
 	v->host_ticks += k_now() - t;
 	return true;

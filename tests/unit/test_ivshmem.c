@@ -462,6 +462,54 @@ static void test_doorbell_and_coalescing(void **state)
 	free_vm(b);
 }
 
+static int atomic(struct vm *vm, u64 ipa, unsigned int size, bool write, u64 val)
+{
+	struct vcpu v = { .vm = vm };
+
+	return mmio_bus_access_atomic(&vm->mmio, &v, ipa, size, write, &val);
+}
+
+/*
+ * From the exception vector: a valid doorbell to another VM is delivered
+ * there (only the target's line changes); everything else is declined
+ * before any side effect, for the full exit: a doorbell to the ringing VM
+ * itself (its own line), a bad one (the full exit logs it), one with
+ * Memory Space off, another width, any other register.
+ */
+static void test_doorbell_atomic(void **state)
+{
+	struct vm *a = new_vm("a", 0), *b = new_vm("b", 1);
+	struct ivshmem_info in;
+
+	enable_mem(a, 0);
+	enable_mem(b, 0);
+	wr(a, BAR0_A0 + IVSHMEM_INTRMASK, 4, 0xff);
+	wr(b, BAR0_B0 + IVSHMEM_INTRMASK, 4, 0xff);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, true, 1 << 16 | 3), MMIO_OK);
+	assert_int_equal(nlevels, 1);
+	assert_ptr_equal(levels[0].vm, b);
+	assert_true(levels[0].level);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, true, 0 << 16 | 3), MMIO_DECLINED);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, true, 2 << 16 | 0), MMIO_DECLINED);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, true, 1 << 16 | 8), MMIO_DECLINED);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 2, true, 1 << 16 | 1), MMIO_DECLINED);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_INTRMASK, 4, true, 0), MMIO_DECLINED);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, false, 0), MMIO_DECLINED);
+	assert_int_equal(atomic(b, BAR0_B0 + IVSHMEM_INTRSTATUS, 4, false, 0), MMIO_DECLINED);
+	wr(a, ECAM(0, PCI_COMMAND), 2, 0);
+	assert_int_equal(atomic(a, BAR0_A0 + IVSHMEM_DOORBELL, 4, true, 1 << 16 | 1), MMIO_DECLINED);
+	assert_int_equal(nlevels, 1);
+	assert_int_equal(nlogs, 0);
+	assert_int_equal(ivshmem_get_info(a, 0, &in), 0);
+	assert_int_equal(in.rung, 1);
+	assert_int_equal(in.received, 0);
+	assert_int_equal(ivshmem_get_info(b, 0, &in), 0);
+	assert_int_equal(in.received, 1);
+	assert_int_equal(rd(b, BAR0_B0 + IVSHMEM_INTRSTATUS, 4), 0x8);
+	free_vm(a);
+	free_vm(b);
+}
+
 /* Nothing delivered, a log line naming the VM, region, peer and vector. */
 static void test_bad_doorbells(void **state)
 {
@@ -590,6 +638,7 @@ int main(void)
 		cmocka_unit_test_setup(test_registers, setup),
 		cmocka_unit_test_setup(test_intx, setup),
 		cmocka_unit_test_setup(test_doorbell_and_coalescing, setup),
+		cmocka_unit_test_setup(test_doorbell_atomic, setup),
 		cmocka_unit_test_setup(test_bad_doorbells, setup),
 		cmocka_unit_test_setup(test_doorbell_to_absent_peer, setup),
 		cmocka_unit_test_setup(test_region_lifetime, setup),

@@ -120,11 +120,16 @@ static void deliver(struct ivshmem *from, u32 peer, u32 vector)
 	update_line(to);
 }
 
+static bool doorbell_bad(const struct ivshmem *d, u32 val)
+{
+	return val >> 16 >= d->region->nmembers || (val & 0xffff) >= IVSHMEM_VECTORS;
+}
+
 static int doorbell(struct ivshmem *d, u32 val)
 {
 	struct shm_region *r = d->region;
 	u32 peer = val >> 16, vector = val & 0xffff;
-	bool bad = peer >= r->nmembers || vector >= IVSHMEM_VECTORS, enabled;
+	bool bad = doorbell_bad(d, val), enabled;
 	unsigned long flags = spin_lock_irqsave(&r->lock);
 
 	enabled = d->pci.command & PCI_CMD_MEM;
@@ -164,7 +169,38 @@ static int ivshmem_access(void *dev, struct vcpu *v, u64 off, unsigned int size,
 	return r;
 }
 
-static const struct mmio_ops ivshmem_ops = { .access = ivshmem_access };
+/*
+ * From the guest's exception vector (mmio_ops.access_atomic): a valid
+ * doorbell to another VM, the hot path of the channel. Only the target's
+ * vGIC changes (its line, then a kick), never the ringing vCPU's, so
+ * nothing of this vCPU needs a flush. Declined before any side effect: a
+ * bad doorbell (the full exit logs it), one to this VM itself (its own
+ * line may change), Memory Space off, or any other register.
+ */
+static int ivshmem_access_atomic(void *dev, struct vcpu *v, u64 off, unsigned int size,
+				 bool write, u64 *val)
+{
+	struct ivshmem *d = dev;
+	u32 peer = (u32)*val >> 16;
+	struct ivshmem *to;
+	unsigned long flags;
+	int r = MMIO_DECLINED;
+
+	if (!write || off != IVSHMEM_DOORBELL || size != 4 || doorbell_bad(d, (u32)*val))
+		return MMIO_DECLINED;
+	flags = spin_lock_irqsave(&d->region->lock);
+	to = d->region->peers[peer];
+	if ((d->pci.command & PCI_CMD_MEM) && (!to || to->vm != v->vm)) {
+		deliver(d, peer, (u32)*val & 0xffff);
+		r = MMIO_OK;
+	}
+	spin_unlock_irqrestore(&d->region->lock, flags);
+	return r;
+}
+
+static const struct mmio_ops ivshmem_ops = {
+	.access = ivshmem_access, .access_atomic = ivshmem_access_atomic,
+};
 
 static void init_pci(struct ivshmem *d, u64 bar0, u64 bar2)
 {
