@@ -16,6 +16,7 @@ CROSS_COMPILE ?= aarch64-linux-gnu-
 CC      := $(CROSS_COMPILE)gcc
 LD      := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
+READELF := $(CROSS_COMPILE)readelf
 HOSTCC  ?= cc
 PYTHON  ?= /usr/bin/python3
 

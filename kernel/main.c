@@ -67,6 +67,9 @@ static void init_memory(void)
 	pr_info("mem: %llu MiB RAM in %u bank(s), %llu MiB free",
 		(unsigned long long)(platform_ram_total() >> 20), plat.nram,
 		(unsigned long long)((st.free_pages * PAGE_SIZE) >> 20));
+	/* Where we run: a relocatable build (the RTOS guest) need not be where it was linked. */
+	pr_info("mem: image at 0x%llx-0x%llx, linked at 0x%llx", (unsigned long long)(paddr_t)_start,
+		(unsigned long long)(paddr_t)_end, (unsigned long long)CONFIG_LOAD_ADDR);
 }
 
 static void run_initcalls(void)

@@ -11,10 +11,31 @@
  * boot_el_setup (el2/head_el2.S or el1/head_el1.S, whichever the build
  * links) runs first on every CPU, without a stack, and may only use x0-x5
  * and x30: the EL1 build uses it to leave EL2 when a loader enters there.
+ *
+ * The hypervisor is linked at one address and parks anywhere else. The RTOS
+ * guest (CONFIG_RELOCATABLE, mk/guest-rtos.mk) runs wherever it is loaded:
+ * all its code is PC-relative, and before anything reads a stored address
+ * the boot CPU applies the image's R_AARCH64_RELATIVE relocations for the
+ * distance between where it runs and where it was linked. Everything after
+ * that (page tables, vectors, stacks, the PSCI entry point) derives from
+ * the running addresses, and the MMU maps VA == PA.
  */
 #include <arch/el.h>
 #include <arch/exception.h>
 #include <arch/stacks.h>
+
+/* ELF for the Arm 64-bit Architecture (AAELF64), 5.7.12: dynamic relocations. */
+#define R_AARCH64_RELATIVE 1027
+#define ELF64_RELA_SIZE 24	/* r_offset, r_info, r_addend */
+
+/* Image header flags (Linux Documentation/arch/arm64/booting.rst): bit 0
+ * little-endian, bits 1-2 = 1: 4K pages, bit 3: the 2 MiB-aligned base may
+ * be anywhere in physical memory (only if we can run anywhere). */
+#ifdef CONFIG_RELOCATABLE
+#define IMAGE_FLAGS 0xa
+#else
+#define IMAGE_FLAGS 0x2
+#endif
 
 .macro adr_l reg, sym
 	adrp	\reg, \sym
@@ -28,7 +49,7 @@ _head:
 	.long	0			/* code1 */
 	.quad	TEXT_OFFSET		/* text_offset from a 2 MiB aligned base */
 	.quad	_kernel_size		/* image_size, includes BSS */
-	.quad	0x2			/* flags: little-endian, 4K pages, 2 MiB aligned base */
+	.quad	IMAGE_FLAGS		/* flags: little-endian, 4K pages, where the base may be */
 	.quad	0, 0, 0			/* res2..res4 */
 	.ascii	"ARM\x64"		/* magic */
 	.long	0			/* res5 */
@@ -38,11 +59,7 @@ primary_entry:
 	mov	x19, x0
 	bl	boot_el_setup		/* EL variant: may change the EL */
 
-	/* We are linked at one address and not relocatable: refuse anything else. */
-	adr	x1, _head
-	ldr	x2, =_head
-	cmp	x1, x2
-	b.ne	park
+	bl	boot_relocate
 
 	/* Zero BSS (MMU off: aligned stores only). */
 	adr_l	x1, __bss_start
@@ -75,6 +92,62 @@ primary_entry:
 	mov	x0, x19
 	bl	boot_primary
 	b	park
+
+/*
+ * x0 = where _head runs - where it was linked (CONFIG_LOAD_ADDR, which the
+ * linker script puts _head at; a constant, not a relocated literal).
+ */
+.macro load_delta
+	adr	x0, _head
+	ldr	x1, =CONFIG_LOAD_ADDR
+	sub	x0, x0, x1
+.endm
+
+#ifdef CONFIG_RELOCATABLE
+/*
+ * Apply the image's relocations for the running address, with the MMU off
+ * (every access aligned: .rela.dyn and the 8-byte words it patches are):
+ * each R_AARCH64_RELATIVE word becomes its addend + delta (AAELF64: RELA
+ * keeps the addend in the entry). The entries overlay the start of BSS
+ * (zvm.ld.in), which is zeroed right after, so they are read once: a
+ * restart reloads the image (ZVM's VM restart and a machine reset do), as
+ * the initialised data needs anyway. R_AARCH64_NONE entries are skipped
+ * (ld reserves a slot for each absolute word it links, then leaves it
+ * empty when the value needs none, e.g. the header's image_size).
+ *
+ * Parks, before any console could be used (printing needs the very
+ * pointers not relocated yet), on another relocation type (the build
+ * refuses those: scripts/check-relocs) and on a load address that is not
+ * a multiple of 4 KiB away from the link address: adrp computes addresses
+ * by 4 KiB page, so such a move would shift every one of them (the Image
+ * protocol puts us 2 MiB-aligned + text_offset, which never does that).
+ * Runs without a stack; uses only x0-x5.
+ */
+boot_relocate:
+	load_delta
+	cbz	x0, 2f			/* at the link address: nothing to do */
+	tst	x0, #0xfff
+	b.ne	park
+	adr_l	x1, __rela_start
+	adr_l	x2, __rela_end
+1:	cmp	x1, x2
+	b.hs	2f
+	ldp	x3, x4, [x1], #ELF64_RELA_SIZE	/* r_offset, r_info */
+	ldr	x5, [x1, #-8]			/* r_addend */
+	cbz	x4, 1b				/* R_AARCH64_NONE: nothing */
+	cmp	x4, #R_AARCH64_RELATIVE		/* symbol 0, type RELATIVE */
+	b.ne	park
+	add	x5, x5, x0
+	str	x5, [x3, x0]
+	b	1b
+2:	ret
+#else
+/* Linked at one address and not relocatable: refuse anything else. */
+boot_relocate:
+	load_delta
+	cbnz	x0, park
+	ret
+#endif
 
 	.text
 	.global secondary_entry

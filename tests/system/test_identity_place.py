@@ -6,9 +6,11 @@ template whose range the placement must leave alone; the second one is
 refused naming the size and the largest free block; delete frees the
 range and the next one gets it again.
 
-The RTOS image is linked at 0x40200000 and parks (wfe) anywhere else, so
-its vCPU idles: what is checked is the placement and the VM's life cycle,
-not the guest (a relocatable guest is Linux: test_disk_net.py)."""
+The RTOS guest is relocatable (docs/guests.md): linked at 0x40200000, it
+runs wherever its Image lands (RAM base + text_offset). So both identity
+VMs boot it at their own host-physical RAM, which their consoles (`zvm
+look` replays the boot log) prove: the image's address, all vCPUs up, a
+working shell."""
 import re
 import shutil
 import subprocess
@@ -39,7 +41,8 @@ autostart = yes
 os = rtos
 kernel = rtos-guest.bin
 memory = 512M
-pcpus = 2
+vcpus = 2
+pcpus = 2,3
 identity = yes
 autostart = yes
 
@@ -47,7 +50,8 @@ autostart = yes
 os = rtos
 kernel = rtos-guest.bin
 memory = 32M
-pcpus = 3
+vcpus = 2
+pcpus = 3,1
 memory_at = {FIXED:#x}
 """
 
@@ -94,6 +98,23 @@ def test_autostart_placed_beside_a_plain_vm(zvm_placed):
     z.first_base = base
 
 
+def assert_rtos_runs_at(z, vm_id, ram_base, cpus, mem_mib):
+    """The RTOS guest of VM vm_id booted with its image at ram_base + 2 MiB
+    (its text_offset; linked at 0x40200000), cpus vCPUs and mem_mib of RAM,
+    and its shell answers (the command table is pointers in data)."""
+    seen = z.look(vm_id, r"smp: \d+ CPUs online[\s\S]*zvm> ")
+    image = ram_base + 2 * MiB
+    assert re.search(rf"mem: {mem_mib} MiB RAM in 1 bank\(s\)", seen), seen
+    assert re.search(rf"mem: image at {image:#x}-0x[0-9a-f]+, linked at 0x40200000", seen), seen
+    assert f"smp: {cpus} CPUs online" in seen, seen
+    assert z.look(vm_id, r"\nup \d+\.\d+ s\r*\n", send="uptime\r")
+
+
+def test_placed_rtos_boots_at_its_ram(zvm_placed):
+    z = zvm_placed
+    assert_rtos_runs_at(z, z.vm_id("placed"), z.first_base, 2, SIZE // MiB)
+
+
 def test_no_room_names_size_and_largest_block(zvm_placed):
     out = zvm_placed.cmd("zvm new -t placed")
     m = re.search(r"identity = yes: no free 2 MiB-aligned range of 0x20000000 bytes \(512 MiB\) "
@@ -107,6 +128,8 @@ def test_memory_at_range_left_free(zvm_placed):
     z = zvm_placed
     vm = z.new_vm("fixed")
     assert f"RAM at {FIXED:#x}, identity-mapped (IPA = host PA)\n" in z.cmd(f"zvm info -n {vm}")
+    assert "running" in z.cmd(f"zvm run -n {vm}")
+    assert_rtos_runs_at(z, vm, FIXED, 2, FIXED_SIZE // MiB)
     assert "deleted" in z.cmd(f"zvm delete -n {vm}")
 
 

@@ -6,6 +6,7 @@ and it must drop to EL1 itself (PSCI then over SMC, as the DTB says).
 """
 import os
 import re
+import struct
 import subprocess
 
 import pexpect
@@ -16,6 +17,8 @@ from conftest import BOOT_TIMEOUT, BUILD, Zvm, assert_selftests_pass
 IMAGE = BUILD / "rtos-guest.bin"
 BARE = "virt,gic-version=3"
 AT_EL2 = "virt,virtualization=on,gic-version=3"
+QEMU_RAM = 0x40000000    # QEMU virt's RAM base
+MiB = 1 << 20
 
 
 class RtosGuest(Zvm):
@@ -98,6 +101,49 @@ def test_entered_at_el2_drops_to_el1(rtos_factory):
     banner = g.wait_boot()
     assert "booting (EL1)" in banner
     assert "smp: 4 CPUs online" in banner
+    assert "running at EL1" in g.cmd("version")
+    out = g.cmd("selftest preempt cross_wake sleep_accuracy affinity", timeout=120)
+    assert "selftest: 4 passed, 0 failed, 0 skipped" in out, out
+    assert g.poweroff() == 0
+
+
+def test_image_header_says_it_runs_anywhere():
+    """The arm64 Image header (Linux's Documentation/arch/arm64/booting.rst):
+    little-endian, 4K pages, and flags bit 3, "the 2 MiB-aligned base may be
+    anywhere in physical memory"; text_offset and image_size as before."""
+    h = IMAGE.read_bytes()[:64]
+    text_offset, image_size, flags = struct.unpack_from("<QQQ", h, 8)
+    assert h[0x38:0x3c] == b"ARM\x64"
+    assert flags == 0b1010, hex(flags)
+    assert text_offset == 2 * MiB and image_size >= IMAGE.stat().st_size
+
+
+def moved_image(tmp_path, at):
+    """A copy of the image whose header asks to be loaded at `at`: QEMU's
+    -kernel puts an arm64 Image at RAM base (0x40000000) + text_offset and
+    enters it like a boot loader would (x0 = DTB, MMU off)."""
+    img = bytearray(IMAGE.read_bytes())
+    struct.pack_into("<Q", img, 8, at - QEMU_RAM)
+    path = tmp_path / f"rtos-at-{at:#x}.bin"
+    path.write_bytes(img)
+    return path
+
+
+@pytest.mark.parametrize("machine", [BARE, AT_EL2])
+def test_relocated_boots_with_all_cpus(rtos_factory, tmp_path, machine):
+    """Loaded 126 MiB above its link address (0x40200000), the guest applies
+    its relocations and runs there: the image line names where, the
+    secondaries start at the relocated entry point (PSCI CPU_ON), the shell
+    table (pointers in data) works and the scheduler/timer/IPI self-tests
+    pass."""
+    at = 0x48000000
+    g = rtos_factory(machine=machine, image=moved_image(tmp_path, at))
+    banner = g.wait_boot()
+    size = IMAGE.stat().st_size
+    m = re.search(r"mem: image at (0x[0-9a-f]+)-(0x[0-9a-f]+), linked at 0x40200000", banner)
+    assert m and int(m.group(1), 16) == at and int(m.group(2), 16) >= at + size, banner
+    assert "smp: 4 CPUs online" in banner
+    assert "mem: 1024 MiB RAM" in banner
     assert "running at EL1" in g.cmd("version")
     out = g.cmd("selftest preempt cross_wake sleep_accuracy affinity", timeout=120)
     assert "selftest: 4 passed, 0 failed, 0 skipped" in out, out
