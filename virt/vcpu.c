@@ -16,6 +16,7 @@
 #include <virt/exits.h>
 #include <virt/vcpu_ctx.h>
 #include <virt/vcpu_hw.h>
+#include <virt/vgic.h>
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vtimer.h>
@@ -91,7 +92,7 @@ static void vcpu_fast_resched(void)
  */
 static bool vcpu_kick_fast(struct vcpu *v, u64 t)
 {
-	if (gic_highest_pending() != IPI_KICK || READ_ONCE(this_cpu()->need_resched) ||
+	if (READ_ONCE(this_cpu()->need_resched) ||
 	    READ_ONCE(v->vm->state) != VM_RUNNING)
 		return false;
 	virq_kick_fast(v);
@@ -102,20 +103,28 @@ static bool vcpu_kick_fast(struct vcpu *v, u64 t)
 	return true;
 }
 
+_Static_assert(GUEST_IRQ_FAST_VTIMER == VGIC_PPI_VTIMER, "guest.S: the vtimer PPI");
+_Static_assert(GUEST_IRQ_FAST_KICK == IPI_KICK, "guest.S: the kick SGI");
+
 /*
  * From the lower-EL IRQ vector (guest.S), the guest's context loaded, IRQs
- * masked, on the exception stack: if the interrupt is v's own timer, inject
- * it, if it is a kick, refresh v's LRs, and return true so that the vector
- * returns straight into the guest (no world switch, no scheduler). False:
- * a full exit.
+ * masked, on the exception stack, intid the highest pending interrupt
+ * (guest.S sends any other than these two to the full exit): if it is v's
+ * own timer, inject it, if it is a kick, refresh v's LRs, and return true
+ * so that the vector returns straight into the guest (no world switch, no
+ * scheduler). False: a full exit.
  */
-bool vcpu_irq_fast(struct guest_ctx *ctx)
+
+bool vcpu_irq_fast(struct guest_ctx *ctx, unsigned int intid)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, arch.ctx);
-	u64 t = k_now(), done = vtimer_fast_exit(v, t);
+	u64 t = k_now(), done;
 
-	if (!done)
+	if (intid == IPI_KICK)
 		return vcpu_kick_fast(v, t);
+	done = vtimer_fast_exit(v, t);
+	if (!done)
+		return false;
 	v->exits[EXIT_VTIMER]++;
 	v->entries++;
 	v->host_ticks += done - t;

@@ -154,8 +154,8 @@ static bool timer_asserted(u64 ctl)
 }
 
 /*
- * The exit was caused by the physical PPI 27 (the host's highest pending
- * interrupt; nothing of higher priority waits) with the guest's timer
+ * The caller found the physical PPI 27 the host's highest pending
+ * interrupt (nothing of higher priority waits), with the guest's timer
  * condition met. Same result as the full path (vtimer_exit() then
  * vtimer_enter()): the virtual PPI pending in an LR with HW = 1, the
  * physical one active until the guest deactivates it - which also stops it
@@ -170,7 +170,7 @@ fast_inject(struct vcpu *v, u64 left, enum vtimer_path path, unsigned int why)
 	u64 lr;
 	int n;
 
-	if (gic_highest_pending() != VGIC_PPI_VTIMER || !timer_asserted(vcpu_hw_live_cntv_ctl()))
+	if (!timer_asserted(vcpu_hw_live_cntv_ctl()))
 		return 0;
 	n = vgic_fast_inject(virq_dist(v->vm), v, vgic_hw_elrsr(), &lr);
 	if (n < 0)
@@ -201,7 +201,8 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 void vtimer_wake(struct vcpu *v)
 {
 	v->wfi_done = false;
-	fast_inject(v, v->left_guest_at, VTIMER_FULL, ESR_EC_WFx);
+	if (gic_highest_pending() == VGIC_PPI_VTIMER)
+		fast_inject(v, v->left_guest_at, VTIMER_FULL, ESR_EC_WFx);
 }
 
 void vtimer_exit(struct vcpu *v)

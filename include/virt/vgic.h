@@ -104,6 +104,10 @@ struct vgic_lr_bank {
 	u32 ap0r[4];		/* ICH_AP0R<n>_EL2 (n < 2^(PREbits - 5)) */
 	u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
 	u32 kept;		/* LRs the last flush left as they were (see vgic_hw.h) */
+	/* A superset of the LRs with lr[n] != 0, so that the copies in and
+	 * out visit only those (vgic_hw.h): the flush and every model write
+	 * of an LR (vgic_lr_set()) keep it, the hardware reads set it. */
+	u32 used;
 };
 
 #define VGIC_NONE 0xff		/* no vCPU / no LR */

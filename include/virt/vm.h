@@ -82,8 +82,9 @@ struct vcpu_arch {
 	/*
 	 * The saved EL1 context. Loaded lazily: from the first entry after its
 	 * thread is switched in until it is switched out (or unloaded), the
-	 * hardware holds the truth and this copy is stale (poisoned). Never
-	 * touch it directly: vcpu_el1() (virt/vcpu_ctx.h) unloads first.
+	 * hardware holds the truth and this copy is stale (poisoned in host
+	 * tests). Never touch it directly: vcpu_el1() (virt/vcpu_ctx.h)
+	 * unloads first.
 	 */
 	struct vcpu_sysregs el1_saved_;
 	int live_cpu;			/* pCPU holding the EL1 context, or -1 */

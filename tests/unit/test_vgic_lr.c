@@ -414,7 +414,7 @@ static int fast_on(struct tvm *t, unsigned int n)
 	int i = vgic_fast_inject(&t->d, tvcpu(t, n), elrsr(t, n), &val);
 
 	if (i >= 0)
-		bank(t, n)->lr[i] = val;
+		hw_lr_write(t, n, (unsigned int)i, val);
 	return i;
 }
 

@@ -283,6 +283,7 @@ static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 		vgic_lr_harden(c, (u32)__builtin_ctz(k));
 	c->lr_soft = 0;
 	c->bank.kept = live;
+	c->bank.used = vgic_lr_live(c);	/* every other LR was zeroed */
 	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
 	 * vCPU back once the guest has drained them. */
 	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
@@ -302,8 +303,9 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	 * it: nothing is lost, it is only delivered one exit later.
 	 */
 	if (!c->fast_used && list_empty(&c->ap_list) && !vgic_lr_live(c)) {
-		for (u32 i = 0; i < c->bank.nr_lr; i++)
-			c->bank.lr[i] = 0;
+		for (u32 k = c->bank.used; k; k &= k - 1)
+			c->bank.lr[__builtin_ctz(k)] = 0;
+		c->bank.used = 0;
 		c->bank.hcr = VGIC_HCR_EN;
 		c->bank.kept = 0;
 		/* The fast irq's configuration is read without the lock: a

@@ -90,6 +90,7 @@ void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 static inline void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
 {
 	c->bank.lr[i] = c->lr_val[i] = lr;
+	c->bank.used |= BIT(i);
 	c->lr_irq[i] = irq;
 	c->lr_live |= BIT(i);
 	irq->lr = (u8)i;
