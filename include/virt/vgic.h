@@ -322,7 +322,7 @@ bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid);
  * kvm_vgic_map_is_active()). */
 bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid);
 
-/* World switch. */
+/* World switch (flush and sync: v is a vCPU of d's VM). */
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
 /*
  * Before entry: load the highest-priority deliverable interrupts into

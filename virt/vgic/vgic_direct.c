@@ -109,7 +109,7 @@ static int vgic_direct_locked(struct vgic_dist *d, struct vgic_cpu *c, struct vg
 
 int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr, u64 *val)
 {
-	struct vgic_cpu *c = &d->cpu[vcpu_id(src)];	/* src is running: a valid vCPU */
+	struct vgic_cpu *c = vgic_cpu_self(d, src);
 	unsigned long f;
 	int i;
 

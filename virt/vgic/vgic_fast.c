@@ -44,7 +44,7 @@ void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n)
 
 int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
 {
-	struct vgic_cpu *c = &d->cpu[vcpu_id(v)];	/* v is running: a valid vCPU */
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 
 	if (!c->fast_val || !(elrsr & BIT(c->fast_lr)))
 		return -1;

@@ -293,7 +293,7 @@ static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 
 void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f;
 
 	/*
@@ -325,7 +325,7 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f;
 
 	if (!c->fast_used && !vgic_lr_live(c))
@@ -338,7 +338,7 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 /* Sync, the SGIs of sgi1r if any, flush: under one hold of the lock. */
 static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f = vgic_lock(d);
 
 	vgic_sync_locked(d, c);

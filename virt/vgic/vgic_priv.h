@@ -3,6 +3,7 @@
 #define VIRT_VGIC_PRIV_H
 
 #include <virt/vgic.h>
+#include <virt/vm_api.h>
 
 #ifdef HOST_TEST
 #include <assert.h>
@@ -87,6 +88,13 @@ void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 /* Free LR i of c now holds irq, written as lr (a flush's fill, or the
  * direct SGI): live, the value a sync compares with. Inline: the fill
  * runs it for every LR it loads. */
+/* The vCPU whose LRs the caller handles (flush, sync, the fast paths):
+ * running or about to, so a vCPU of d, without vgic_cpu_of()'s checks. */
+static inline struct vgic_cpu *vgic_cpu_self(struct vgic_dist *d, const struct vcpu *v)
+{
+	return &d->cpu[vcpu_id(v)];
+}
+
 static inline void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
 {
 	c->bank.lr[i] = c->lr_val[i] = lr;
