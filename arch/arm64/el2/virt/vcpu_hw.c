@@ -2,6 +2,7 @@
 #include <arch/fpsimd.h>
 #include <arch/sysreg.h>
 #include <kernel/arch_interface.h>
+#include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <virt/vcpu_ctx.h>
@@ -45,13 +46,20 @@
  */
 enum { EXTRA_VDISR = 1, EXTRA_TPIDR2 = 2 };
 
+static unsigned int extra;	/* the same on every CPU */
+
+/* At boot, before any VM (autostart runs at a later level): read on the
+ * world switch, where the lazy test cost a few instructions each time. */
+static int vcpu_hw_setup(void)
+{
+	extra = (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)) ? EXTRA_VDISR : 0) |
+		(PFR1_SME(read_sysreg(id_aa64pfr1_el1)) ? EXTRA_TPIDR2 : 0);
+	return 0;
+}
+INITCALL(vcpu_hw_setup);
+
 static unsigned int extra_regs(void)
 {
-	static unsigned int extra = ~0u;	/* the same on every CPU */
-
-	if (extra == ~0u)
-		extra = (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)) ? EXTRA_VDISR : 0) |
-			(PFR1_SME(read_sysreg(id_aa64pfr1_el1)) ? EXTRA_TPIDR2 : 0);
 	return extra;
 }
 
