@@ -117,6 +117,6 @@ int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr,
 		return -1;
 	f = vgic_lock(d);
 	i = vgic_direct_locked(d, c, &c->priv[(sgi1r & VGIC_SGIR_INTID) >> 24], elrsr, val);
-	vgic_unlock(d, f, src);
+	vgic_unlock_nokick(d, f);	/* the direct SGI re-files nothing */
 	return i;
 }

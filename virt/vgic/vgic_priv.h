@@ -37,6 +37,9 @@ unsigned long vgic_lock(struct vgic_dist *d);
 /* Drop the lock, then kick the vCPUs vgic_irq_update() marked, except self
  * (a vCPU that is outside the guest anyway; NULL for none). */
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self);
+/* The same for a hold that marked no vCPU for a kick (every unlock leaves
+ * d->kick empty, so it still is): the lock only. */
+void vgic_unlock_nokick(struct vgic_dist *d, unsigned long flags);
 struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v);
 struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, u32 intid);
 bool vgic_irq_pending(const struct vgic_irq *irq);

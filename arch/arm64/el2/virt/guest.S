@@ -83,27 +83,34 @@ __guest_enter:
  * (the hypervisor is built -mgeneral-regs-only) stay the guest's. If it
  * declines, the registers are put back and this becomes a full exit.
  */
-	.global guest_irq
-guest_irq:
-	/* Neither of the two interrupts the fast path takes is the highest
-	 * pending one (ICC_HPPIR1_EL1, IHI 0069 12.2.9; it acknowledges
-	 * nothing): a full exit, with no registers saved twice. */
-	mrs	x0, icc_hppir1_el1
-	and	w0, w0, #0xffffff
-	cmp	w0, #GUEST_IRQ_FAST_VTIMER
-	ccmp	w0, #GUEST_IRQ_FAST_KICK, #4, ne	/* Z also when it is the timer */
-	b.ne	1f
-	mov	w1, w0
+/* The caller-saved registers into ctx, \fn(ctx), back; eret if it returns
+ * true, else the full exit (1: in guest_irq). */
+.macro guest_irq_call fn
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
 	guest_regs stp, x0
 	str	x18, [x0, #16 * 9]
 	str	x30, [x0, #16 * 15]
-	bl	vcpu_irq_fast
+	bl	\fn
 	guest_caller_saved_back
 	cbz	w0, 1f
 	ldp	x0, x1, [sp], #16
 	eret
+.endm
+
+	.global guest_irq
+guest_irq:
+	/* Neither of the two interrupts the fast paths take is the highest
+	 * pending one (ICC_HPPIR1_EL1, IHI 0069 12.2.9; it acknowledges
+	 * nothing): a full exit, with no registers saved twice. */
+	mrs	x0, icc_hppir1_el1
+	and	w0, w0, #0xffffff
+	cmp	w0, #GUEST_IRQ_FAST_VTIMER
+	b.eq	2f
+	cmp	w0, #GUEST_IRQ_FAST_KICK
+	b.ne	1f
+	guest_irq_call vcpu_kick_irq
+2:	guest_irq_call vcpu_irq_fast
 1:	mov	x1, #GUEST_EXIT_IRQ
 	b	guest_exit_irq
 

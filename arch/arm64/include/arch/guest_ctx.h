@@ -57,11 +57,13 @@ int __guest_enter(struct guest_ctx *ctx);
 /*
  * Provided by virt/ (vcpu.c), called by guest.S on an IRQ from the guest
  * before any exit work, on the exception stack with IRQs masked and only
- * the guest's caller-saved registers saved in ctx, and intid the highest
- * pending interrupt, GUEST_IRQ_FAST_VTIMER or _KICK: true = handled,
- * return to the guest at once; false = take the full exit (GUEST_EXIT_IRQ).
+ * the guest's caller-saved registers saved in ctx, when the highest
+ * pending interrupt is GUEST_IRQ_FAST_VTIMER (vcpu_irq_fast()) or _KICK
+ * (vcpu_kick_irq()): true = handled, return to the guest at once; false =
+ * take the full exit (GUEST_EXIT_IRQ).
  */
-bool vcpu_irq_fast(struct guest_ctx *ctx, unsigned int intid);
+bool vcpu_irq_fast(struct guest_ctx *ctx);
+bool vcpu_kick_irq(struct guest_ctx *ctx);
 /*
  * Likewise for a trapped ICC_SGI1R_EL1 write (guest.S matches the ESR),
  * with all of the guest's general registers in ctx (the operand may be any
