@@ -162,6 +162,9 @@ struct vgic_cpu {
 	u8 fast_lr;		/* the LR it may fill once ICH_ELRSR_EL2 says empty */
 	bool fast_used;		/* filled since the last vgic_sync() */
 	bool fast_keep;		/* pended (under the lock) after it was filled */
+	/* The idle flush's fast value and the d->cfg_gen it was computed at
+	 * (vgic_fast_prepare_idle()). */
+	u64 idle_val, idle_gen;
 	u8 id;
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 #ifdef HOST_TEST
@@ -181,6 +184,10 @@ struct vgic_dist {
 	u32 kick;		/* vCPUs to kick once the lock is dropped */
 	bool closed;		/* being torn down: state changes, no kicks */
 	u32 kickers;		/* vgic_unlock()s kicking after the lock */
+	/* Bumped under the lock by every register write, link and reset: the
+	 * configuration an idle flush's fast value depends on may have
+	 * changed (vgic_fast_prepare_idle()). 64-bit: it never wraps. */
+	u64 cfg_gen;
 	/* Per group (0, 1): vCPUs that may hold an interrupt kept from being
 	 * deliverable only by that group's GICD_CTLR bit. A superset: turning
 	 * the group on kicks these instead of rescanning every interrupt. */

@@ -286,6 +286,7 @@ void vgic_reset(struct vgic_dist *d)
 		vgic_cpu_reset(&d->cpu[i]);
 	for (unsigned int i = 0; i < d->nr_spis; i++)
 		vgic_irq_reset(&d->spi[i], VGIC_NR_PRIVATE + i, 0);	/* IROUTER 0 */
+	vgic_config_changed(d);	/* no idle_gen of the reset vCPUs matches */
 	d->kick = 0;
 	vgic_unlock(d, f, NULL);
 }

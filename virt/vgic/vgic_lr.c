@@ -311,7 +311,7 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 		/* The fast irq's configuration is read without the lock: a
 		 * change racing with this read kicks this vCPU after it (see
 		 * vgic_irq_update()), so a stale prepare lives one exit. */
-		vgic_fast_prepare(d, c, 0);
+		vgic_fast_prepare_idle(d, c);
 		return;
 	}
 	f = vgic_lock(d);

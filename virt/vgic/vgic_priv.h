@@ -113,6 +113,15 @@ void vgic_lr_drop(struct vgic_cpu *c, u32 i);
  * Adopt: in a sync, under the lock, before the fold, if c->fast_used.
  * Changed: under the lock, after any update of c->fast_irq's state. */
 void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n);
+/* The same for a flush that found nothing queued and nothing live (n = 0),
+ * reusing the last value while d->cfg_gen says nothing changed. */
+void vgic_fast_prepare_idle(const struct vgic_dist *d, struct vgic_cpu *c);
+/* Under the lock: a register write, link or reset may change what a
+ * fast value depends on. */
+static inline void vgic_config_changed(struct vgic_dist *d)
+{
+	d->cfg_gen++;
+}
 void vgic_fast_adopt(struct vgic_cpu *c);
 void vgic_fast_changed(struct vgic_dist *d, struct vgic_cpu *c, const struct vgic_irq *irq);
 
