@@ -335,9 +335,10 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
  * Before entry: load the highest-priority deliverable interrupts into
  * bank->lr (active ones first, then pending by priority, ties by INTID)
  * and set bank->hcr = En, plus UIE when some did not fit, so the guest
- * exits (maintenance interrupt) once it has drained the LRs.
+ * exits (maintenance interrupt) once it has drained the LRs. Returns
+ * that bank (vgic_lr_bank()).
  */
-void vgic_flush(struct vgic_dist *d, struct vcpu *v);
+struct vgic_lr_bank *vgic_flush(struct vgic_dist *d, struct vcpu *v);
 /* After exit, once bank->lr holds the ICH_LR<n>_EL2 values: fold the
  * changed ones back into the model (acks, EOIs, level re-evaluation). */
 void vgic_sync(struct vgic_dist *d, struct vcpu *v);

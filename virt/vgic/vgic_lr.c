@@ -291,7 +291,7 @@ static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 	vgic_fast_prepare(d, c, n ? (u32)__builtin_ctz(n) : c->bank.nr_lr);
 }
 
-void vgic_flush(struct vgic_dist *d, struct vcpu *v)
+struct vgic_lr_bank *vgic_flush(struct vgic_dist *d, struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f;
@@ -312,7 +312,7 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 		 * change racing with this read kicks this vCPU after it (see
 		 * vgic_irq_update()), so a stale prepare lives one exit. */
 		vgic_fast_prepare_idle(d, c);
-		return;
+		return &c->bank;
 	}
 	f = vgic_lock(d);
 	/* Unload the soft LRs updated since the sync. (A flush with no sync
@@ -321,6 +321,7 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	vgic_sync_locked(d, c);
 	vgic_fill_locked(d, c);
 	vgic_unlock(d, f, v);
+	return &c->bank;
 }
 
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
