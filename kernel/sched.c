@@ -235,6 +235,11 @@ void sched_yield(void)
 	reschedule(true);
 }
 
+/*
+ * A timer interrupt's expiry (timeout_timer_irq(), which also sets
+ * need_resched) runs here, under the same lock hold as the switch it may
+ * ask for; do_switch() reprograms the timer whether it switches or not.
+ */
 void sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
@@ -242,6 +247,8 @@ void sched_irq_exit(void)
 	if (!cpu->need_resched)
 		return;
 	spin_lock(&sched_lock);
+	if (cpu->timer_fired)
+		timeout_expire_locked();
 	do_switch(cpu, cpu->slice_expired);
 	spin_unlock(&sched_lock);
 }

@@ -20,6 +20,7 @@ struct cpu {
 	u64 timer_deadline;		/* currently programmed, or K_FOREVER */
 	u64 slice_deadline;		/* round-robin slice end, or K_FOREVER */
 	bool slice_expired;
+	bool timer_fired;		/* expiry left to sched_irq_exit() */
 	/* A guest idles this CPU in an untrapped WFI and may take only
 	 * fast-path exits: a thread readied here kicks it (sched.c). */
 	bool guest_idles;		/* sched_guest_idle_begin() */
