@@ -170,7 +170,7 @@ void virq_exit(struct vcpu *v)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;
 
-	vgic_hw_save(vgic_lr_bank(d, v));
+	vgic_hw_save(vgic_lr_bank_self(d, v));
 	vgic_sync(d, v);
 	vtimer_exit(v);
 }

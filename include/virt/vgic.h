@@ -329,8 +329,10 @@ bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid);
  * kvm_vgic_map_is_active()). */
 bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid);
 
-/* World switch (flush and sync: v is a vCPU of d's VM). */
+/* World switch (flush and sync: v is a vCPU of d's VM). vgic_lr_bank()
+ * checks v (NULL for none of d's); _self() is for the vCPU being switched. */
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
+struct vgic_lr_bank *vgic_lr_bank_self(struct vgic_dist *d, struct vcpu *v);
 /*
  * Before entry: load the highest-priority deliverable interrupts into
  * bank->lr (active ones first, then pending by priority, ties by INTID)

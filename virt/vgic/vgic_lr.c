@@ -215,6 +215,11 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
 	return c ? &c->bank : NULL;
 }
 
+struct vgic_lr_bank *vgic_lr_bank_self(struct vgic_dist *d, struct vcpu *v)
+{
+	return &vgic_cpu_self(d, v)->bank;
+}
+
 /*
  * Under the lock: fold c's LRs back into the model (a fast injection
  * first, as if a flush had made it). An LR the guest changed, or whose

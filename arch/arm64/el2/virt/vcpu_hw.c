@@ -158,6 +158,8 @@ void vcpu_hw_fp_release(struct vcpu *v)
  * steers them to the virtual timer), so what the hardware holds is
  * remembered and only a difference is written: a timer register write is
  * cheap on hardware but costly on an emulator (QEMU re-arms a host timer).
+ * Remembered at the save: every load on a pCPU follows the save of the
+ * vCPU loaded there before (vcpu_ctx.c), or is its first (not known).
  */
 struct cntp_hw {
 	u64 ctl, cval;
@@ -177,7 +179,6 @@ static void cntp_load(const struct vcpu_sysregs *s)
 		write_sysreg(cntp_cval_el0, s->cntp_cval);
 	if (!h->known || h->ctl != (s->cntp_ctl & CNTP_CTL_RW))
 		write_sysreg(cntp_ctl_el0, s->cntp_ctl & CNTP_CTL_RW);
-	*h = (struct cntp_hw){ s->cntp_ctl & CNTP_CTL_RW, s->cntp_cval, true };
 }
 
 /* Saved, then disabled so that it cannot fire while the guest is out.
@@ -191,6 +192,7 @@ static void cntp_save(struct vcpu_sysregs *s)
 	s->cntp_cval = read_sysreg(cntp_cval_el0);
 	h->ctl = s->cntp_ctl;
 	h->cval = s->cntp_cval;
+	h->known = true;
 	if (s->cntp_ctl & CNTP_CTL_ENABLE) {
 		write_sysreg(cntp_ctl_el0, 0);
 		h->ctl = 0;
