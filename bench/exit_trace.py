@@ -35,10 +35,11 @@ sync vector's push and branch, 2 instructions, are added) and keeps only
 exits whose ESR_EL2 is a data abort from the guest (EC 0x24) with WnR set
 (its FR polls are reads; no other device is written once it runs).
 
-    python3 bench/exit_trace.py --build build [--exit timer|sgi|mmio|switch] [--exits 4] [--skip 50]
+    python3 bench/exit_trace.py --build build [--exit timer|sgi|mmio|switch] [--exits 4] [--skip 50] [--seq]
 """
 import argparse
 import collections
+import itertools
 import pexpect
 import os
 import pathlib
@@ -185,6 +186,8 @@ def main():
     ap.add_argument("--skip", type=int, default=50, help="exits to let pass first (boot)")
     ap.add_argument("--port", default="1234")
     ap.add_argument("--exit", choices=sorted(START), default="timer", help="which exit")
+    ap.add_argument("--seq", action="store_true",
+                    help="also print the last exit's functions in order (runs of one function)")
     a = ap.parse_args()
     b = a.build.resolve()
     from benchlib import build_pack, switch_pair   # not at the top: gdb runs this file too
@@ -231,6 +234,10 @@ def main():
           f"(incl. {extra} before the trace point)" if extra else "")
     for name, n in collections.Counter(names[-1]).most_common():
         print("%6d  %s" % (n, name))
+    if a.seq:
+        print("in order:")
+        for name, run in itertools.groupby(names[-1]):
+            print("%6d  %s" % (len(list(run)), name))
 
 
 if __name__ == "__main__":

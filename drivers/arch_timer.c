@@ -15,7 +15,7 @@ unsigned int arch_timer_intid(void)
 
 static void timer_irq(unsigned int intid, void *arg)
 {
-	timeout_handle_expiry();
+	timeout_timer_irq();	/* the expiry: sched_irq_exit() */
 }
 
 void arch_timer_init_cpu(void)

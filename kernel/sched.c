@@ -21,7 +21,7 @@ static u64 online_mask(void)
 
 static bool cpu_is_idle(const struct cpu *c)
 {
-	return c->current == c->idle && c->rq.count == 0;
+	return c->current == c->idle && c->rq.count == 0 && !c->handoff;
 }
 
 /* Stay on the last CPU when it can run us now; else an idle allowed CPU;
@@ -92,6 +92,27 @@ void sched_ready_locked(struct thread *t)
 	kick_idling_guest(c);
 }
 
+/*
+ * In this CPU's expiry in sched_irq_exit() (handoff_ok), a thread going
+ * back to this CPU and preempting its current thread - what
+ * sched_ready_locked() would decide - is handed to the switch that follows
+ * in the same lock hold: nobody can see the run queue in between, so it
+ * need not go through it (expire_and_switch()).
+ */
+void sched_wake_timeout_locked(struct thread *t)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->handoff_ok && !c->handoff && !t->suspend_req && t->cpu == c->id &&
+	    (t->affinity & BIT_ULL(c->id)) && t->prio < c->current->prio) {
+		t->state = THREAD_READY;
+		c->handoff = t;
+		c->need_resched = true;
+		return;
+	}
+	sched_ready_locked(t);
+}
+
 void sched_dequeue_locked(struct thread *t)
 {
 	runq_remove(&cpus[t->cpu].rq, &t->rq_node, t->prio);
@@ -109,8 +130,11 @@ static void arm_slice(struct cpu *cpu, struct thread *t, u64 now)
 }
 
 /* Put a still-runnable `prev` back: at the head if it was preempted (it keeps
- * its turn), at the tail if it yielded or used up its slice. */
-static void requeue_prev(struct cpu *cpu, struct thread *prev, bool yield)
+ * its turn), at the tail if it yielded or used up its slice. Inlined in its
+ * two callers as when do_switch() was the only one: every switch pays for
+ * a call otherwise. */
+static inline __attribute__((always_inline)) void
+requeue_prev(struct cpu *cpu, struct thread *prev, bool yield)
 {
 	if (prev->suspend_req) {
 		prev->state = THREAD_SUSPENDED;
@@ -149,20 +173,11 @@ static struct thread *pick_next(struct cpu *cpu)
 	return t;
 }
 
-static void do_switch(struct cpu *cpu, bool yield)
+/* The end of a switch to next (maybe prev again); inlined in both callers
+ * so that do_switch() pays nothing for the handoff's use of it. */
+static inline __attribute__((always_inline)) void
+switch_to(struct cpu *cpu, struct thread *prev, struct thread *next, u64 now)
 {
-	struct thread *prev = cpu->current, *next;
-	u64 now = k_now();
-
-	cpu->need_resched = false;
-	cpu->slice_expired = false;
-	if (keep_prev(cpu, prev, yield)) {
-		arm_slice(cpu, prev, now);
-		return;
-	}
-	if (prev->state == THREAD_RUNNING && !(prev->flags & THREAD_F_IDLE))
-		requeue_prev(cpu, prev, yield);
-	next = pick_next(cpu);
 	next->state = THREAD_RUNNING;
 	next->cpu = cpu->id;
 	cpu->slice_deadline = K_FOREVER;
@@ -176,6 +191,57 @@ static void do_switch(struct cpu *cpu, bool yield)
 	cpu->current = next;
 	arch_thread_switch_out(prev);
 	arch_switch(prev, next);
+}
+
+static void do_switch(struct cpu *cpu, bool yield)
+{
+	struct thread *prev = cpu->current;
+	u64 now = k_now();
+
+	cpu->need_resched = false;
+	cpu->slice_expired = false;
+	if (keep_prev(cpu, prev, yield)) {
+		arm_slice(cpu, prev, now);
+		return;
+	}
+	if (prev->state == THREAD_RUNNING && !(prev->flags & THREAD_F_IDLE))
+		requeue_prev(cpu, prev, yield);
+	switch_to(cpu, prev, pick_next(cpu), now);
+}
+
+/*
+ * Under the lock, the timer having fired: run the expiry, then switch to
+ * the thread it handed off (sched_wake_timeout_locked()) if nothing queued
+ * meanwhile outranks it - as do_switch() would, without the run queue -
+ * else do_switch() decides. Not inlined, and cpu not needed after the
+ * call: the interrupt exit of every other interrupt stays as it was.
+ */
+static __attribute__((noinline)) void expire_and_switch(struct cpu *cpu)
+{
+	struct thread *prev = cpu->current, *h;
+	bool yield;
+
+	cpu->handoff_ok = true;
+	timeout_expire_locked();
+	cpu->handoff_ok = false;
+	h = cpu->handoff;
+	if (h) {
+		cpu->handoff = NULL;
+		if (h->prio >= runq_best_prio(&cpu->rq)) {
+			runq_add_tail(&cpu->rq, &h->rq_node, h->prio);
+			h = NULL;
+		}
+	}
+	if (!h) {
+		do_switch(cpu, cpu->slice_expired);
+		return;
+	}
+	yield = cpu->slice_expired;
+	cpu->need_resched = false;
+	cpu->slice_expired = false;
+	if (prev->state == THREAD_RUNNING && !(prev->flags & THREAD_F_IDLE))
+		requeue_prev(cpu, prev, yield);
+	switch_to(cpu, prev, h, k_now());
 }
 
 void sched_switch_locked(void)
@@ -235,6 +301,11 @@ void sched_yield(void)
 	reschedule(true);
 }
 
+/*
+ * A timer interrupt's expiry (timeout_timer_irq(), which also sets
+ * need_resched) runs here, under the same lock hold as the switch it may
+ * ask for; do_switch() reprograms the timer whether it switches or not.
+ */
 void sched_irq_exit(void)
 {
 	struct cpu *cpu = this_cpu();
@@ -242,7 +313,10 @@ void sched_irq_exit(void)
 	if (!cpu->need_resched)
 		return;
 	spin_lock(&sched_lock);
-	do_switch(cpu, cpu->slice_expired);
+	if (cpu->timer_fired)
+		expire_and_switch(cpu);
+	else
+		do_switch(cpu, cpu->slice_expired);
 	spin_unlock(&sched_lock);
 }
 

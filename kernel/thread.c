@@ -35,7 +35,7 @@ static void thread_timeout_fired(struct timeout *to)
 		t->wait_q = NULL;
 	}
 	t->wait_result = -ETIMEDOUT;
-	sched_ready_locked(t);
+	sched_wake_timeout_locked(t);
 }
 
 /* Shared by thread_create() and the boot/idle threads. */

@@ -89,18 +89,37 @@ void timeout_abort_locked(struct timeout *t)
 		list_del(&t->node);
 }
 
-void timeout_handle_expiry(void)
+void timeout_expire_locked(void)
 {
+	struct cpu *cpu = this_cpu();
 	struct timeout *t;
-	u64 now;
+	u64 now = k_now();
 
-	spin_lock(&sched_lock);
-	this_cpu()->timer_irqs++;
-	now = k_now();
-	this_cpu()->timer_deadline = 0;	/* fired: force a reprogram or a stop */
-	while ((t = tq_pop_expired(&this_cpu()->timeouts, now)))
+	cpu->timer_irqs++;
+	cpu->timer_fired = false;
+	while ((t = tq_pop_expired(&cpu->timeouts, now)))
 		t->fn(t);
 	sched_tick_locked(now);
+}
+
+void timeout_handle_expiry(void)
+{
+	spin_lock(&sched_lock);
+	this_cpu()->timer_deadline = 0;	/* fired: force a reprogram or a stop */
+	timeout_expire_locked();
 	timeout_reprogram_locked();
 	spin_unlock(&sched_lock);
+}
+
+/* The level-sensitive timer would fire again as soon as the handler
+ * returns: stopped (and known so) until the expiry reprograms it, in
+ * sched_irq_exit() at the end of this interrupt (need_resched). */
+void timeout_timer_irq(void)
+{
+	struct cpu *cpu = this_cpu();
+
+	arch_timer_stop();
+	cpu->timer_deadline = K_FOREVER;
+	cpu->timer_fired = true;
+	cpu->need_resched = true;
 }

@@ -28,6 +28,14 @@ static u64 lat_count(const struct vtimer_lat *l)
 	return n;
 }
 
+/* v's statistics for path p, with a delivery still deferred (vtimer.c). */
+static void lat_of(const struct vcpu *v, unsigned int p, struct vtimer_lat *out)
+{
+	static const struct vtimer_lat_defer none;
+
+	vtimer_lat_view(&v->vtimer_lat[p], p == VTIMER_FULL ? &v->vtimer_lat_wake : &none, out);
+}
+
 static const char *worst_exit_name(const struct vtimer_lat *l)
 {
 	return l->worst_exit == VTIMER_WHY_IRQ ? "interrupt" : esr_class_name(l->worst_exit);
@@ -37,9 +45,11 @@ void zvm_latency_summary(struct shell *sh, const struct vcpu *v)
 {
 	shell_printf(sh, "    timer irq delivery (deadline -> guest entry):");
 	for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
-		const struct vtimer_lat *l = &v->vtimer_lat[p];
-		u64 n = lat_count(l);
+		struct vtimer_lat lv, *l = &lv;
+		u64 n;
 
+		lat_of(v, p, l);
+		n = lat_count(l);
 		shell_printf(sh, "%s %s %llu", p ? ";" : "", path_name[p], (unsigned long long)n);
 		if (n)
 			shell_printf(sh, " avg %llu ns max %llu ns", ns(l->sum / n), ns(l->max));
@@ -111,9 +121,11 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 		shell_printf(sh, "vcpu%u (pcpu %u): timer irq delivery, deadline -> guest entry\n",
 			     i, v->pcpu);
 		for (unsigned int p = 0; p < VTIMER_PATH_NR; p++) {
-			const struct vtimer_lat *l = &v->vtimer_lat[p];
-			u64 n = lat_count(l);
+			struct vtimer_lat lv, *l = &lv;
+			u64 n;
 
+			lat_of(v, p, l);
+			n = lat_count(l);
 			shell_printf(sh, "  %s path: %llu", path_name[p], (unsigned long long)n);
 			if (n)
 				shell_printf(sh, ", avg %llu ns, max %llu ns; in ZVM avg %llu ns, "
@@ -124,8 +136,10 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 				print_zvm_pcts(sh, l, n);
 			print_hist(sh, l);
 		}
-		if (set)	/* racy against the vCPU by design: statistics only */
+		if (set) {	/* racy against the vCPU by design: statistics only */
 			memset(v->vtimer_lat, 0, sizeof(v->vtimer_lat));
+			v->vtimer_lat_wake.now = 0;
+		}
 	}
 	if (set)
 		shell_printf(sh, "cleared\n");

@@ -16,6 +16,7 @@
 #include <virt/exits.h>
 #include <virt/vcpu_ctx.h>
 #include <virt/vcpu_hw.h>
+#include <virt/vgic.h>
 #include <virt/virq.h>
 #include <virt/vm.h>
 #include <virt/vtimer.h>
@@ -53,7 +54,7 @@ void vcpu_kick(struct vcpu *v)
 	if (READ_ONCE(v->wfi_wait))
 		sem_give(&v->wake);
 	else if (t && t->state == THREAD_RUNNING && t->cpu != arch_cpu_id())
-		ipi_send(t->cpu, IPI_KICK);	/* the guest sees it (vcpu_kick_fast()) */
+		ipi_send(t->cpu, IPI_KICK);	/* the guest sees it (vcpu_kick_irq()) */
 }
 
 static bool vcpu_should_run(struct vcpu *v)
@@ -82,16 +83,24 @@ static void vcpu_fast_resched(void)
 		ipi_send(arch_cpu_id(), IPI_RESCHED);
 }
 
+_Static_assert(GUEST_IRQ_FAST_VTIMER == VGIC_PPI_VTIMER, "guest.S: the vtimer PPI");
+_Static_assert(GUEST_IRQ_FAST_KICK == IPI_KICK, "guest.S: the kick SGI");
+
 /*
- * IPI_KICK for the running vCPU (vcpu_kick() on another pCPU: its vGIC
- * changed): refresh its LRs in place (virq_kick_fast()). Only when nothing
- * else needs this pCPU - no thread made ready here (need_resched, which
- * comes with its own IPI_RESCHED), the VM still running (vm_halt() and
- * vcpu_stop() kick so that the loop sees the state) - else a full exit.
+ * From the lower-EL IRQ vector (guest.S) like vcpu_irq_fast(), IPI_KICK
+ * the highest pending interrupt: the running vCPU's vGIC changed
+ * (vcpu_kick() on another pCPU): refresh its LRs in place
+ * (virq_kick_fast()). Only when nothing else needs this pCPU - no thread
+ * made ready here (need_resched, which comes with its own IPI_RESCHED), the
+ * VM still running (vm_halt() and vcpu_stop() kick so that the loop sees
+ * the state) - else a full exit.
  */
-static bool vcpu_kick_fast(struct vcpu *v, u64 t)
+bool vcpu_kick_irq(struct guest_ctx *ctx)
 {
-	if (gic_highest_pending() != IPI_KICK || READ_ONCE(this_cpu()->need_resched) ||
+	struct vcpu *v = container_of(ctx, struct vcpu, arch.ctx);
+	u64 t = k_now();
+
+	if (READ_ONCE(this_cpu()->need_resched) ||
 	    READ_ONCE(v->vm->state) != VM_RUNNING)
 		return false;
 	virq_kick_fast(v);
@@ -104,10 +113,10 @@ static bool vcpu_kick_fast(struct vcpu *v, u64 t)
 
 /*
  * From the lower-EL IRQ vector (guest.S), the guest's context loaded, IRQs
- * masked, on the exception stack: if the interrupt is v's own timer, inject
- * it, if it is a kick, refresh v's LRs, and return true so that the vector
- * returns straight into the guest (no world switch, no scheduler). False:
- * a full exit.
+ * masked, on the exception stack, with the physical PPI 27 the highest
+ * pending interrupt: if it is v's own timer, inject it and return true so
+ * that the vector returns straight into the guest (no world switch, no
+ * scheduler). False: a full exit.
  */
 bool vcpu_irq_fast(struct guest_ctx *ctx)
 {
@@ -115,7 +124,7 @@ bool vcpu_irq_fast(struct guest_ctx *ctx)
 	u64 t = k_now(), done = vtimer_fast_exit(v, t);
 
 	if (!done)
-		return vcpu_kick_fast(v, t);
+		return false;
 	v->exits[EXIT_VTIMER]++;
 	v->entries++;
 	v->host_ticks += done - t;

@@ -160,18 +160,17 @@ void virq_kick_fast(struct vcpu *v)
 
 void virq_enter(struct vcpu *v)
 {
-	struct vgic_dist *d = &v->vm->virq->dist;
+	struct vgic_lr_bank *b = vgic_flush(&v->vm->virq->dist, v);
 
-	vgic_flush(d, v);
 	vtimer_enter(v);
-	vgic_hw_load(vgic_lr_bank(d, v));
+	vgic_hw_load(b);
 }
 
 void virq_exit(struct vcpu *v)
 {
 	struct vgic_dist *d = &v->vm->virq->dist;
 
-	vgic_hw_save(vgic_lr_bank(d, v));
+	vgic_hw_save(vgic_lr_bank_self(d, v));
 	vgic_sync(d, v);
 	vtimer_exit(v);
 }

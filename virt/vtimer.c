@@ -154,8 +154,8 @@ static bool timer_asserted(u64 ctl)
 }
 
 /*
- * The exit was caused by the physical PPI 27 (the host's highest pending
- * interrupt; nothing of higher priority waits) with the guest's timer
+ * The caller found the physical PPI 27 the host's highest pending
+ * interrupt (nothing of higher priority waits), with the guest's timer
  * condition met. Same result as the full path (vtimer_exit() then
  * vtimer_enter()): the virtual PPI pending in an LR with HW = 1, the
  * physical one active until the guest deactivates it - which also stops it
@@ -164,17 +164,16 @@ static bool timer_asserted(u64 ctl)
  */
 /* Inlined into both callers: the fast path keeps its constants folded
  * (called with `path` a variable, it cost the fast path 30 instructions). */
-static inline __attribute__((always_inline)) u64
-fast_inject(struct vcpu *v, u64 left, enum vtimer_path path, unsigned int why)
+static inline __attribute__((always_inline)) bool fast_inject(struct vcpu *v)
 {
 	u64 lr;
 	int n;
 
-	if (gic_highest_pending() != VGIC_PPI_VTIMER || !timer_asserted(vcpu_hw_live_cntv_ctl()))
-		return 0;
+	if (!timer_asserted(vcpu_hw_live_cntv_ctl()))
+		return false;
 	n = vgic_fast_inject(virq_dist(v->vm), v, vgic_hw_elrsr(), &lr);
 	if (n < 0)
-		return 0;
+		return false;
 	vgic_hw_write_lr((unsigned int)n, lr);
 	/*
 	 * Its DSB also publishes the injection (see vgic_fast_inject()). The
@@ -184,12 +183,21 @@ fast_inject(struct vcpu *v, u64 left, enum vtimer_path path, unsigned int why)
 	 */
 	gic_set_active(VGIC_PPI_VTIMER, true);
 	v->vtimer_owed = true;
-	return lat_record(v, path, vcpu_hw_live_cntv_deadline(), left, why);
+	return true;
+}
+
+/* The deadline of the timer just injected (host counter). */
+static u64 live_due(const struct vcpu *v)
+{
+	(void)v;	/* CNTVOFF_EL2 holds its VM's offset while it is loaded */
+	return vcpu_hw_live_cntv_deadline();
 }
 
 u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 {
-	return fast_inject(v, left, VTIMER_FAST, VTIMER_WHY_IRQ);
+	if (!fast_inject(v))
+		return 0;
+	return lat_record(v, VTIMER_FAST, live_due(v), left, VTIMER_WHY_IRQ);
 }
 
 /*
@@ -201,18 +209,24 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left)
  * If it does not apply (a host interrupt of higher priority pending, no LR
  * set aside), the PPI makes the guest exit at once and that exit handles
  * it. Accounted as before: a full-path delivery behind the WFI exit, so
- * that the hypervisor's part includes the switch to this vCPU.
+ * that the hypervisor's part includes the switch to this vCPU - but added
+ * to the statistics at the vCPU's next full exit (vtimer_exit()), not on
+ * this entry, the path whose latency they measure (`zvm latency` reads
+ * the deferred one too: vtimer_lat_view()).
  */
 void vtimer_wake(struct vcpu *v)
 {
 	v->wfi_done = false;
-	fast_inject(v, v->left_guest_at, VTIMER_FULL, ESR_EC_WFx);
+	if (gic_highest_pending() == VGIC_PPI_VTIMER && fast_inject(v))
+		vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_wake, live_due(v),
+				 v->left_guest_at, k_now(), ESR_EC_WFx);
 }
 
 void vtimer_exit(struct vcpu *v)
 {
 	u64 ctl = v->arch.cntv.ctl;
 
+	vtimer_lat_settle(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_wake);
 	/* The guest's EOI may have deactivated the physical PPI meanwhile.
 	 * vtimer_owed is only a hint that owes() must be asked: set when we
 	 * inject, cleared once the guest has dealt with it. */

@@ -20,6 +20,12 @@ struct cpu {
 	u64 timer_deadline;		/* currently programmed, or K_FOREVER */
 	u64 slice_deadline;		/* round-robin slice end, or K_FOREVER */
 	bool slice_expired;
+	bool timer_fired;		/* expiry left to sched_irq_exit() */
+	/* During that expiry: a woken thread that preempts the current one
+	 * goes to the switch that follows in the same lock hold, not through
+	 * the run queue (sched_wake_timeout_locked()). */
+	bool handoff_ok;
+	struct thread *handoff;
 	/* A guest idles this CPU in an untrapped WFI and may take only
 	 * fast-path exits: a thread readied here kicks it (sched.c). */
 	bool guest_idles;		/* sched_guest_idle_begin() */

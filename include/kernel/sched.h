@@ -16,6 +16,8 @@ extern spinlock_t sched_lock;
 void sched_init_cpu(unsigned int cpu, struct thread *idle);
 /* Make `t` runnable and queue it on a suitable CPU (kicking it if needed). */
 void sched_ready_locked(struct thread *t);
+/* The same for a thread whose timeout expired (kernel/thread.c). */
+void sched_wake_timeout_locked(struct thread *t);
 /* Remove `t` from its run queue (it must be READY). */
 void sched_dequeue_locked(struct thread *t);
 /* Block the current thread (state already set) and switch; returns when woken.

@@ -35,6 +35,16 @@ void timeout_abort_locked(struct timeout *t);
 bool timeout_pending(const struct timeout *t);
 /* Timer interrupt: run expired timeouts on this CPU, reprogram the timer. */
 void timeout_handle_expiry(void);
+/*
+ * The timer interrupt's handler (IRQs masked): stop the timer and leave
+ * the expiry to sched_irq_exit() (need_resched set), which runs it under
+ * the scheduler lock it takes anyway for the switch a wake-up causes: one
+ * lock hold and one timer reprogram, not two of each.
+ */
+void timeout_timer_irq(void);
+/* Under the lock, after timeout_timer_irq(): run this CPU's expired
+ * timeouts and time slice (the caller reprograms or switches). */
+void timeout_expire_locked(void);
 /* Recompute this CPU's timer deadline (timeouts and time slice). */
 void timeout_reprogram_locked(void);
 

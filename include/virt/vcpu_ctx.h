@@ -19,7 +19,8 @@
 struct vcpu;
 struct vcpu_sysregs;
 
-/* What a stale saved copy holds while the hardware has the truth. */
+/* What a stale saved copy holds while the hardware has the truth (host
+ * tests only: virt/vcpu_ctx.c). */
 #define VCPU_EL1_POISON 0x5a5a5a5a5a5a5a5aULL
 
 /* v's saved EL1 registers, up to date: if this pCPU holds them, they are

@@ -104,6 +104,10 @@ struct vgic_lr_bank {
 	u32 ap0r[4];		/* ICH_AP0R<n>_EL2 (n < 2^(PREbits - 5)) */
 	u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
 	u32 kept;		/* LRs the last flush left as they were (see vgic_hw.h) */
+	/* A superset of the LRs with lr[n] != 0, so that the copies in and
+	 * out visit only those (vgic_hw.h): the flush and every model write
+	 * of an LR (vgic_lr_set()) keep it, the hardware reads set it. */
+	u32 used;
 };
 
 #define VGIC_NONE 0xff		/* no vCPU / no LR */
@@ -158,6 +162,9 @@ struct vgic_cpu {
 	u8 fast_lr;		/* the LR it may fill once ICH_ELRSR_EL2 says empty */
 	bool fast_used;		/* filled since the last vgic_sync() */
 	bool fast_keep;		/* pended (under the lock) after it was filled */
+	/* The idle flush's fast value and the d->cfg_gen it was computed at
+	 * (vgic_fast_prepare_idle()). */
+	u64 idle_val, idle_gen;
 	u8 id;
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 #ifdef HOST_TEST
@@ -177,6 +184,10 @@ struct vgic_dist {
 	u32 kick;		/* vCPUs to kick once the lock is dropped */
 	bool closed;		/* being torn down: state changes, no kicks */
 	u32 kickers;		/* vgic_unlock()s kicking after the lock */
+	/* Bumped under the lock by every register write, link and reset: the
+	 * configuration an idle flush's fast value depends on may have
+	 * changed (vgic_fast_prepare_idle()). 64-bit: it never wraps. */
+	u64 cfg_gen;
 	/* Per group (0, 1): vCPUs that may hold an interrupt kept from being
 	 * deliverable only by that group's GICD_CTLR bit. A superset: turning
 	 * the group on kicks these instead of rescanning every interrupt. */
@@ -318,15 +329,18 @@ bool vgic_irq_is_active(struct vgic_dist *d, struct vcpu *v, u32 intid);
  * kvm_vgic_map_is_active()). */
 bool vgic_irq_owes_deactivation(struct vgic_dist *d, struct vcpu *v, u32 intid);
 
-/* World switch. */
+/* World switch (flush and sync: v is a vCPU of d's VM). vgic_lr_bank()
+ * checks v (NULL for none of d's); _self() is for the vCPU being switched. */
 struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v);
+struct vgic_lr_bank *vgic_lr_bank_self(struct vgic_dist *d, struct vcpu *v);
 /*
  * Before entry: load the highest-priority deliverable interrupts into
  * bank->lr (active ones first, then pending by priority, ties by INTID)
  * and set bank->hcr = En, plus UIE when some did not fit, so the guest
- * exits (maintenance interrupt) once it has drained the LRs.
+ * exits (maintenance interrupt) once it has drained the LRs. Returns
+ * that bank (vgic_lr_bank()).
  */
-void vgic_flush(struct vgic_dist *d, struct vcpu *v);
+struct vgic_lr_bank *vgic_flush(struct vgic_dist *d, struct vcpu *v);
 /* After exit, once bank->lr holds the ICH_LR<n>_EL2 values: fold the
  * changed ones back into the model (acks, EOIs, level re-evaluation). */
 void vgic_sync(struct vgic_dist *d, struct vcpu *v);

@@ -78,14 +78,21 @@ struct vtimer_lat {
 	u64 hist[VTIMER_HIST_NR];	/* 64-bit: a 1 kHz timer fills a u32 in 50 days */
 	u64 zvm_hist[VTIMER_HIST_NR];	/* the hypervisor's part, same buckets */
 };
+/* One delivery not yet added to its histogram (vtimer_lat.h); now == 0:
+ * none (a host counter value, never 0 once the host runs). */
+struct vtimer_lat_defer {
+	u64 due, left, now;
+	unsigned int why;
+};
 
 struct vcpu_arch {
 	struct guest_ctx ctx;		/* general registers, written by guest.S */
 	/*
 	 * The saved EL1 context. Loaded lazily: from the first entry after its
 	 * thread is switched in until it is switched out (or unloaded), the
-	 * hardware holds the truth and this copy is stale (poisoned). Never
-	 * touch it directly: vcpu_el1() (virt/vcpu_ctx.h) unloads first.
+	 * hardware holds the truth and this copy is stale (poisoned in host
+	 * tests). Never touch it directly: vcpu_el1() (virt/vcpu_ctx.h)
+	 * unloads first.
 	 */
 	struct vcpu_sysregs el1_saved_;
 	int live_cpu;			/* pCPU holding the EL1 context, or -1 */
@@ -123,6 +130,7 @@ struct vcpu {
 	u64 left_guest_at;		/* host counter at the latest exit */
 	u64 vtimer_due;			/* deadline of a full-path delivery in flight, or 0 */
 	struct vtimer_lat vtimer_lat[VTIMER_PATH_NR];
+	struct vtimer_lat_defer vtimer_lat_wake;	/* VTIMER_FULL, see vtimer_wake() */
 };
 
 struct pack;

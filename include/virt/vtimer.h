@@ -25,7 +25,8 @@ void vtimer_enter(struct vcpu *v);
 void vtimer_exit(struct vcpu *v);
 /*
  * On an IRQ from the guest (vcpu_irq_fast()), IRQs masked, v's context
- * loaded: if it is v's own timer firing, inject it straight into a list
+ * loaded, the physical PPI 27 the highest pending interrupt (guest.S read
+ * ICC_HPPIR1_EL1): if v's own timer fired, inject it straight into a list
  * register and return the host counter at which it was done, so the
  * guest is re-entered at once (no EL1 context switch, no scheduler).
  * 0: take the full exit path.

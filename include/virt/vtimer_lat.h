@@ -48,6 +48,38 @@ static inline void vtimer_lat_add(struct vtimer_lat *l, u64 due, u64 left, u64 n
 }
 
 /*
+ * A delivery whose bookkeeping is deferred, off the path being measured:
+ * vtimer_lat_defer() keeps it (adding one kept before, if any),
+ * vtimer_lat_settle() adds it to l later, and a reader sees both through
+ * vtimer_lat_view(), so that no delivery is missing from the statistics
+ * meanwhile.
+ */
+static inline void vtimer_lat_settle(struct vtimer_lat *l, struct vtimer_lat_defer *p)
+{
+	if (!p->now)
+		return;
+	vtimer_lat_add(l, p->due, p->left, p->now, p->why);
+	p->now = 0;
+}
+
+static inline void vtimer_lat_defer(struct vtimer_lat *l, struct vtimer_lat_defer *p, u64 due,
+				    u64 left, u64 now, unsigned int why)
+{
+	vtimer_lat_settle(l, p);
+	*p = (struct vtimer_lat_defer){ due, left, now, why };
+}
+
+/* l as it reads with p added (racy against the vCPU: statistics only). */
+static inline void vtimer_lat_view(const struct vtimer_lat *l, const struct vtimer_lat_defer *p,
+				   struct vtimer_lat *out)
+{
+	struct vtimer_lat_defer d = *p;
+
+	*out = *l;
+	vtimer_lat_settle(out, &d);
+}
+
+/*
  * The bucket holding the pct-th percentile of a histogram of n values: the
  * first whose cumulative count reaches ceil(n * pct / 100). Percentiles,
  * not the average, are what a real-time user reads: one delivery stretched

@@ -87,3 +87,45 @@ static int st_timeout_order(struct st_ctx *c)
 	return 0;
 }
 SELFTEST(timeout_order, "timeouts fire in deadline order", st_timeout_order);
+
+static char prio_order[4];
+static unsigned int prio_n;
+static struct thread *prio_lo;
+
+static bool lo_asleep(void)
+{
+	return READ_ONCE(prio_lo->state) == THREAD_BLOCKED;
+}
+
+static void same_deadline_fn(void *arg)
+{
+	k_sleep_until(order_base);
+	prio_order[__atomic_fetch_add(&prio_n, 1, __ATOMIC_SEQ_CST)] = (char)(uintptr_t)arg;
+}
+
+/*
+ * Timeouts that expire in one pass wake their threads in priority order:
+ * the first one woken that preempts the CPU's thread is handed to the
+ * switch without the run queue (kernel/sched.c), and one of higher
+ * priority woken after it in the same expiry still runs first. The lower
+ * one arms its timeout first, so it is the one handed off.
+ */
+static int st_timeout_prio(struct st_ctx *c)
+{
+	unsigned int cpu = st_cpu(1);
+	struct thread *lo, *hi;
+
+	prio_n = 0;
+	order_base = k_now() + k_us_to_ticks(200000);	/* see st_timeout_order() */
+	lo = prio_lo = st_spawn("st-same-lo", same_deadline_fn, (void *)(uintptr_t)'l', 6,
+				(int)cpu);
+	ST_CHECK(c, st_wait(lo_asleep, 100), "lo did not go to sleep");	/* its timeout first */
+	hi = st_spawn("st-same-hi", same_deadline_fn, (void *)(uintptr_t)'h', 4, (int)cpu);
+	st_join(lo);
+	st_join(hi);
+	prio_order[2] = 0;
+	ST_CHECK(c, prio_n == 2, "only %u woke", prio_n);
+	ST_CHECK(c, prio_order[0] == 'h' && prio_order[1] == 'l', "order %s, want hl", prio_order);
+	return 0;
+}
+SELFTEST(timeout_prio, "timeouts expiring together wake by priority", st_timeout_prio);

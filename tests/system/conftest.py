@@ -20,7 +20,7 @@ TEST_IMAGE = BUILD / "zvm-test.bin"
 ESCAPE = "\x1d"   # Ctrl-]: leaves `zvm look`
 # The kernel's self-tests (tests/kernel), host and RTOS guest alike.
 SELFTESTS = ["preempt", "prio_order", "timeslice", "sleep_accuracy", "timeout_order",
-             "cross_wake", "mutex_pi", "ipc_stress", "affinity", "suspend_resume",
+             "timeout_prio", "cross_wake", "mutex_pi", "ipc_stress", "affinity", "suspend_resume",
              "undef_probe"]
 
 

@@ -556,13 +556,25 @@ static bool direct_try(struct fuzz *f, unsigned int n, struct ref *r, u64 sgir)
 	r->live = NONE;	/* for the reference, a sync retired it first */
 	ref_edge(f, r);
 	assert_int_equal(val, expected_lr(f, r));
-	bank(f->t, n)->lr[i] = val;	/* the hardware LR */
+	bank(f->t, n)->lr[i] = val;	/* the hardware LR, as the model's copy */
 	r->live = (int)n;
 	r->lr = i;
 	r->held = false;
 	r->mlatch = false;
 	f->sgi_direct++;
 	return true;
+}
+
+/* What the exit's copy of the LRs relies on (vgic_hw_read_held_lrs()
+ * zeroes only the used ones it finds empty): no LR outside bank.used holds
+ * anything of the model's. */
+static void used_check(struct fuzz *f, unsigned int n)
+{
+	const struct vgic_lr_bank *b = bank(f->t, n);
+
+	for (unsigned int i = 0; i < f->nr_lr; i++)
+		if (b->lr[i])
+			assert_true(b->used & (1u << i));
 }
 
 /*
@@ -595,6 +607,7 @@ static void send_sgi(struct fuzz *f, unsigned int src, u32 intid, u32 targets)
 			return;
 		f->sgi_direct_declined++;
 	}
+	used_check(f, src);
 	vgic_send_sgi_live(&f->t->d, v, sgir);
 	f->sgi_fast++;
 	sync_ref(f, src);
@@ -981,6 +994,7 @@ static void flush_check(struct fuzz *f, unsigned int n)
 		if (!(loaded & (1u << i)))
 			assert_int_equal(b->lr[i], 0);
 	assert_int_equal(b->kept & ~loaded, 0);
+	assert_int_equal(loaded & ~b->used, 0);	/* the copy to the hardware writes them */
 	fast_expect(f, n, k < f->nr_lr ? k : f->nr_lr);
 	phys_enter(f, n);
 }
@@ -1139,6 +1153,7 @@ static void sync_ref(struct fuzz *f, unsigned int n)
 
 static void sync_cpu(struct fuzz *f, unsigned int n)
 {
+	used_check(f, n);
 	vgic_sync(&f->t->d, tvcpu(f->t, n));
 	sync_ref(f, n);
 }
@@ -1266,7 +1281,7 @@ static bool fast_try(struct fuzz *f, unsigned int n)
 	if (i < 0)
 		return false;
 	assert_int_equal(val, s->val);
-	bank(f->t, n)->lr[i] = val;
+	hw_lr_write(f->t, n, (unsigned int)i, val);
 	f->fast_again += s->used;
 	s->used = true;
 	f->phys[n] = true;

@@ -414,7 +414,7 @@ static int fast_on(struct tvm *t, unsigned int n)
 	int i = vgic_fast_inject(&t->d, tvcpu(t, n), elrsr(t, n), &val);
 
 	if (i >= 0)
-		bank(t, n)->lr[i] = val;
+		hw_lr_write(t, n, (unsigned int)i, val);
 	return i;
 }
 
@@ -524,6 +524,34 @@ static void test_fast_inject_refused(void **state)
 	guest_eoi(t, 0, 20);
 	assert_int_equal(fast(t), -1);		/* queued, not live */
 	assert_false(vgic_irq_is_active(&t->d, v, VGIC_PPI_VTIMER));
+	tvm_free(t);
+}
+
+/*
+ * An idle vCPU (nothing queued, nothing live) reuses its last fast value
+ * while no register write changed what it depends on: a GICD_CTLR write
+ * between two idle flushes, the only change here, must still take the
+ * fast path away and give it back (vgic_fast_prepare_idle()).
+ */
+static void test_fast_idle_follows_ctlr(void **state)
+{
+	struct tvm *t = vtimer_vm(4);
+
+	sync_(t, 0);
+	flush(t, 0);			/* idle again: the value reused */
+	assert_true(t->cpus[0].fast_val != 0);
+	sync_(t, 0);
+	wr(t, GICD, 4, 0);		/* GICD_CTLR: both groups off */
+	flush(t, 0);
+	assert_int_equal(fast(t), -1);
+	sync_(t, 0);
+	wr(t, GICD, 4, 1);		/* group 0 only: the timer is group 1 */
+	flush(t, 0);
+	assert_int_equal(fast(t), -1);
+	sync_(t, 0);
+	enable_dist(t);
+	flush(t, 0);
+	assert_int_equal(fast(t), 0);
 	tvm_free(t);
 }
 
@@ -1350,6 +1378,7 @@ int main(void)
 		cmocka_unit_test(test_fast_inject),
 		cmocka_unit_test(test_fast_inject_refused),
 		cmocka_unit_test(test_fast_inject_race),
+		cmocka_unit_test(test_fast_idle_follows_ctlr),
 		cmocka_unit_test(test_fast_inject_flush_without_sync),
 		cmocka_unit_test(test_fast_inject_pended_after),
 		cmocka_unit_test(test_hw_linked_spi),

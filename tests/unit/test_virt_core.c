@@ -273,6 +273,39 @@ static void test_vtimer_lat_split(void **state)
 	assert_int_equal(vtimer_lat_slot(0), VTIMER_HIST_NR - 1);
 }
 
+/*
+ * A deferred delivery (a WFI wake-up's, added at the vCPU's next exit):
+ * a reader sees it at once and exactly once, before and after it is
+ * settled, and one deferred behind another still unsettled is not lost.
+ */
+static void test_vtimer_lat_defer(void **state)
+{
+	struct vtimer_lat l = { 0 }, view;
+	struct vtimer_lat_defer p = { 0 };
+
+	vtimer_lat_defer(&l, &p, 1000, 1300, 1500, 24);
+	assert_int_equal(l.sum, 0);			/* not yet in l */
+	vtimer_lat_view(&l, &p, &view);
+	assert_int_equal(view.sum, 500);
+	assert_int_equal(vtimer_lat_at(view.hist, 8), 1);
+	assert_int_equal(view.zvm_sum, 200);
+	assert_int_equal(view.worst_exit, 24);
+	assert_int_equal(p.now, 1500);			/* the view settles nothing */
+	vtimer_lat_settle(&l, &p);
+	assert_int_equal(l.sum, 500);
+	assert_int_equal(p.now, 0);
+	vtimer_lat_view(&l, &p, &view);
+	assert_int_equal(vtimer_lat_at(view.hist, 8), 1);		/* counted once */
+	vtimer_lat_settle(&l, &p);			/* nothing deferred: no-op */
+	assert_int_equal(vtimer_lat_at(l.hist, 8), 1);
+	vtimer_lat_defer(&l, &p, 2000, 2000, 2100, 24);
+	vtimer_lat_defer(&l, &p, 3000, 3000, 3010, 24);	/* settles the one before */
+	assert_int_equal(l.sum, 600);
+	vtimer_lat_view(&l, &p, &view);
+	assert_int_equal(view.sum, 610);
+	assert_int_equal(vtimer_lat_at(view.hist, 3) + vtimer_lat_at(view.hist, 6) + vtimer_lat_at(view.hist, 8), 3);
+}
+
 /* Percentiles from a histogram: the bucket where the count reaches n * pct. */
 static void test_vtimer_lat_pct(void **state)
 {
@@ -310,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_vreg_dispatch),
 		cmocka_unit_test(test_mmio_bus),
 		cmocka_unit_test(test_vtimer_lat_split),
+		cmocka_unit_test(test_vtimer_lat_defer),
 		cmocka_unit_test(test_vtimer_lat_pct),
 		cmocka_unit_test(test_serror_attribution),
 	};

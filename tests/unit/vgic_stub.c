@@ -120,6 +120,14 @@ struct vgic_lr_bank *bank(struct tvm *t, unsigned int n)
 	return vgic_lr_bank(&t->d, tvcpu(t, n));
 }
 
+void hw_lr_write(struct tvm *t, unsigned int n, unsigned int i, u64 val)
+{
+	struct vgic_lr_bank *b = bank(t, n);
+
+	b->lr[i] = val;
+	b->used |= 1u << i;
+}
+
 int lr_find(struct tvm *t, unsigned int n, u32 intid)
 {
 	struct vgic_lr_bank *b = bank(t, n);

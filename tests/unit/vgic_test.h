@@ -55,6 +55,10 @@ void set_prio(struct tvm *t, unsigned int n, u32 intid, u8 prio);
 
 /* The simulated guest on vCPU n's LR bank. */
 struct vgic_lr_bank *bank(struct tvm *t, unsigned int n);
+/* A fast path writes LR i of vCPU n's hardware while it runs; the bank
+ * stands for the hardware, and the exit's read of the LRs that hold
+ * something (vgic_hw_read_held_lrs()) puts i in bank.used. */
+void hw_lr_write(struct tvm *t, unsigned int n, unsigned int i, u64 val);
 int lr_find(struct tvm *t, unsigned int n, u32 intid);	/* LR index or -1 */
 u64 lr_state(struct tvm *t, unsigned int n, u32 intid);	/* VGIC_LR_STATE bits or 0 */
 void guest_ack(struct tvm *t, unsigned int n, u32 intid);	/* pending -> active */

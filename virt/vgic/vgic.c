@@ -47,6 +47,17 @@ void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *se
 	vgic_hook_kicks_done();
 }
 
+void vgic_unlock_nokick(struct vgic_dist *d, unsigned long flags)
+{
+#ifdef HOST_TEST
+	assert(d->lock.held && !d->kick);
+	d->lock.held = false;
+	(void)flags;
+#else
+	spin_unlock_irqrestore(&d->lock, flags);
+#endif
+}
+
 void vgic_close(struct vgic_dist *d)
 {
 	unsigned long f = vgic_lock(d);
@@ -275,6 +286,7 @@ void vgic_reset(struct vgic_dist *d)
 		vgic_cpu_reset(&d->cpu[i]);
 	for (unsigned int i = 0; i < d->nr_spis; i++)
 		vgic_irq_reset(&d->spi[i], VGIC_NR_PRIVATE + i, 0);	/* IROUTER 0 */
+	vgic_config_changed(d);	/* no idle_gen of the reset vCPUs matches */
 	d->kick = 0;
 	vgic_unlock(d, f, NULL);
 }

@@ -109,7 +109,7 @@ static int vgic_direct_locked(struct vgic_dist *d, struct vgic_cpu *c, struct vg
 
 int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr, u64 *val)
 {
-	struct vgic_cpu *c = &d->cpu[vcpu_id(src)];	/* src is running: a valid vCPU */
+	struct vgic_cpu *c = vgic_cpu_self(d, src);
 	unsigned long f;
 	int i;
 
@@ -117,6 +117,6 @@ int vgic_sgi_direct(struct vgic_dist *d, struct vcpu *src, u64 sgi1r, u32 elrsr,
 		return -1;
 	f = vgic_lock(d);
 	i = vgic_direct_locked(d, c, &c->priv[(sgi1r & VGIC_SGIR_INTID) >> 24], elrsr, val);
-	vgic_unlock(d, f, src);
+	vgic_unlock_nokick(d, f);	/* the direct SGI re-files nothing */
 	return i;
 }

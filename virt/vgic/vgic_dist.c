@@ -143,6 +143,8 @@ int vgic_dist_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bool
 	int ret = vreg_dispatch(gicd_regs, ARRAY_SIZE(gicd_regs), &s, v, (u32)off, size, write,
 				val);
 
+	if (write)
+		vgic_config_changed(s.d);
 	vgic_unlock(s.d, f, v);
 	return ret;
 }

@@ -42,9 +42,31 @@ void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n)
 	c->fast_val = vgic_lr_hw_pending(irq);
 }
 
+/*
+ * With nothing queued and nothing live, fast_irq is in no LR and on no
+ * ap_list, so the prepare depends only on its configuration and GICD_CTLR,
+ * which change only under the lock, with d->cfg_gen bumped: the value is
+ * the one computed at the same generation. The generation is read without
+ * the lock, like that configuration itself (see vgic_flush()): a change
+ * racing with it kicks the vCPU, and the next flush sees the new one.
+ */
+void vgic_fast_prepare_idle(const struct vgic_dist *d, struct vgic_cpu *c)
+{
+	u64 gen = __atomic_load_n(&d->cfg_gen, __ATOMIC_RELAXED);
+
+	if (c->idle_gen == gen) {
+		c->fast_val = c->idle_val;
+		c->fast_lr = 0;		/* meaningless while fast_val is 0 */
+		return;
+	}
+	vgic_fast_prepare(d, c, 0);
+	c->idle_val = c->fast_val;
+	c->idle_gen = gen;
+}
+
 int vgic_fast_inject(struct vgic_dist *d, struct vcpu *v, u32 elrsr, u64 *val)
 {
-	struct vgic_cpu *c = &d->cpu[vcpu_id(v)];	/* v is running: a valid vCPU */
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 
 	if (!c->fast_val || !(elrsr & BIT(c->fast_lr)))
 		return -1;

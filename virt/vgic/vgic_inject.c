@@ -163,6 +163,7 @@ static int vgic_link(struct vgic_dist *d, struct vcpu *v, u32 intid, bool hw, u3
 	if (irq && intid >= VGIC_NR_SGIS && (!hw || (pintid >= VGIC_NR_SGIS && pintid < 1020))) {
 		irq->hw = hw;
 		irq->hwintid = hw ? (u16)pintid : 0;
+		vgic_config_changed(d);
 		ret = 0;
 	}
 	vgic_unlock(d, f, NULL);
@@ -188,6 +189,7 @@ int vgic_set_fast(struct vgic_dist *d, struct vcpu *v, u32 intid)
 
 	if (irq && irq->hw) {
 		c->fast_irq = irq;
+		vgic_config_changed(d);
 		ret = 0;
 	}
 	vgic_unlock(d, f, NULL);

@@ -215,6 +215,11 @@ struct vgic_lr_bank *vgic_lr_bank(struct vgic_dist *d, struct vcpu *v)
 	return c ? &c->bank : NULL;
 }
 
+struct vgic_lr_bank *vgic_lr_bank_self(struct vgic_dist *d, struct vcpu *v)
+{
+	return &vgic_cpu_self(d, v)->bank;
+}
+
 /*
  * Under the lock: fold c's LRs back into the model (a fast injection
  * first, as if a flush had made it). An LR the guest changed, or whose
@@ -283,6 +288,7 @@ static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 		vgic_lr_harden(c, (u32)__builtin_ctz(k));
 	c->lr_soft = 0;
 	c->bank.kept = live;
+	c->bank.used = vgic_lr_live(c);	/* every other LR was zeroed */
 	/* More than fit: underflow maintenance (<= 1 valid LR) brings the
 	 * vCPU back once the guest has drained them. */
 	c->bank.hcr = VGIC_HCR_EN | (fits ? 0 : VGIC_HCR_UIE);
@@ -290,9 +296,9 @@ static void vgic_fill_locked(struct vgic_dist *d, struct vgic_cpu *c)
 	vgic_fast_prepare(d, c, n ? (u32)__builtin_ctz(n) : c->bank.nr_lr);
 }
 
-void vgic_flush(struct vgic_dist *d, struct vcpu *v)
+struct vgic_lr_bank *vgic_flush(struct vgic_dist *d, struct vcpu *v)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f;
 
 	/*
@@ -302,15 +308,16 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	 * it: nothing is lost, it is only delivered one exit later.
 	 */
 	if (!c->fast_used && list_empty(&c->ap_list) && !vgic_lr_live(c)) {
-		for (u32 i = 0; i < c->bank.nr_lr; i++)
-			c->bank.lr[i] = 0;
+		for (u32 k = c->bank.used; k; k &= k - 1)
+			c->bank.lr[__builtin_ctz(k)] = 0;
+		c->bank.used = 0;
 		c->bank.hcr = VGIC_HCR_EN;
 		c->bank.kept = 0;
 		/* The fast irq's configuration is read without the lock: a
 		 * change racing with this read kicks this vCPU after it (see
 		 * vgic_irq_update()), so a stale prepare lives one exit. */
-		vgic_fast_prepare(d, c, 0);
-		return;
+		vgic_fast_prepare_idle(d, c);
+		return &c->bank;
 	}
 	f = vgic_lock(d);
 	/* Unload the soft LRs updated since the sync. (A flush with no sync
@@ -319,11 +326,12 @@ void vgic_flush(struct vgic_dist *d, struct vcpu *v)
 	vgic_sync_locked(d, c);
 	vgic_fill_locked(d, c);
 	vgic_unlock(d, f, v);
+	return &c->bank;
 }
 
 void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f;
 
 	if (!c->fast_used && !vgic_lr_live(c))
@@ -336,7 +344,7 @@ void vgic_sync(struct vgic_dist *d, struct vcpu *v)
 /* Sync, the SGIs of sgi1r if any, flush: under one hold of the lock. */
 static void vgic_live(struct vgic_dist *d, struct vcpu *v, const u64 *sgi1r)
 {
-	struct vgic_cpu *c = vgic_cpu_of(d, v);
+	struct vgic_cpu *c = vgic_cpu_self(d, v);
 	unsigned long f = vgic_lock(d);
 
 	vgic_sync_locked(d, c);

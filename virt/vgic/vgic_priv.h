@@ -3,6 +3,7 @@
 #define VIRT_VGIC_PRIV_H
 
 #include <virt/vgic.h>
+#include <virt/vm_api.h>
 
 #ifdef HOST_TEST
 #include <assert.h>
@@ -36,6 +37,9 @@ unsigned long vgic_lock(struct vgic_dist *d);
 /* Drop the lock, then kick the vCPUs vgic_irq_update() marked, except self
  * (a vCPU that is outside the guest anyway; NULL for none). */
 void vgic_unlock(struct vgic_dist *d, unsigned long flags, const struct vcpu *self);
+/* The same for a hold that marked no vCPU for a kick (every unlock leaves
+ * d->kick empty, so it still is): the lock only. */
+void vgic_unlock_nokick(struct vgic_dist *d, unsigned long flags);
 struct vgic_cpu *vgic_cpu_of(struct vgic_dist *d, const struct vcpu *v);
 struct vgic_irq *vgic_irq_get(struct vgic_dist *d, struct vgic_cpu *c, u32 intid);
 bool vgic_irq_pending(const struct vgic_irq *irq);
@@ -87,9 +91,17 @@ void vgic_lr_fold_all(struct vgic_dist *d, struct vgic_cpu *c);
 /* Free LR i of c now holds irq, written as lr (a flush's fill, or the
  * direct SGI): live, the value a sync compares with. Inline: the fill
  * runs it for every LR it loads. */
+/* The vCPU whose LRs the caller handles (flush, sync, the fast paths):
+ * running or about to, so a vCPU of d, without vgic_cpu_of()'s checks. */
+static inline struct vgic_cpu *vgic_cpu_self(struct vgic_dist *d, const struct vcpu *v)
+{
+	return &d->cpu[vcpu_id(v)];
+}
+
 static inline void vgic_lr_set(struct vgic_cpu *c, struct vgic_irq *irq, u32 i, u64 lr)
 {
 	c->bank.lr[i] = c->lr_val[i] = lr;
+	c->bank.used |= BIT(i);
 	c->lr_irq[i] = irq;
 	c->lr_live |= BIT(i);
 	irq->lr = (u8)i;
@@ -101,6 +113,15 @@ void vgic_lr_drop(struct vgic_cpu *c, u32 i);
  * Adopt: in a sync, under the lock, before the fold, if c->fast_used.
  * Changed: under the lock, after any update of c->fast_irq's state. */
 void vgic_fast_prepare(const struct vgic_dist *d, struct vgic_cpu *c, u32 n);
+/* The same for a flush that found nothing queued and nothing live (n = 0),
+ * reusing the last value while d->cfg_gen says nothing changed. */
+void vgic_fast_prepare_idle(const struct vgic_dist *d, struct vgic_cpu *c);
+/* Under the lock: a register write, link or reset may change what a
+ * fast value depends on. */
+static inline void vgic_config_changed(struct vgic_dist *d)
+{
+	d->cfg_gen++;
+}
 void vgic_fast_adopt(struct vgic_cpu *c);
 void vgic_fast_changed(struct vgic_dist *d, struct vgic_cpu *c, const struct vgic_irq *irq);
 

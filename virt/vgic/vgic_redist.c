@@ -96,6 +96,8 @@ int vgic_redist_access(void *dev, struct vcpu *v, u64 off, unsigned int size, bo
 	else
 		ret = vreg_dispatch(gicr_rd_regs, ARRAY_SIZE(gicr_rd_regs), &s, v, frame_off,
 				    size, write, val);
+	if (write)
+		vgic_config_changed(d);
 	vgic_unlock(d, f, v);
 	return ret;
 }

@@ -83,20 +83,36 @@ __guest_enter:
  * (the hypervisor is built -mgeneral-regs-only) stay the guest's. If it
  * declines, the registers are put back and this becomes a full exit.
  */
-	.global guest_irq
-guest_irq:
+/* The caller-saved registers into ctx, \fn(ctx), back; eret if it returns
+ * true, else the full exit (1: in guest_irq). */
+.macro guest_irq_call fn
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
 	guest_regs stp, x0
 	str	x18, [x0, #16 * 9]
 	str	x30, [x0, #16 * 15]
-	bl	vcpu_irq_fast
+	bl	\fn
 	guest_caller_saved_back
 	cbz	w0, 1f
 	ldp	x0, x1, [sp], #16
 	eret
+.endm
+
+	.global guest_irq
+guest_irq:
+	/* Neither of the two interrupts the fast paths take is the highest
+	 * pending one (ICC_HPPIR1_EL1, IHI 0069 12.2.9; it acknowledges
+	 * nothing): a full exit, with no registers saved twice. */
+	mrs	x0, icc_hppir1_el1
+	and	w0, w0, #0xffffff
+	cmp	w0, #GUEST_IRQ_FAST_VTIMER
+	b.eq	2f
+	cmp	w0, #GUEST_IRQ_FAST_KICK
+	b.ne	1f
+	guest_irq_call vcpu_kick_irq
+2:	guest_irq_call vcpu_irq_fast
 1:	mov	x1, #GUEST_EXIT_IRQ
-	b	guest_exit
+	b	guest_exit_irq
 
 /*
  * Synchronous exception from the guest, on SP_EL2 with the guest's x0/x1
@@ -165,10 +181,9 @@ guest_sync_dabt:			/* w0: ESR_EL2 with ISS.Rt masked */
 2:	guest_caller_saved_back
 	b	1b
 
-/* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
- * there and x1 = exit kind. */
-	.global guest_exit
-guest_exit:
+/* The guest's general registers (x0/x1 from the stack), SP_EL0, ELR and
+ * SPSR_EL2 into its ctx; x0 = ctx. */
+.macro guest_exit_save
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
 	guest_regs_x2_x30 stp, str, x0
@@ -179,11 +194,25 @@ guest_exit:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GCTX_PC]
+.endm
+
+/* An IRQ exit (x1 = GUEST_EXIT_IRQ): ESR, FAR and HPFAR_EL2 describe no
+ * exception of the guest's (only synchronous exits read them): not saved. */
+guest_exit_irq:
+	guest_exit_save
+	b	guest_exit_window
+
+/* Entered from the lower-EL vectors on SP_EL2 with the guest's x0/x1 pushed
+ * there and x1 = exit kind. */
+	.global guest_exit
+guest_exit:
+	guest_exit_save
 	mrs	x2, esr_el2
 	mrs	x3, far_el2
 	stp	x2, x3, [x0, #GCTX_ESR]
 	mrs	x2, hpfar_el2
 	str	x2, [x0, #GCTX_HPFAR]
+guest_exit_window:
 	/*
 	 * An SError the guest caused belongs to this guest. The host runs with
 	 * PSTATE.A masked, so one still pending would otherwise be taken at
@@ -193,8 +222,8 @@ guest_exit:
 	 * (entry_el2.S) sees ELR_EL2 in [guest_serror_window, _end], puts its
 	 * ESR_EL2 in x4 and returns (a pending SError is taken once the unmask
 	 * takes effect, at the latest after the ISB, the context
-	 * synchronisation event). ELR, SPSR and ESR_EL2 are saved above: the
-	 * window may overwrite them.
+	 * synchronisation event). ELR, SPSR and (but for an IRQ) ESR_EL2 are
+	 * saved above: the window may overwrite them.
 	 */
 	hint	#16
 	mov	x4, #0

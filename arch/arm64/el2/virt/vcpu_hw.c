@@ -2,6 +2,7 @@
 #include <arch/fpsimd.h>
 #include <arch/sysreg.h>
 #include <kernel/arch_interface.h>
+#include <kernel/init.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <virt/vcpu_ctx.h>
@@ -45,13 +46,20 @@
  */
 enum { EXTRA_VDISR = 1, EXTRA_TPIDR2 = 2 };
 
+static unsigned int extra;	/* the same on every CPU */
+
+/* At boot, before any VM (autostart runs at a later level): read on the
+ * world switch, where the lazy test cost a few instructions each time. */
+static int vcpu_hw_setup(void)
+{
+	extra = (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)) ? EXTRA_VDISR : 0) |
+		(PFR1_SME(read_sysreg(id_aa64pfr1_el1)) ? EXTRA_TPIDR2 : 0);
+	return 0;
+}
+INITCALL(vcpu_hw_setup);
+
 static unsigned int extra_regs(void)
 {
-	static unsigned int extra = ~0u;	/* the same on every CPU */
-
-	if (extra == ~0u)
-		extra = (PFR0_RAS(read_sysreg(id_aa64pfr0_el1)) ? EXTRA_VDISR : 0) |
-			(PFR1_SME(read_sysreg(id_aa64pfr1_el1)) ? EXTRA_TPIDR2 : 0);
 	return extra;
 }
 
@@ -150,6 +158,8 @@ void vcpu_hw_fp_release(struct vcpu *v)
  * steers them to the virtual timer), so what the hardware holds is
  * remembered and only a difference is written: a timer register write is
  * cheap on hardware but costly on an emulator (QEMU re-arms a host timer).
+ * Remembered at the save: every load on a pCPU follows the save of the
+ * vCPU loaded there before (vcpu_ctx.c), or is its first (not known).
  */
 struct cntp_hw {
 	u64 ctl, cval;
@@ -169,7 +179,6 @@ static void cntp_load(const struct vcpu_sysregs *s)
 		write_sysreg(cntp_cval_el0, s->cntp_cval);
 	if (!h->known || h->ctl != (s->cntp_ctl & CNTP_CTL_RW))
 		write_sysreg(cntp_ctl_el0, s->cntp_ctl & CNTP_CTL_RW);
-	*h = (struct cntp_hw){ s->cntp_ctl & CNTP_CTL_RW, s->cntp_cval, true };
 }
 
 /* Saved, then disabled so that it cannot fire while the guest is out.
@@ -183,6 +192,7 @@ static void cntp_save(struct vcpu_sysregs *s)
 	s->cntp_cval = read_sysreg(cntp_cval_el0);
 	h->ctl = s->cntp_ctl;
 	h->cval = s->cntp_cval;
+	h->known = true;
 	if (s->cntp_ctl & CNTP_CTL_ENABLE) {
 		write_sysreg(cntp_ctl_el0, 0);
 		h->ctl = 0;
@@ -237,58 +247,55 @@ static void serror_sync_guest(struct vcpu *v)
 #define CNTV_CTL_ENABLE BIT(0)
 #define CNTV_CTL_IMASK BIT(1)
 
+/*
+ * Two registers at a time, the two adjacent fields' accesses paired
+ * (LDP/STP): one register per statement, each system register access an
+ * ordered asm, left a load or store per register (45 instructions each
+ * way, 35 paired). The compiler pairs the stores itself; the loads it
+ * does not, hence the LDP.
+ */
+#define EL1_LOAD2(f1, r1, f2, r2) do {					\
+	u64 v1_, v2_;							\
+									\
+	_Static_assert(offsetof(struct vcpu_sysregs, f2) ==		\
+		       offsetof(struct vcpu_sysregs, f1) + 8, "pair");	\
+	/* Ump: an address LDP takes (base + scaled immediate) */	\
+	__asm__("ldp %0, %1, %2" : "=&r"(v1_), "=&r"(v2_)		\
+		: "Ump"(s->f1), "m"(s->f2));				\
+	write_sysreg(r1, v1_);						\
+	write_sysreg(r2, v2_);						\
+} while (0)
+
+#define EL1_SAVE2(f1, r1, f2, r2) do {			\
+	u64 v1_ = read_sysreg(r1), v2_ = read_sysreg(r2);	\
+	s->f1 = v1_;					\
+	s->f2 = v2_;					\
+} while (0)
+
+/* The 22 EL1 registers every guest has, in struct vcpu_sysregs order. */
+#define EL1_REGS(op)								\
+	op(sctlr, sctlr_el1, cpacr, cpacr_el1);					\
+	op(ttbr0, ttbr0_el1, ttbr1, ttbr1_el1);					\
+	op(tcr, tcr_el1, esr, esr_el1);						\
+	op(afsr0, afsr0_el1, afsr1, afsr1_el1);					\
+	op(far, far_el1, mair, mair_el1);					\
+	op(amair, amair_el1, vbar, vbar_el1);					\
+	op(contextidr, contextidr_el1, tpidr_el0, tpidr_el0);			\
+	op(tpidrro_el0, tpidrro_el0, tpidr_el1, tpidr_el1);			\
+	op(sp_el1, sp_el1, elr_el1, elr_el1);					\
+	op(spsr_el1, spsr_el1, par, par_el1);					\
+	op(cntkctl, cntkctl_el1, csselr, csselr_el1)
+
 static void el1_regs_load(const struct vcpu_sysregs *s)
 {
-	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(cpacr_el1, s->cpacr);
-	write_sysreg(ttbr0_el1, s->ttbr0);
-	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
-	write_sysreg(esr_el1, s->esr);
-	write_sysreg(afsr0_el1, s->afsr0);
-	write_sysreg(afsr1_el1, s->afsr1);
-	write_sysreg(far_el1, s->far);
-	write_sysreg(mair_el1, s->mair);
-	write_sysreg(amair_el1, s->amair);
-	write_sysreg(vbar_el1, s->vbar);
-	write_sysreg(contextidr_el1, s->contextidr);
-	write_sysreg(tpidr_el0, s->tpidr_el0);
-	write_sysreg(tpidrro_el0, s->tpidrro_el0);
-	write_sysreg(tpidr_el1, s->tpidr_el1);
-	write_sysreg(sp_el1, s->sp_el1);
-	write_sysreg(elr_el1, s->elr_el1);
-	write_sysreg(spsr_el1, s->spsr_el1);
-	write_sysreg(par_el1, s->par);
-	write_sysreg(cntkctl_el1, s->cntkctl);
-	write_sysreg(csselr_el1, s->csselr);
+	EL1_REGS(EL1_LOAD2);
 	extra_load(s);
 	cntp_load(s);
 }
 
 static void el1_regs_save(struct vcpu_sysregs *s)
 {
-	s->sctlr = read_sysreg(sctlr_el1);
-	s->cpacr = read_sysreg(cpacr_el1);
-	s->ttbr0 = read_sysreg(ttbr0_el1);
-	s->ttbr1 = read_sysreg(ttbr1_el1);
-	s->tcr = read_sysreg(tcr_el1);
-	s->esr = read_sysreg(esr_el1);
-	s->afsr0 = read_sysreg(afsr0_el1);
-	s->afsr1 = read_sysreg(afsr1_el1);
-	s->far = read_sysreg(far_el1);
-	s->mair = read_sysreg(mair_el1);
-	s->amair = read_sysreg(amair_el1);
-	s->vbar = read_sysreg(vbar_el1);
-	s->contextidr = read_sysreg(contextidr_el1);
-	s->tpidr_el0 = read_sysreg(tpidr_el0);
-	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	s->tpidr_el1 = read_sysreg(tpidr_el1);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr_el1 = read_sysreg(elr_el1);
-	s->spsr_el1 = read_sysreg(spsr_el1);
-	s->par = read_sysreg(par_el1);
-	s->cntkctl = read_sysreg(cntkctl_el1);
-	s->csselr = read_sysreg(csselr_el1);
+	EL1_REGS(EL1_SAVE2);
 	extra_save(s);
 	cntp_save(s);
 }

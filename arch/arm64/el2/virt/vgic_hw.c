@@ -6,6 +6,8 @@
  * registers that ICH_VTR_EL2.PREbits implies (1, 2 or 4).
  */
 #include <arch/sysreg.h>
+#include <kernel/arch_interface.h>
+#include <kernel/config.h>
 #include <virt/vgic_hw.h>
 
 #define ICH_VTR_LISTREGS(v) (((v) & 0x1f) + 1)
@@ -69,33 +71,52 @@ static void apr_read(u32 *ap0, u32 *ap1)
 	}
 }
 
-void vgic_hw_read_lrs(struct vgic_lr_bank *b)
+/*
+ * Per pCPU: the LRs that may hold an interrupt of the vCPU saved last (not
+ * found empty then). An empty LR acts as a zero one - it holds no
+ * interrupt and asks for no EOI maintenance (IHI 0069, ICH_ELRSR_EL2: State
+ * invalid and HW = 1 or EOI = 0) - so the next load writes only these and
+ * the LRs its own bank fills: the other LRs may keep a former vCPU's
+ * stateless bits, which no guest can read (ICH_LR<n>_EL2 is EL2 only) and
+ * the model never reads back (only the LRs found holding something are).
+ * Zero-initialised: all may (the registers reset UNKNOWN).
+ */
+static u32 lr_dirty_inv[CONFIG_MAX_CPUS];	/* inverted: 0 = dirty */
+
+/* Only the LRs of mask (< 2^nr_lr) go to the hardware. */
+static void write_lrs(const struct vgic_lr_bank *b, u32 mask)
 {
-	for (unsigned int i = 0; i < b->nr_lr; i++)
-		b->lr[i] = vgic_hw_read_lr(i);
+	for (; mask; mask &= mask - 1) {
+		unsigned int i = (unsigned int)__builtin_ctz(mask);
+
+		vgic_hw_write_lr(i, b->lr[i]);
+	}
 }
 
+/* An LR that holds an interrupt has State or EOI set: never 0. */
 u32 vgic_hw_read_held_lrs(struct vgic_lr_bank *b)
 {
 	u32 held = ~vgic_hw_elrsr() & (u32)GENMASK(b->nr_lr - 1, 0);
 
-	for (unsigned int i = 0; i < b->nr_lr; i++)
-		b->lr[i] = held & BIT(i) ? vgic_hw_read_lr(i) : 0;
+	for (u32 k = b->used & ~held; k; k &= k - 1)
+		b->lr[__builtin_ctz(k)] = 0;
+	for (u32 k = held; k; k &= k - 1)
+		b->lr[__builtin_ctz(k)] = vgic_hw_read_lr((unsigned int)__builtin_ctz(k));
+	b->used = held;
 	return held;
 }
 
 void vgic_hw_write_lrs(const struct vgic_lr_bank *b, u32 held)
 {
-	for (unsigned int i = 0; i < b->nr_lr; i++)
-		if ((b->lr[i] || (held & BIT(i))) && !(b->kept & BIT(i)))
-			vgic_hw_write_lr(i, b->lr[i]);
+	write_lrs(b, (b->used | held) & ~b->kept);
 	write_sysreg(ich_hcr_el2, b->hcr);
 }
 
 void vgic_hw_load(const struct vgic_lr_bank *b)
 {
-	for (unsigned int i = 0; i < b->nr_lr; i++)
-		vgic_hw_write_lr(i, b->lr[i]);
+	u32 dirty = ~lr_dirty_inv[arch_cpu_id()] & (u32)GENMASK(b->nr_lr - 1, 0);
+
+	write_lrs(b, b->used | dirty);
 	apr_write(b->ap0r, b->ap1r);
 	write_sysreg(ich_vmcr_el2, b->vmcr);
 	write_sysreg(ich_hcr_el2, b->hcr);
@@ -103,10 +124,8 @@ void vgic_hw_load(const struct vgic_lr_bank *b)
 
 void vgic_hw_save(struct vgic_lr_bank *b)
 {
-	vgic_hw_read_lrs(b);
+	lr_dirty_inv[arch_cpu_id()] = ~vgic_hw_read_held_lrs(b);
 	apr_read(b->ap0r, b->ap1r);
 	b->vmcr = (u32)read_sysreg(ich_vmcr_el2);
 	write_sysreg(ich_hcr_el2, 0);
-	/* Unused LRs must not keep stale state into the next vCPU: flush
-	 * writes all nr_lr of them on every entry, so nothing to clear here. */
 }

@@ -23,6 +23,13 @@
 #define GUEST_EXIT_SERROR 3
 #define GUEST_EXIT_AARCH32 4
 
+/* The only host interrupts vcpu_irq_fast() may handle: the virtual timer's
+ * PPI 27 (VGIC_PPI_VTIMER) and the kick SGI (IPI_KICK); vcpu.c asserts
+ * both. guest.S sends any other highest pending interrupt to the full exit
+ * without the C call. */
+#define GUEST_IRQ_FAST_VTIMER 27
+#define GUEST_IRQ_FAST_KICK 4
+
 /* Per-CPU slot (struct cpu_arch) holding the running guest context. */
 #define CPU_ARCH_GUEST_CTX 16
 
@@ -50,10 +57,13 @@ int __guest_enter(struct guest_ctx *ctx);
 /*
  * Provided by virt/ (vcpu.c), called by guest.S on an IRQ from the guest
  * before any exit work, on the exception stack with IRQs masked and only
- * the guest's caller-saved registers saved in ctx: true = handled, return
- * to the guest at once; false = take the full exit (GUEST_EXIT_IRQ).
+ * the guest's caller-saved registers saved in ctx, when the highest
+ * pending interrupt is GUEST_IRQ_FAST_VTIMER (vcpu_irq_fast()) or _KICK
+ * (vcpu_kick_irq()): true = handled, return to the guest at once; false =
+ * take the full exit (GUEST_EXIT_IRQ).
  */
 bool vcpu_irq_fast(struct guest_ctx *ctx);
+bool vcpu_kick_irq(struct guest_ctx *ctx);
 /*
  * Likewise for a trapped ICC_SGI1R_EL1 write (guest.S matches the ESR),
  * with all of the guest's general registers in ctx (the operand may be any

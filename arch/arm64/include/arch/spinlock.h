@@ -19,8 +19,22 @@ typedef union {
 
 static inline void arch_spin_lock(arch_spinlock_t *l)
 {
-	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	u32 old, tmp, fail;
+	u16 ticket;
 
+	/*
+	 * Take a ticket with one exclusive pair on the whole word: the load
+	 * (acquire) returns the owner too, so the uncontended lock is taken
+	 * without a second load (next is the high half: +0x10000).
+	 */
+	__asm__ volatile("1:	ldaxr	%w0, [%3]\n"
+			 "	add	%w1, %w0, #0x10000\n"
+			 "	stxr	%w2, %w1, [%3]\n"
+			 "	cbnz	%w2, 1b\n"
+			 : "=&r"(old), "=&r"(tmp), "=&r"(fail) : "r"(&l->word) : "memory");
+	ticket = (u16)(old >> 16);
+	if ((u16)old == ticket)
+		return;
 	/*
 	 * LDAXRH arms our exclusive monitor; if it is not our turn, WFE sleeps
 	 * until the owner's store clears the monitor (an event, ARM ARM

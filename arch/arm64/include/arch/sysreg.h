@@ -4,8 +4,17 @@
 
 #include <zvm/types.h>
 
+#ifdef HOST_TEST
+/* A unit test that builds a register user natively provides the
+ * registers, by name (tests/unit/test_vgic_hw.c). */
+u64 host_read_sysreg(const char *name);
+void host_write_sysreg(const char *name, u64 v);
+#define read_sysreg(r) host_read_sysreg(#r)
+#define write_sysreg(r, v) host_write_sysreg(#r, (u64)(v))
+#else
 #define read_sysreg(r) ({ u64 __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %x0" : : "rZ"((u64)(v)))
+#endif
 /* Registers GCC's assembler does not know by name (e.g. GICv3 ICC_* on old binutils). */
 #define read_sysreg_s(enc) ({ u64 __v; __asm__ volatile("mrs %0, " enc : "=r"(__v)); __v; })
 #define write_sysreg_s(enc, v) __asm__ volatile("msr " enc ", %x0" : : "rZ"((u64)(v)))
