@@ -33,7 +33,7 @@ static void lat_of(const struct vcpu *v, unsigned int p, struct vtimer_lat *out)
 {
 	static const struct vtimer_lat_defer none;
 
-	vtimer_lat_view(&v->vtimer_lat[p], p == VTIMER_FULL ? &v->vtimer_lat_wake : &none, out);
+	vtimer_lat_view(&v->vtimer_lat[p], p == VTIMER_FULL ? &v->vtimer_lat_full_defer : &none, out);
 }
 
 static const char *worst_exit_name(const struct vtimer_lat *l)
@@ -138,7 +138,7 @@ int zvm_latency(struct shell *sh, int argc, char **argv)
 		}
 		if (set) {	/* racy against the vCPU by design: statistics only */
 			memset(v->vtimer_lat, 0, sizeof(v->vtimer_lat));
-			v->vtimer_lat_wake.now = 0;
+			v->vtimer_lat_full_defer.now = 0;
 		}
 	}
 	if (set)

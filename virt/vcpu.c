@@ -178,19 +178,20 @@ static int vcpu_enter(struct vcpu *v)
 {
 	unsigned long flags = arch_irq_save();
 	int kind;
-
-	u64 t = k_now();
+	u64 t = k_now(), now;
 
 	virq_enter(v);
 	vcpu_ctx_enter(v);	/* EL1 context: only after a switch (vcpu_ctx.h) */
 	vcpu_hw_load(v);
+	/* One reading for what follows: the entry is a few instructions on. */
+	now = k_now();
 	if (v->wfi_done)
-		vtimer_wake(v);
+		vtimer_wake(v, now);
 	v->entries++;
 	if (!v->vm->first_entry_at)	/* start latency: zvm info -n */
-		v->vm->first_entry_at = k_now();
-	vtimer_account_entry(v);
-	v->host_ticks += k_now() - t;
+		v->vm->first_entry_at = now;
+	vtimer_account_entry(v, now);
+	v->host_ticks += now - t;
 	kind = __guest_enter(&v->arch.ctx);
 	t = k_now();
 	v->last_exit_kind = kind;

@@ -120,18 +120,21 @@ static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, u64 left,
 }
 
 /*
- * Just before entry: a delivery vtimer_fire() set up reaches the guest now
- * (in an LR, unless more interrupts are pending than there are LRs). The
- * exit just handled is the one in flight when the timer came due.
+ * Just before entry (at `now`): a delivery vtimer_fire() set up reaches the
+ * guest now (in an LR, unless more interrupts are pending than there are
+ * LRs). The exit just handled is the one in flight when the timer came
+ * due. Added to the statistics at the next full exit, like vtimer_wake()'s,
+ * off the path it measures.
  */
-void vtimer_account_entry(struct vcpu *v)
+void vtimer_account_entry(struct vcpu *v, u64 now)
 {
 	unsigned int why;
 
 	if (!v->vtimer_due)
 		return;
 	why = v->last_exit_kind == GUEST_EXIT_SYNC ? ESR_EC(v->arch.ctx.esr) : VTIMER_WHY_IRQ;
-	lat_record(v, VTIMER_FULL, v->vtimer_due, v->left_guest_at, why);
+	vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer, v->vtimer_due,
+			 v->left_guest_at, now, why);
 	v->vtimer_due = 0;
 }
 
@@ -214,19 +217,19 @@ u64 vtimer_fast_exit(struct vcpu *v, u64 left)
  * this entry, the path whose latency they measure (`zvm latency` reads
  * the deferred one too: vtimer_lat_view()).
  */
-void vtimer_wake(struct vcpu *v)
+void vtimer_wake(struct vcpu *v, u64 now)
 {
 	v->wfi_done = false;
 	if (gic_highest_pending() == VGIC_PPI_VTIMER && fast_inject(v))
-		vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_wake, live_due(v),
-				 v->left_guest_at, k_now(), ESR_EC_WFx);
+		vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer, live_due(v),
+				 v->left_guest_at, now, ESR_EC_WFx);
 }
 
 void vtimer_exit(struct vcpu *v)
 {
 	u64 ctl = v->arch.cntv.ctl;
 
-	vtimer_lat_settle(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_wake);
+	vtimer_lat_settle(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer);
 	/* The guest's EOI may have deactivated the physical PPI meanwhile.
 	 * vtimer_owed is only a hint that owes() must be asked: set when we
 	 * inject, cleared once the guest has dealt with it. */

@@ -130,7 +130,9 @@ struct vcpu {
 	u64 left_guest_at;		/* host counter at the latest exit */
 	u64 vtimer_due;			/* deadline of a full-path delivery in flight, or 0 */
 	struct vtimer_lat vtimer_lat[VTIMER_PATH_NR];
-	struct vtimer_lat_defer vtimer_lat_wake;	/* VTIMER_FULL, see vtimer_wake() */
+	/* A VTIMER_FULL delivery, added at the next full exit: vtimer_wake(),
+	 * vtimer_account_entry() */
+	struct vtimer_lat_defer vtimer_lat_full_defer;
 };
 
 struct pack;

@@ -34,7 +34,7 @@ void vtimer_exit(struct vcpu *v);
 u64 vtimer_fast_exit(struct vcpu *v, u64 left);
 /* Right before entering the guest: account a full-path timer delivery
  * (the latency `zvm info -n` shows). */
-void vtimer_account_entry(struct vcpu *v);
+void vtimer_account_entry(struct vcpu *v, u64 now);
 /* Host counter value at which the guest's virtual timer fires, or K_FOREVER. */
 u64 vtimer_deadline(const struct vcpu *v);
 /*
@@ -42,6 +42,6 @@ u64 vtimer_deadline(const struct vcpu *v);
  * if its timer fired meanwhile, inject it the fast path's way, sparing the
  * exit the loaded timer would cause at once.
  */
-void vtimer_wake(struct vcpu *v);
+void vtimer_wake(struct vcpu *v, u64 now);	/* now: the entry's time (k_now()) */
 
 #endif
