@@ -83,6 +83,16 @@ static void vcpu_fast_resched(void)
 		ipi_send(arch_cpu_id(), IPI_RESCHED);
 }
 
+/* A fast path (kick, SGI, MMIO) did the exit's work since t: accounted as
+ * an entry, a thread it readied here gets the pCPU. */
+static bool vcpu_fast_done(struct vcpu *v, u64 t)
+{
+	vcpu_fast_resched();
+	v->entries++;
+	v->host_ticks += k_now() - t;
+	return true;
+}
+
 _Static_assert(GUEST_IRQ_FAST_VTIMER == VGIC_PPI_VTIMER, "guest.S: the vtimer PPI");
 _Static_assert(GUEST_IRQ_FAST_KICK == IPI_KICK, "guest.S: the kick SGI");
 
@@ -104,11 +114,8 @@ bool vcpu_kick_irq(struct guest_ctx *ctx)
 	    READ_ONCE(v->vm->state) != VM_RUNNING)
 		return false;
 	virq_kick_fast(v);
-	vcpu_fast_resched();
 	v->exits[EXIT_IRQ]++;
-	v->entries++;
-	v->host_ticks += k_now() - t;
-	return true;
+	return vcpu_fast_done(v, t);
 }
 
 /*
@@ -146,11 +153,8 @@ bool vcpu_sgi_fast(struct guest_ctx *ctx, u64 esr)
 
 	if (!virq_sgi_fast(v, rt == 31 ? 0 : ctx->x[rt]))
 		return false;
-	vcpu_fast_resched();
 	v->exits[EXIT_SYSREG]++;
-	v->entries++;
-	v->host_ticks += k_now() - t;
-	return true;
+	return vcpu_fast_done(v, t);
 }
 
 /*
@@ -168,10 +172,7 @@ bool vcpu_dabt_fast(struct guest_ctx *ctx, u64 esr, u64 far, u64 hpfar)
 
 	if (!exit_dabt_atomic(v, esr, far, hpfar))
 		return false;
-	vcpu_fast_resched();	/* a device's kick readied a thread here */
-	v->entries++;
-	v->host_ticks += k_now() - t;
-	return true;
+	return vcpu_fast_done(v, t);	/* counted: exit_dabt_atomic() */
 }
 
 static int vcpu_enter(struct vcpu *v)

@@ -138,7 +138,7 @@ bool virq_sgi_fast(struct vcpu *v, u64 sgi1r)
 }
 
 /*
- * The kick fast path (vcpu_irq_fast(), from the exception vector): the
+ * The kick fast path (vcpu_kick_irq(), from the exception vector): the
  * physical IPI_KICK is pending for this pCPU while v runs. Its pending
  * state is cleared first (not acknowledged: any other interrupt stays
  * pending and exits as usual once the guest runs), then v's LRs are

@@ -29,6 +29,10 @@
 #define CNTV_CTL_IMASK BIT(1)
 #define CNTV_CTL_ISTATUS BIT(2)
 
+/* Per pCPU, whether PPI 27 is held active: exact after every full exit
+ * (vtimer_exit()); a fast injection since then sets the hardware and
+ * vtimer_owed only, and the next full exit catches the cache up before
+ * vtimer_enter() reads it. */
 static bool phys_active[CONFIG_MAX_CPUS];
 static bool cpu_ready[CONFIG_MAX_CPUS];
 
@@ -119,6 +123,14 @@ static u64 lat_record(struct vcpu *v, enum vtimer_path path, u64 due, u64 left,
 	return now;
 }
 
+/* A full-path delivery reaching the guest at `now`, recorded at the next
+ * full exit (vtimer_exit()), off the path it measures. */
+static void defer_full(struct vcpu *v, u64 due, u64 now, unsigned int why)
+{
+	vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer, due,
+			 v->left_guest_at, now, why);
+}
+
 /*
  * Just before entry (at `now`): a delivery vtimer_fire() set up reaches the
  * guest now (in an LR, unless more interrupts are pending than there are
@@ -133,8 +145,7 @@ void vtimer_account_entry(struct vcpu *v, u64 now)
 	if (!v->vtimer_due)
 		return;
 	why = v->last_exit_kind == GUEST_EXIT_SYNC ? ESR_EC(v->arch.ctx.esr) : VTIMER_WHY_IRQ;
-	vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer, v->vtimer_due,
-			 v->left_guest_at, now, why);
+	defer_full(v, v->vtimer_due, now, why);
 	v->vtimer_due = 0;
 }
 
@@ -163,10 +174,9 @@ static bool timer_asserted(u64 ctl)
  * vtimer_enter()): the virtual PPI pending in an LR with HW = 1, the
  * physical one active until the guest deactivates it - which also stops it
  * from signalling again. A host interrupt pending behind it makes the
- * guest exit again at once and takes the full path.
+ * guest exit again at once and takes the full path. Inlined into both
+ * callers (the IRQ vector's fast path and the WFI wake-up).
  */
-/* Inlined into both callers: the fast path keeps its constants folded
- * (called with `path` a variable, it cost the fast path 30 instructions). */
 static inline __attribute__((always_inline)) bool fast_inject(struct vcpu *v)
 {
 	u64 lr;
@@ -189,18 +199,11 @@ static inline __attribute__((always_inline)) bool fast_inject(struct vcpu *v)
 	return true;
 }
 
-/* The deadline of the timer just injected (host counter). */
-static u64 live_due(const struct vcpu *v)
-{
-	(void)v;	/* CNTVOFF_EL2 holds its VM's offset while it is loaded */
-	return vcpu_hw_live_cntv_deadline();
-}
-
 u64 vtimer_fast_exit(struct vcpu *v, u64 left)
 {
 	if (!fast_inject(v))
 		return 0;
-	return lat_record(v, VTIMER_FAST, live_due(v), left, VTIMER_WHY_IRQ);
+	return lat_record(v, VTIMER_FAST, vcpu_hw_live_cntv_deadline(), left, VTIMER_WHY_IRQ);
 }
 
 /*
@@ -221,8 +224,7 @@ void vtimer_wake(struct vcpu *v, u64 now)
 {
 	v->wfi_done = false;
 	if (gic_highest_pending() == VGIC_PPI_VTIMER && fast_inject(v))
-		vtimer_lat_defer(&v->vtimer_lat[VTIMER_FULL], &v->vtimer_lat_full_defer, live_due(v),
-				 v->left_guest_at, now, ESR_EC_WFx);
+		defer_full(v, vcpu_hw_live_cntv_deadline(), now, ESR_EC_WFx);
 }
 
 void vtimer_exit(struct vcpu *v)

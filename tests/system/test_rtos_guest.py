@@ -96,15 +96,20 @@ def test_poweroff_exits_qemu_with_status_0(rtos_factory):
     assert g.poweroff() == 0
 
 
+def runs_at_el1_with_smp_selftests(g):
+    """At EL1, the scheduler/timer/IPI self-tests pass, and it powers off."""
+    assert "running at EL1" in g.cmd("version")
+    out = g.cmd("selftest preempt cross_wake sleep_accuracy affinity", timeout=120)
+    assert "selftest: 4 passed, 0 failed, 0 skipped" in out, out
+    assert g.poweroff() == 0
+
+
 def test_entered_at_el2_drops_to_el1(rtos_factory):
     g = rtos_factory(machine=AT_EL2)
     banner = g.wait_boot()
     assert "booting (EL1)" in banner
     assert "smp: 4 CPUs online" in banner
-    assert "running at EL1" in g.cmd("version")
-    out = g.cmd("selftest preempt cross_wake sleep_accuracy affinity", timeout=120)
-    assert "selftest: 4 passed, 0 failed, 0 skipped" in out, out
-    assert g.poweroff() == 0
+    runs_at_el1_with_smp_selftests(g)
 
 
 def test_image_header_says_it_runs_anywhere():
@@ -144,10 +149,7 @@ def test_relocated_boots_with_all_cpus(rtos_factory, tmp_path, machine):
     assert m and int(m.group(1), 16) == at and int(m.group(2), 16) >= at + size, banner
     assert "smp: 4 CPUs online" in banner
     assert "mem: 1024 MiB RAM" in banner
-    assert "running at EL1" in g.cmd("version")
-    out = g.cmd("selftest preempt cross_wake sleep_accuracy affinity", timeout=120)
-    assert "selftest: 4 passed, 0 failed, 0 skipped" in out, out
-    assert g.poweroff() == 0
+    runs_at_el1_with_smp_selftests(g)
 
 
 def test_runs_as_a_vm_under_zvm(rtos_factory, tmp_path):

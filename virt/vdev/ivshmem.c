@@ -125,15 +125,31 @@ static bool doorbell_bad(const struct ivshmem *d, u32 val)
 	return val >> 16 >= d->region->nmembers || (val & 0xffff) >= IVSHMEM_VECTORS;
 }
 
-static int doorbell(struct ivshmem *d, u32 val)
+/*
+ * A doorbell write: under the region lock, delivered when Memory Space is
+ * on and the value names a peer and a vector of the region; a bad one is
+ * logged. From the exception vector (`atomic`) only the target's vGIC may
+ * change, so it is declined, before any side effect, for anything more: a
+ * bad value (the full exit logs it), Memory Space off, or the ringing VM
+ * itself as the target (its own line may change).
+ */
+static int doorbell(struct ivshmem *d, u32 val, bool atomic)
 {
 	struct shm_region *r = d->region;
 	u32 peer = val >> 16, vector = val & 0xffff;
 	bool bad = doorbell_bad(d, val), enabled;
-	unsigned long flags = spin_lock_irqsave(&r->lock);
+	const struct ivshmem *to;
+	unsigned long flags;
+	int ret = MMIO_OK;
 
+	if (atomic && bad)
+		return MMIO_DECLINED;
+	flags = spin_lock_irqsave(&r->lock);
 	enabled = d->pci.command & PCI_CMD_MEM;
-	if (enabled && !bad)
+	to = bad ? NULL : r->peers[peer];
+	if (atomic && (!enabled || (to && to->vm == d->vm)))
+		ret = MMIO_DECLINED;
+	else if (enabled && !bad)
 		deliver(d, peer, vector);
 	spin_unlock_irqrestore(&r->lock, flags);
 	if (enabled && bad)
@@ -141,7 +157,7 @@ static int doorbell(struct ivshmem *d, u32 val)
 			       "vm%u: ivshmem '%s': doorbell to peer %u vector %u ignored (peers 0..%u, vectors 0..%u)",
 			       d->vm->id, r->name, peer, vector, r->nmembers - 1,
 			       IVSHMEM_VECTORS - 1);
-	return MMIO_OK;
+	return ret;
 }
 
 /* BAR0. With Memory Space disabled the device does not decode: 32-bit
@@ -154,7 +170,7 @@ static int ivshmem_access(void *dev, struct vcpu *v, u64 off, unsigned int size,
 	int r;
 
 	if (write && off == IVSHMEM_DOORBELL && size == 4)
-		return doorbell(d, (u32)*val);
+		return doorbell(d, (u32)*val, false);
 	flags = spin_lock_irqsave(&d->region->lock);
 	if (d->pci.command & PCI_CMD_MEM) {
 		r = vreg_dispatch(ivshmem_regs, ARRAY_SIZE(ivshmem_regs), d, v, (u32)off, size,
@@ -171,31 +187,16 @@ static int ivshmem_access(void *dev, struct vcpu *v, u64 off, unsigned int size,
 
 /*
  * From the guest's exception vector (mmio_ops.access_atomic): a valid
- * doorbell to another VM, the hot path of the channel. Only the target's
+ * doorbell to another VM, the hot path of the channel; only the target's
  * vGIC changes (its line, then a kick), never the ringing vCPU's, so
- * nothing of this vCPU needs a flush. Declined before any side effect: a
- * bad doorbell (the full exit logs it), one to this VM itself (its own
- * line may change), Memory Space off, or any other register.
+ * nothing of this vCPU needs a flush. Any other register: declined.
  */
 static int ivshmem_access_atomic(void *dev, struct vcpu *v, u64 off, unsigned int size,
 				 bool write, u64 *val)
 {
-	struct ivshmem *d = dev;
-	u32 peer = (u32)*val >> 16;
-	struct ivshmem *to;
-	unsigned long flags;
-	int r = MMIO_DECLINED;
-
-	if (!write || off != IVSHMEM_DOORBELL || size != 4 || doorbell_bad(d, (u32)*val))
+	if (!write || off != IVSHMEM_DOORBELL || size != 4)
 		return MMIO_DECLINED;
-	flags = spin_lock_irqsave(&d->region->lock);
-	to = d->region->peers[peer];
-	if ((d->pci.command & PCI_CMD_MEM) && (!to || to->vm != v->vm)) {
-		deliver(d, peer, (u32)*val & 0xffff);
-		r = MMIO_OK;
-	}
-	spin_unlock_irqrestore(&d->region->lock, flags);
-	return r;
+	return doorbell(dev, (u32)*val, true);
 }
 
 static const struct mmio_ops ivshmem_ops = {

@@ -38,6 +38,23 @@
 	\single	x30, [\base, #16 * 15]
 .endm
 
+/* Every general register of the guest into its ctx, x0/x1 from the stack
+ * (left there for the way back); x0 = ctx. */
+.macro guest_all_regs_to_ctx
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
+	guest_regs_x2_x30 stp, str, x0
+	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
+	stp	x2, x3, [x0, #16 * 0]
+.endm
+
+/* Past the trapped instruction: ELR_EL2 += 4. */
+.macro guest_step_past
+	mrs	x0, elr_el2
+	add	x0, x0, #4
+	msr	elr_el2, x0
+.endm
+
 /* After a fast path's C call: the guest's caller-saved registers back from
  * its ctx (x0/x1 stay on the stack; x19-x29 the call preserved). */
 .macro guest_caller_saved_back
@@ -137,18 +154,12 @@ guest_sync:
 	b.ne	guest_sync_dabt
 	.global guest_sync_sgi		/* for bench/exit_trace.py */
 guest_sync_sgi:
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	guest_regs_x2_x30 stp, str, x0
-	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
-	stp	x2, x3, [x0, #16 * 0]
+	guest_all_regs_to_ctx
 	mrs	x1, esr_el2
 	bl	vcpu_sgi_fast
 	guest_caller_saved_back
 	cbz	w0, 1f
-	mrs	x0, elr_el2
-	add	x0, x0, #4
-	msr	elr_el2, x0
+	guest_step_past
 	ldp	x0, x1, [sp], #16
 	eret
 1:	mov	x1, #GUEST_EXIT_SYNC
@@ -159,19 +170,13 @@ guest_sync_dabt:			/* w0: ESR_EL2 with ISS.Rt masked */
 	lsr	w0, w0, #26
 	cmp	w0, #ESR_EC_DABT_LOW
 	b.ne	1b
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_ARCH_GUEST_CTX]
-	guest_regs_x2_x30 stp, str, x0
-	ldp	x2, x3, [sp]			/* the guest's x0, x1 */
-	stp	x2, x3, [x0, #16 * 0]
+	guest_all_regs_to_ctx
 	mrs	x1, esr_el2
 	mrs	x2, far_el2
 	mrs	x3, hpfar_el2
 	bl	vcpu_dabt_fast
 	cbz	w0, 2f
-	mrs	x0, elr_el2
-	add	x0, x0, #4
-	msr	elr_el2, x0
+	guest_step_past
 	add	sp, sp, #16			/* the pushed x0, x1: stale */
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1, #CPU_ARCH_GUEST_CTX]
